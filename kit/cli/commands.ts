@@ -1,0 +1,24 @@
+// The registry of CLI commands. Each one: a summary line, its usage text
+// (shown by --help) and a run function returning the exit code.
+
+import { checkCommand } from './check.ts';
+import { cleanCommand } from './clean.ts';
+import { perfCommand } from './perf.ts';
+import { preflightCommand } from './preflight.ts';
+import { skeletonsCommand } from './skeletons.ts';
+import { stepCommand } from './step.ts';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  step: stepCommand,
+  check: checkCommand,
+  clean: cleanCommand,
+  preflight: preflightCommand,
+  perf: perfCommand,
+  skeletons: skeletonsCommand,
+};

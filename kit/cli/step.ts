@@ -1,0 +1,67 @@
+// `npm run step N [-- --solution] [-- --opt value ...] [-- cmd args...]`:
+// run the container of steps 1..N (the student's, or the reference).
+
+import { NotDoneError } from '../errors.ts';
+import { startContainer } from '../lifecycle.ts';
+import { solutionsDir, stepsDir } from '../paths.ts';
+import { loadStepsUpTo, stepFile } from '../steps.ts';
+import type { RunOptions } from '../types.ts';
+import { camel, parseArgs } from './args.ts';
+import { ready } from './common.ts';
+import type { Command } from './commands.ts';
+import { say } from './output.ts';
+import { forwardSignals } from './signals.ts';
+import { KitError } from '../errors.ts';
+
+export const stepCommand: Command = {
+  summary: 'run the container of steps 1..N',
+  usage: `usage: npm run step N [-- [--solution] [--yes] [--OPTION VALUE ...] [-- COMMAND ARGS...]]
+
+Runs the container made of your steps 1..N (steps/), or the reference with
+--solution, and drops you into a shell inside it, or runs COMMAND and exits
+with its exit code. The container's output is the only thing on stdout.
+
+  --solution        use solutions/ instead of your steps/
+  --steps-dir DIR   use the step files in DIR
+  --hostname NAME   the container's hostname (step 1)
+  --yes             install missing Debian packages without asking
+  other --name value pairs are passed to the steps (see each step's page)
+
+examples:
+  npm run step 1
+  npm run step 1 -- --solution -- sh -c 'echo $$; hostname'`,
+  async run(argv) {
+    const args = parseArgs(argv, ['solution', 'yes']);
+    const id = Number(args.positional[0]);
+    if (!Number.isInteger(id) || args.positional.length !== 1) {
+      throw new KitError(`Which step? Give one step number, e.g. \`npm run step 1\` (got ${JSON.stringify(args.positional.join(' ') || 'nothing')}).`, { exitCode: 2 });
+    }
+    const dir = typeof args.flags['steps-dir'] === 'string' ? args.flags['steps-dir'] : args.flags.solution ? solutionsDir : stepsDir;
+    stepFile(dir, id); // unknown step: fail before asking for root
+    await ready({ yes: args.flags.yes === true });
+    const options: RunOptions = { argv: args.rest, solution: args.flags.solution === true, stepsDir: dir };
+    for (const [k, v] of Object.entries(args.flags)) if (!['solution', 'steps-dir', 'yes'].includes(k)) options[camel(k)] = v;
+
+    const steps = await loadStepsUpTo(dir, id);
+    const interactive = args.rest.length === 0;
+    const signals = forwardSignals({ interactive: interactive && process.stdin.isTTY === true });
+    try {
+      if (interactive) say(`step ${id}: starting a shell in the container (exit or Ctrl-D to leave)`);
+      const c = await startContainer({ steps, options });
+      signals.attach(c.pid);
+      const status = await c.exited;
+      signals.detach();
+      await c.teardown();
+      if (signals.received) return 128 + signals.received;
+      if (status.signal !== null) return 128 + status.signal;
+      return status.code ?? 1;
+    } catch (err) {
+      if (err instanceof NotDoneError) {
+        err.message = `Step ${id} is not finished: ${err.message}`;
+      }
+      throw err;
+    } finally {
+      signals.detach();
+    }
+  },
+};

@@ -1,0 +1,118 @@
+// The lifecycle every step plugs into (DESIGN.md):
+//   prepare (host) -> configure (flags, child ops) -> spawn (paused) ->
+//   setup (host, child paused) -> release -> wait -> teardown (always, reverse).
+
+import crypto from 'node:crypto';
+import { KitError } from './errors.ts';
+import { Ledger } from './ledger.ts';
+import { processStartTime } from './proc.ts';
+import { reclaimers } from './reclaim.ts';
+import { spawnPaused, type PausedProcess } from './spawn.ts';
+import { runsDir, stateDir } from './paths.ts';
+import type { ExitStatus } from './reaper.ts';
+import type { ContainerSpec, RunContext, RunOptions, StepDefinition } from './types.ts';
+
+export const DEFAULT_ENV: Record<string, string> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
+  PS1: '[container] \\h:\\w\\$ ',
+};
+
+/** The interactive shell a student is dropped into. */
+export const DEFAULT_ARGV = ['/bin/sh'];
+
+export interface StartOptions {
+  steps: StepDefinition[];
+  options: RunOptions;
+  /** fds for the container's stdin/stdout/stderr (default: the kit's own) */
+  stdio?: [number?, number?, number?];
+  runId?: string;
+}
+
+export interface RunningContainer {
+  readonly ctx: RunContext;
+  readonly pid: number;
+  readonly exited: Promise<ExitStatus>;
+  /** Undo everything the steps did; safe to call more than once. */
+  teardown(): Promise<void>;
+}
+
+export function newRunId(): string {
+  return crypto.randomBytes(3).toString('hex');
+}
+
+export function newContext(options: RunOptions, runId = newRunId()): RunContext {
+  return { runId, options, stateDir: stateDir(), ledger: new Ledger(runsDir(), runId), facts: {} };
+}
+
+/**
+ * Start the container made of `steps` (in order) and return once its command
+ * has been exec'd. On any failure everything done so far is torn down and the
+ * error is rethrown.
+ */
+export async function startContainer(start: StartOptions): Promise<RunningContainer> {
+  const ctx = newContext(start.options, start.runId);
+  let child: PausedProcess | undefined;
+  let tornDown: Promise<void> | undefined;
+  const teardown = () => (tornDown ??= teardownAll(ctx, start.steps, child));
+  try {
+    for (const step of start.steps) await step.prepare?.(ctx);
+    const spec: ContainerSpec = {
+      cloneFlags: new Set(),
+      ops: [],
+      argv: start.options.argv.length ? start.options.argv : DEFAULT_ARGV,
+      env: { ...DEFAULT_ENV, ...(process.env.TERM ? { TERM: process.env.TERM } : {}) },
+    };
+    for (const step of start.steps) step.configure?.(ctx, spec);
+    child = spawnPaused({ ...spec, stdio: start.stdio });
+    // the kit's death kills the child (PR_SET_PDEATHSIG); this entry is for
+    // a run killed between here and its teardown
+    ctx.ledger.record({ kind: 'process', pid: child.pid, startTime: processStartTime(child.pid) });
+    for (const step of start.steps) await step.setup?.(ctx, { pid: child.pid });
+    await child.release();
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  const pid = child.pid;
+  const exited = child.exited;
+  return { ctx, pid, exited, teardown };
+}
+
+/** start + wait + teardown: the whole life of one container. */
+export async function runContainer(start: StartOptions): Promise<{ status: ExitStatus; ctx: RunContext }> {
+  const c = await startContainer(start);
+  try {
+    const status = await c.exited;
+    return { status, ctx: c.ctx };
+  } finally {
+    await c.teardown();
+  }
+}
+
+async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: PausedProcess | undefined): Promise<void> {
+  const errors: unknown[] = [];
+  if (child) {
+    child.abort();
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await child.exited;
+  }
+  for (const step of [...steps].reverse()) {
+    try {
+      await step.teardown?.(ctx);
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  errors.push(...(await ctx.ledger.teardown(reclaimers)));
+  if (errors.length) {
+    throw new KitError(`Teardown left ${errors.length} problem(s): ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {
+      hint: 'Run `npm run clean` to reclaim what is left.',
+      page: '/guide/troubleshooting#cleanup',
+    });
+  }
+}

@@ -1,0 +1,42 @@
+// How each kind of host resource in the ledger is removed. The kinds owned by
+// a module (loop devices, veths, cgroups...) come from that module.
+
+import fs from 'node:fs';
+import type { Reclaimer, ResourceKind } from './ledger.ts';
+import { processStartTime } from './proc.ts';
+
+const reclaimProcess: Reclaimer = async (e) => {
+  if (e.kind !== 'process') return;
+  // only the process we started: same pid *and* same start time
+  if (e.startTime === undefined || processStartTime(e.pid) !== e.startTime) return;
+  try {
+    process.kill(e.pid, 'SIGKILL');
+  } catch {
+    // gone in the meantime
+  }
+};
+
+const reclaimMount: Reclaimer = async (e) => {
+  if (e.kind !== 'mount') return;
+  const mounted = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === e.target);
+  if (!mounted) return;
+  const { $ } = await import('zx'); // loaded on demand: zx costs ~100 ms at start-up
+  await $({ quiet: true, nothrow: true })`umount -l ${e.target}`;
+};
+
+const reclaimPath: Reclaimer = async (e) => {
+  if (e.kind !== 'path') return;
+  fs.rmSync(e.path, { recursive: true, force: true });
+};
+
+const reclaimHostname: Reclaimer = async (e) => {
+  if (e.kind !== 'hostname') return;
+  fs.writeFileSync('/proc/sys/kernel/hostname', e.value);
+};
+
+export const reclaimers: Partial<Record<ResourceKind, Reclaimer>> = {
+  process: reclaimProcess,
+  mount: reclaimMount,
+  path: reclaimPath,
+  hostname: reclaimHostname,
+};

@@ -1,0 +1,158 @@
+// Spawning the container's first process through the shim: clone (paused),
+// release, and reap. The kit owns the child; libuv does not know about it, so
+// the kit reaps it itself (reaper.ts).
+
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { KitError } from './errors.ts';
+import { errnoHint, errnoName } from './errno.ts';
+import { loadShim, type NativeOp } from './native.ts';
+import { describeOp, type ChildOp } from './ops.ts';
+import { waitForExit, type ExitStatus } from './reaper.ts';
+import type { CloneFlagName } from './types.ts';
+
+/** A child operation (or the execve) failed inside the container. */
+export class ChildOpError extends KitError {
+  constructor(
+    readonly op: ChildOp | 'execve',
+    readonly errno: string,
+    readonly call: string,
+    hint: string | undefined,
+    where: string | undefined,
+  ) {
+    super(`${call} failed in the container: ${errno}${where ? ` (built at ${where})` : ''}`, {
+      hint: hint ?? `See man 2 ${op === 'execve' ? 'execve' : op.op} for ${errno}.`,
+      page: '/guide/troubleshooting#child-operations',
+    });
+    this.name = 'ChildOpError';
+  }
+}
+
+export function toNativeOp(op: ChildOp, constant: (name: string) => number): NativeOp {
+  const kind = constant(`CW_${op.op.toUpperCase()}`);
+  const flags = (names: string[]) => names.reduce((acc, n) => acc | constant(n), 0);
+  const s: (string | null)[] = [null, null, null, null];
+  const n = [0, 0, 0, 0];
+  switch (op.op) {
+    case 'sethostname':
+    case 'setdomainname':
+      s[0] = op.name;
+      break;
+    case 'mount':
+      [s[0], s[1], s[2], s[3]] = [op.source, op.target, op.fstype, op.data];
+      n[0] = flags(op.flags);
+      break;
+    case 'umount2':
+      s[0] = op.target;
+      n[0] = flags(op.flags);
+      break;
+    case 'pivot_root':
+      [s[0], s[1]] = [op.newRoot, op.putOld];
+      break;
+    case 'chroot':
+    case 'chdir':
+    case 'rmdir':
+      s[0] = op.path;
+      break;
+    case 'mkdir':
+      s[0] = op.path;
+      n[0] = op.mode;
+      break;
+    case 'mknod':
+      s[0] = op.path;
+      [n[0], n[1], n[2], n[3]] = [constant(op.type), op.mode, op.major, op.minor];
+      break;
+    case 'symlink':
+      [s[0], s[1]] = [op.target, op.linkpath];
+      break;
+    case 'write_file':
+      [s[0], s[1]] = [op.path, op.content];
+      break;
+  }
+  return { kind, s, n };
+}
+
+export interface SpawnRequest {
+  cloneFlags: Iterable<CloneFlagName>;
+  ops: ChildOp[];
+  argv: string[];
+  env: Record<string, string>;
+  /** fds for the child's stdin, stdout, stderr; undefined = the kit's own */
+  stdio?: [number?, number?, number?];
+}
+
+export interface PausedProcess {
+  readonly pid: number;
+  /** Let the child run its operations and exec; rejects with ChildOpError. */
+  release(): Promise<void>;
+  /** Close the sync pipe without releasing: the child exits with 126. */
+  abort(): void;
+  readonly exited: Promise<ExitStatus>;
+}
+
+export function spawnPaused(req: SpawnRequest): PausedProcess {
+  const shim = loadShim();
+  const flags = [...req.cloneFlags].reduce((acc, f) => acc | shim.constant(f), 0);
+  const nativeOps = req.ops.map((op) => toNativeOp(op, shim.constant));
+  const envp = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
+  const fds = new Int32Array(2);
+  const stdio = Int32Array.from([0, 1, 2], (i) => req.stdio?.[i] ?? -1);
+  const pid = shim.spawn(flags, nativeOps, req.argv, envp, stdio, fds);
+  if (pid < 0) {
+    const name = errnoName(-pid);
+    throw new KitError(`clone(${[...req.cloneFlags].join(' | ') || '0'}) failed: ${name}`, {
+      hint: errnoHint('clone', name),
+      page: '/guide/troubleshooting#clone',
+    });
+  }
+  const [syncFd, errFd] = [fds[0], fds[1]];
+  const exited = waitForExit(pid);
+  let syncOpen = true;
+  const closeSync = () => {
+    if (syncOpen) fs.closeSync(syncFd);
+    syncOpen = false;
+  };
+  // Start reading the error pipe now; it ends at exec (close-on-exec) or child exit.
+  const report = readAll(errFd);
+
+  return {
+    pid,
+    exited,
+    abort: () => {
+      closeSync();
+      void report.catch(() => undefined);
+    },
+    async release() {
+      fs.writeSync(syncFd, Buffer.from([1]));
+      closeSync();
+      const bytes = await report;
+      if (bytes.length < 8) return; // EOF with nothing: execve succeeded
+      const index = os.endianness() === 'LE' ? bytes.readInt32LE(0) : bytes.readInt32BE(0);
+      const errno = os.endianness() === 'LE' ? bytes.readInt32LE(4) : bytes.readInt32BE(4);
+      throw opFailure(req, index, errno);
+    },
+  };
+}
+
+function opFailure(req: SpawnRequest, index: number, errno: number): ChildOpError {
+  const name = errnoName(errno);
+  if (index < 0) return new ChildOpError('execve', name, 'dup2(stdio)', undefined, undefined);
+  if (index >= req.ops.length) {
+    return new ChildOpError('execve', name, `execve(${JSON.stringify(req.argv[0])})`, errnoHint('execve', name), undefined);
+  }
+  const op = req.ops[index];
+  const where = op.origin ? `${op.origin.file}:${op.origin.line}` : undefined;
+  return new ChildOpError(op, name, describeOp(op), errnoHint(op.op, name), where);
+}
+
+/** Read a pipe to EOF without blocking a libuv pool thread. */
+function readAll(fd: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sock = new net.Socket({ fd, readable: true, writable: false });
+    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('error', reject);
+    sock.on('close', () => resolve(Buffer.concat(chunks)));
+  });
+}

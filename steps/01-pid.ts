@@ -1,0 +1,33 @@
+// Step 1: a PID namespace, with its own /proc and its own hostname.
+//
+// The container's first process becomes PID 1 of a new PID namespace. To see
+// only its own processes it needs its own /proc, which needs a mount namespace
+// of its own (so the new /proc does not cover the host's); and to have its own
+// name it needs a UTS namespace (and an IPC one, for its own System V IPC).
+// The theory: site/namespaces.md; the task: site/steps/01-pid.md.
+
+import { mount, sethostname } from '../kit/ops.ts';
+import { todo } from '../kit/todo.ts';
+import type { StepDefinition } from '../kit/types.ts';
+
+const step: StepDefinition = {
+  id: 1,
+  name: 'pid',
+  title: 'PID namespace: PID 1, its own /proc and hostname',
+  page: '/steps/01-pid',
+
+  configure(ctx, spec) {
+    todo("namespaces", "Ask clone() for new PID, mount, UTS and IPC namespaces (spec.cloneFlags.add('CLONE_NEW...')).");
+
+    const hostname = String(ctx.options.hostname ?? 'container');
+    ctx.facts.hostname = hostname;
+
+    todo("private-root", "Make every mount private (recursively, from /) so the container's mounts never propagate to the host.");
+
+    todo("proc", "Mount a fresh procfs on /proc, so ps and /proc show only this PID namespace.");
+
+    todo("hostname", "Give the container its own hostname (the value of the variable hostname).");
+  },
+};
+
+export default step;
