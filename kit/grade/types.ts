@@ -1,0 +1,32 @@
+// What the grader knows about one student's submission, from unpacking to the
+// reports. Results stay the raw CheckResult[] of the checks; weights are applied
+// when reports are written (so a new weights file needs no regrading).
+
+import type { CheckResult } from '../check/types.ts';
+import type { ManifestView } from '../submit/manifest.ts';
+
+/** Where a submission came from: a zip file or a folder, as given on the command line. */
+export interface SubmissionSource {
+  /** unique in this run; used in file names of the reports */
+  key: string;
+  path: string;
+  kind: 'zip' | 'folder';
+}
+
+export interface StudentGrade {
+  key: string;
+  source: string;
+  /** sha256 of the archive, or of the taken files of a folder */
+  sha256: string;
+  /** what the student's manifest says (untrusted, for display) */
+  manifest?: ManifestView;
+  /** rejected: the submission could not be used at all (bad archive, nothing to grade) */
+  status: 'graded' | 'rejected';
+  reason?: string;
+  /** one per graded step, raw points from the checks */
+  results: CheckResult[];
+  /** things the instructor should know (hash mismatches, suspicious code, timeouts) */
+  notes: string[];
+  gradedAt: string;
+  durationMs: number;
+}
