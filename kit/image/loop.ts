@@ -1,0 +1,113 @@
+// Loop devices with losetup(8), the tool an administrator uses: a loop device
+// makes a regular file look like a disk, so mkfs and mount can use it.
+// Behind losetup are two ioctls (the site's step-2 page shows them):
+// LOOP_CTL_GET_FREE on /dev/loop-control, then LOOP_CONFIGURE on /dev/loopN.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { $ } from 'zx';
+import { KitError } from '../errors.ts';
+import type { Ledger, LedgerEntry, Reclaimer } from '../ledger.ts';
+import { imageLockHolder } from './lock.ts';
+import { TROUBLESHOOTING } from './page.ts';
+
+const sh = $({ quiet: true, nothrow: true });
+
+export const LOOP_CONTROL = '/dev/loop-control';
+
+/** The file behind /dev/loopN according to the kernel, or undefined if loopN is not attached. */
+export function backingFileOf(device: string): string | undefined {
+  try {
+    // the kernel appends " (deleted)" when the file was unlinked while attached
+    return fs.readFileSync(`/sys/block/${path.basename(device)}/loop/backing_file`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** major:minor of a block device, from sysfs (e.g. loop3 -> [7, 3]). */
+export function deviceNumbers(device: string): [number, number] {
+  const dev = fs.readFileSync(`/sys/block/${path.basename(device)}/dev`, 'utf8').trim();
+  const [major, minor] = dev.split(':').map(Number);
+  return [major, minor];
+}
+
+/** Every loop device attached to `file` (`losetup -j FILE`, matched by inode, not by name). */
+export async function loopDevicesFor(file: string): Promise<string[]> {
+  if (!fs.existsSync(file)) return [];
+  const out = await sh`losetup --noheadings --output NAME --associated ${file}`;
+  return out.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** Why no loop device can be had, as a KitError; `detail` is what losetup said. */
+export function noLoopDeviceError(detail: string, loopControl = LOOP_CONTROL): KitError {
+  if (!fs.existsSync(loopControl)) {
+    return new KitError(`No loop device available: ${loopControl} does not exist.`, {
+      hint: 'The loop driver is not loaded. Run `sudo modprobe loop` (inside a Docker container: start it with --privileged or pass --device /dev/loop-control).',
+      page: TROUBLESHOOTING,
+    });
+  }
+  return new KitError(`No free loop device: losetup said "${detail.trim()}".`, {
+    hint: 'See what holds them with `losetup -a`; `npm run clean` detaches the ones left by killed runs. ' +
+      'If the driver has a fixed number of devices, raise it: `sudo modprobe loop max_loop=64` (or loop.max_loop=64 on the kernel command line).',
+    page: TROUBLESHOOTING,
+  });
+}
+
+/**
+ * `losetup --find --show FILE`: attach `file` to the first free loop device.
+ * Recorded in the ledger before attaching (kind 'loop'), the device name added after.
+ */
+export async function attachLoop(ledger: Ledger, file: string): Promise<{ device: string; entryId: number }> {
+  const backingFile = fs.realpathSync(file);
+  const entryId = ledger.record({ kind: 'loop', backingFile });
+  const out = await sh`losetup --find --show ${backingFile}`;
+  const device = out.stdout.trim();
+  if (out.exitCode !== 0 || !device.startsWith('/dev/')) {
+    ledger.forget(entryId);
+    throw noLoopDeviceError(out.stderr || out.stdout);
+  }
+  ledger.update(entryId, { device });
+  return { device, entryId };
+}
+
+/**
+ * `losetup -d DEVICE`, then wait until the kernel has really let go. While a
+ * mount still uses the device (a container's mount namespace is torn down a
+ * moment after its last process exits) the kernel only marks it "autoclear"
+ * and detaches it at the last close; waiting makes "no loop device left"
+ * true when teardown returns.
+ */
+export async function detachLoop(device: string, backingFile: string, timeoutMs = 5000): Promise<void> {
+  if (!attachedTo(device, backingFile)) return;
+  const out = await sh`losetup --detach ${device}`;
+  const deadline = Date.now() + timeoutMs;
+  while (attachedTo(device, backingFile)) {
+    if (Date.now() > deadline) {
+      throw new KitError(`${device} (${backingFile}) is still attached after losetup -d${out.stderr ? `: ${out.stderr.trim()}` : ''}.`, {
+        hint: `Something still has it open or mounted: see \`grep ${path.basename(device)} /proc/*/mountinfo\` and \`losetup -a\`; then \`npm run clean\`.`,
+        page: TROUBLESHOOTING,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Is `device` attached, and to this file? (A device number can be reused by someone else after a crash.) */
+function attachedTo(device: string, backingFile: string): boolean {
+  const current = backingFileOf(device);
+  return current !== undefined && current.replace(/ \(deleted\)$/, '') === backingFile;
+}
+
+/**
+ * Reclaimer for kind 'loop'. With a device: detach it if it still belongs to
+ * this file. Without (the run died between recording and losetup printing the
+ * name): the devices `losetup -j` finds for the file, unless a live run holds
+ * the image's lock, in which case they are that run's and are left alone.
+ */
+export const reclaimLoop: Reclaimer = async (entry: LedgerEntry) => {
+  if (entry.kind !== 'loop') return;
+  if (entry.device) return detachLoop(entry.device, entry.backingFile);
+  if (await imageLockHolder(entry.backingFile)) return;
+  for (const device of await loopDevicesFor(entry.backingFile)) await detachLoop(device, entry.backingFile);
+};

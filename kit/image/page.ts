@@ -1,0 +1,2 @@
+// The site section every image and loop-device message points to.
+export const TROUBLESHOOTING = '/steps/02-mount#troubleshooting';

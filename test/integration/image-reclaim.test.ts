@@ -1,0 +1,116 @@
+// What `npm run clean` relies on: the 'loop' reclaimer, and a run killed with
+// SIGKILL leaving a ledger that someone else can reclaim (its image lock is
+// gone with it, the kernel drops flocks of dead processes).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { $ } from 'zx';
+import { adoptLedger, orphanLedgers, type LedgerEntry } from '../../kit/ledger.ts';
+import { attachHomeImage, attachLoop, backingFileOf, detachHomeImage, reclaimers } from '../../kit/image/index.ts';
+import { projectRoot } from '../../kit/paths.ts';
+import { sandbox, type Sandbox } from './image-helpers.ts';
+
+const sh = $({ quiet: true });
+const reclaimLoop = reclaimers.loop!;
+let box: Sandbox;
+
+beforeEach(() => {
+  box = sandbox();
+});
+
+afterEach(async () => {
+  const stray = await box.strayLoops();
+  await box.cleanup();
+  expect(stray, 'loop devices left attached').toEqual([]);
+});
+
+async function plainImage(name: string): Promise<string> {
+  const file = path.join(box.stateDir, name);
+  await sh`fallocate --length 4M ${file}`;
+  return file;
+}
+
+describe('reclaimer for kind loop', () => {
+  it('detaches the recorded device, and does nothing the second time', async () => {
+    const file = await plainImage('a.img');
+    const ctx = box.ctx();
+    const { device } = await attachLoop(ctx.ledger, file);
+    const entry = ctx.ledger.entries()[0];
+    expect(entry).toMatchObject({ kind: 'loop', backingFile: fs.realpathSync(file), device });
+    await reclaimLoop(entry);
+    expect(backingFileOf(device)).toBeUndefined();
+    await reclaimLoop(entry);
+  });
+
+  it('finds the device by backing file when the run died before learning its name', async () => {
+    const file = await plainImage('b.img');
+    const device = (await sh`losetup --find --show ${file}`).stdout.trim();
+    box.adopt(device);
+    const entry: LedgerEntry = { id: 1, kind: 'loop', backingFile: fs.realpathSync(file) };
+    await reclaimLoop(entry);
+    expect(backingFileOf(device)).toBeUndefined();
+  });
+
+  it('leaves a device whose number was reused for another file alone', async () => {
+    const mine = await plainImage('c.img');
+    const other = await plainImage('d.img');
+    const device = (await sh`losetup --find --show ${other}`).stdout.trim();
+    box.adopt(device);
+    await reclaimLoop({ id: 1, kind: 'loop', backingFile: fs.realpathSync(mine), device });
+    expect(backingFileOf(device)).toBe(fs.realpathSync(other));
+  });
+
+  it('does not detach the devices of a live run that holds the image lock', async () => {
+    const ctx = box.ctx({ 'home-size': '8M' });
+    const image = await attachHomeImage(ctx);
+    try {
+      await reclaimLoop({ id: 99, kind: 'loop', backingFile: fs.realpathSync(image.file) });
+      expect(backingFileOf(image.device)).toBe(fs.realpathSync(image.file));
+    } finally {
+      await detachHomeImage(ctx, image);
+    }
+  });
+});
+
+describe('a run killed with SIGKILL', () => {
+  it('leaves a ledger that clean reclaims, and no lock', async () => {
+    const script = path.join(box.stateDir, 'victim.mts');
+    fs.writeFileSync(script, `
+      import path from 'node:path';
+      import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/ledger.ts'))};
+      import { attachHomeImage } from ${JSON.stringify(path.join(projectRoot, 'kit/image/index.ts'))};
+      const stateDir = ${JSON.stringify(box.stateDir)};
+      const ledger = new Ledger(path.join(stateDir, 'runs'), 'victim01');
+      const image = await attachHomeImage({ runId: 'victim01', stateDir, ledger, facts: {},
+        options: { argv: [], solution: true, stepsDir: '', 'home-size': '8M' } });
+      console.log(image.device);
+      setInterval(() => {}, 1000);
+    `);
+    // node --import tsx: one process (the tsx CLI would put a second node under it, out of reach of our SIGKILL)
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const device = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
+        child.on('exit', (code) => reject(new Error(`victim exited ${code}`)));
+        setTimeout(() => reject(new Error('victim did not attach in 20 s')), 20_000);
+      });
+      expect(device).toMatch(/^\/dev\/loop\d+$/);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+
+      const runsDir = path.join(box.stateDir, 'runs');
+      const orphans = orphanLedgers(runsDir).filter((l) => l.runId === 'victim01');
+      expect(orphans).toHaveLength(1);
+      expect(await adoptLedger(runsDir, orphans[0]).teardown(reclaimers)).toEqual([]);
+      expect(backingFileOf(device)).toBeUndefined();
+
+      // the lock died with the victim: the next run gets the image
+      const ctx = box.ctx({ 'home-size': '8M' });
+      await detachHomeImage(ctx, await attachHomeImage(ctx));
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
+});
