@@ -1,0 +1,146 @@
+// Step 3's network, end to end, for the kit and the reference solution:
+//   allocate (prepare: names + a free subnet, leased)
+//   connect  (setup: the child is paused; veth pair, netns name, addresses, route)
+//   disconnect (teardown: name removed, veth verified gone, subnet released)
+// Every resource is in the ledger before it exists.
+
+import { KitError } from '../errors.ts';
+import type { RunContext } from '../types.ts';
+import { namespaceId } from '../proc.ts';
+import { setupCommands, type NetPlan } from './commands.ts';
+import { hostHasLink, hostOccupiedNetworks, waitFor } from './host.ts';
+import { formatCidr } from './ipv4.ts';
+import { NET_PAGE, runIp, type IpCommand, type IpMode } from './ip.ts';
+import { leaseClaimer, leasePath, leasesDir, releaseLease } from './lease.ts';
+import { netNames } from './names.ts';
+import { deleteLink, removeNetnsName } from './reclaim.ts';
+import { parsePoolOptions, pickSubnet, planAddresses } from './subnet.ts';
+
+/** What the run knows about its network: `ctx.facts.net`. */
+export interface NetFacts extends NetPlan {
+  /** the subnet's lock file (a ledger 'path') */
+  lease: string;
+  allocateMs: number;
+  /** filled by connect */
+  pid?: number;
+  /** /proc/PID/ns/net of the container, e.g. 'net:[4026532246]' */
+  netnsId?: string;
+  setupMs?: number;
+  ipProcesses?: number;
+  ipMode?: IpMode;
+  /** filled by disconnect: did the veth vanish on its own once the namespace died? */
+  vethDiedWithNamespace?: boolean;
+}
+
+export interface NetworkOptions {
+  /** pool to take the subnet from (default 10.200.0.0/16); CLI --subnet-pool */
+  pool?: string;
+  /** prefix length of the per-run subnet (default 30); CLI --subnet-prefix */
+  prefix?: number;
+  /** 'batch' (default): one `ip -batch` per namespace; 'each': one process per command; CLI --ip-mode */
+  mode?: IpMode;
+}
+
+/** Read the step's options, accepting both `--subnet-pool` spellings the CLI may produce. */
+export function networkOptions(ctx: RunContext): NetworkOptions {
+  const o = ctx.options as Record<string, unknown>;
+  const pick = (...keys: string[]) => keys.map((k) => o[k]).find((v) => v !== undefined);
+  const mode = pick('ipMode', 'ip-mode');
+  const prefix = pick('subnetPrefix', 'subnet-prefix');
+  return {
+    pool: pick('subnetPool', 'subnet-pool') as string | undefined,
+    prefix: prefix === undefined ? undefined : Number(prefix),
+    mode: mode === 'each' ? 'each' : mode === undefined || mode === 'batch' ? 'batch' : invalidMode(mode),
+  };
+}
+
+function invalidMode(mode: unknown): never {
+  throw new KitError(`--ip-mode ${String(mode)}: expected 'batch' or 'each'`, { page: NET_PAGE });
+}
+
+export function netFacts(ctx: RunContext): NetFacts {
+  const net = ctx.facts.net as NetFacts | undefined;
+  if (!net) throw new KitError('the network was not allocated: allocateNetwork(ctx) must run in prepare, before setup', { page: NET_PAGE });
+  return net;
+}
+
+/** Prepare: per-run names and a subnet no route, address or concurrent run uses. */
+export async function allocateNetwork(ctx: RunContext, opts: NetworkOptions = networkOptions(ctx)): Promise<NetFacts> {
+  const t0 = performance.now();
+  let parsed: ReturnType<typeof parsePoolOptions>;
+  try {
+    parsed = parsePoolOptions(opts.pool, opts.prefix);
+  } catch (err) {
+    throw new KitError(`bad subnet option: ${(err as Error).message}`, { hint: 'e.g. --subnet-pool 10.200.0.0/16 --subnet-prefix 30', page: `${NET_PAGE}#options` });
+  }
+  const occupied = await hostOccupiedNetworks();
+  const dir = leasesDir(ctx.stateDir);
+  const subnet = pickSubnet({
+    ...parsed,
+    occupied,
+    start: Number.parseInt(ctx.runId, 16) || 0,
+    claim: leaseClaimer(ctx.ledger, dir),
+  });
+  if (!subnet) {
+    throw new KitError(`no free /${parsed.prefix} left in ${formatCidr(parsed.pool)}: the host's routes or other runs use all of it`, {
+      hint: 'Pick another private range that `ip route show table all` does not mention, e.g. --subnet-pool 172.31.0.0/16; `npm run clean` frees leases of killed runs.',
+      page: `${NET_PAGE}#options`,
+    });
+  }
+  const net: NetFacts = {
+    ...netNames(ctx.runId),
+    ...planAddresses(subnet),
+    lease: leasePath(dir, subnet),
+    allocateMs: performance.now() - t0,
+    ipMode: opts.mode ?? 'batch',
+  };
+  ctx.facts.net = net;
+  return net;
+}
+
+/**
+ * Setup (child paused): record the veth and the netns name, then run the
+ * commands (default: the reference sequence of commands.ts).
+ */
+export async function connectNetwork(ctx: RunContext, pid: number, commands?: IpCommand[]): Promise<NetFacts> {
+  const net = netFacts(ctx);
+  const t0 = performance.now();
+  ctx.ledger.record({ kind: 'veth', name: net.hostIf });
+  ctx.ledger.record({ kind: 'netns', name: net.netns });
+  net.pid = pid;
+  net.netnsId = namespaceId(pid, 'net');
+  const stats = await runIp(commands ?? setupCommands(net, pid), net.ipMode ?? 'batch');
+  net.setupMs = performance.now() - t0;
+  net.ipProcesses = stats.processes;
+  return net;
+}
+
+/** How long a dead namespace may take to be destroyed (the kernel does it asynchronously; ~1 ms here). */
+const NETNS_DEATH_MS = 1000;
+
+/**
+ * Teardown: remove the name (its bind mount), then check the veth is gone.
+ * A veth dies with the namespace holding either end: once the last process
+ * and the last mount of the namespace are gone, the kernel destroys it and
+ * both ends with it. If the namespace is still alive, delete the pair.
+ */
+export async function disconnectNetwork(ctx: RunContext): Promise<void> {
+  const net = ctx.facts.net as NetFacts | undefined;
+  if (!net) return;
+  const entries = () => ctx.ledger.entries();
+  await removeNetnsName(net.netns);
+  for (const e of entries()) if (e.kind === 'netns' && e.name === net.netns) ctx.ledger.forget(e.id);
+
+  if (hostHasLink(net.hostIf)) {
+    const stillInUse = net.pid !== undefined && net.netnsId !== undefined && namespaceId(net.pid, 'net') === net.netnsId;
+    net.vethDiedWithNamespace = !stillInUse && (await waitFor(() => !hostHasLink(net.hostIf), NETNS_DEATH_MS));
+    await deleteLink(net.hostIf);
+  } else if (net.pid !== undefined) {
+    net.vethDiedWithNamespace = true;
+  }
+  // a setup that failed before the move leaves the container end on the host too
+  await deleteLink(net.containerIf);
+  for (const e of entries()) if (e.kind === 'veth' && e.name === net.hostIf) ctx.ledger.forget(e.id);
+
+  releaseLease(ctx.ledger, net.lease);
+}

@@ -1,0 +1,110 @@
+// Shared by the network integration tests: throwaway state folders and run
+// contexts, stand-in containers (`unshare --net sleep`), TCP echo both ways,
+// and a cleanup that reclaims everything through the ledgers even when a test
+// failed halfway. Traffic only ever goes to addresses these tests create.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Ledger } from '../../kit/ledger.ts';
+import { reclaimers as netReclaimers } from '../../kit/net/reclaim.ts';
+import { spawnNetnsHolder, type NetnsHolder } from '../../kit/net/holder.ts';
+import { reclaimers as kitReclaimers } from '../../kit/reclaim.ts';
+import type { RunContext, RunOptions } from '../../kit/types.ts';
+
+export const allReclaimers = { ...kitReclaimers, ...netReclaimers };
+
+export interface NetSandbox {
+  stateDir: string;
+  ctx(options?: Partial<RunOptions>): RunContext;
+  holder(): Promise<NetnsHolder>;
+  cleanup(): Promise<void>;
+}
+
+export function netSandbox(): NetSandbox {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-net-test-'));
+  const ledgers: Ledger[] = [];
+  const holders: NetnsHolder[] = [];
+  return {
+    stateDir,
+    ctx(options = {}) {
+      const runId = randomBytes(3).toString('hex');
+      const ledger = new Ledger(path.join(stateDir, 'runs'), runId);
+      ledgers.push(ledger);
+      return { runId, options: { argv: [], solution: true, stepsDir: '', ...options }, stateDir, ledger, facts: {} };
+    },
+    async holder() {
+      const h = await spawnNetnsHolder(undefined, 30);
+      holders.push(h);
+      return h;
+    },
+    async cleanup() {
+      for (const h of holders) await h.kill();
+      for (const l of ledgers) await l.teardown(allReclaimers);
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Run a command inside the network namespace of `pid` (host filesystem, so host busybox). */
+export function inNetns(pid: number, argv: string[], input?: string, timeoutMs = 5000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nsenter', ['-t', String(pid), '-n', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** A busybox `nc -l -p PORT -e cat` echo server inside the namespace; kill() ends it by pid. */
+export function echoServerInNetns(pid: number, port: number): { kill(): void } {
+  const child = spawn('nsenter', ['-t', String(pid), '-n', 'busybox', 'nc', '-l', '-p', String(port), '-e', 'cat'], { stdio: 'ignore' });
+  return { kill: () => void (child.exitCode === null && child.kill('SIGKILL')) };
+}
+
+/** An echo server on the host, bound to exactly one address. */
+export async function echoServerOnHost(address: string): Promise<{ port: number; close(): Promise<void> }> {
+  const server = net.createServer((c) => c.pipe(c));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, address, resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return { port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** Send `token`, return what comes back; retries while the server is not listening yet. */
+export async function tcpEcho(address: string, port: number, token: string, timeoutMs = 3000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const s = net.connect({ host: address, port, timeout: 1000 });
+        let got = '';
+        s.on('connect', () => s.write(token));
+        s.on('data', (d) => {
+          got += d;
+          if (got.length >= token.length) s.end();
+        });
+        s.on('end', () => resolve(got));
+        s.on('close', () => resolve(got));
+        s.on('timeout', () => s.destroy(new Error('timeout')));
+        s.on('error', reject);
+      });
+    } catch (err) {
+      if (Date.now() > end || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export const randomPort = (): number => 20000 + Math.floor(Math.random() * 40000);
+export const randomToken = (): string => `cw-${randomBytes(6).toString('hex')}`;

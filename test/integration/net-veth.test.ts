@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { $ } from 'zx';
+import { KitError } from '../../kit/errors.ts';
+import { namespaceId } from '../../kit/proc.ts';
+import { allocateNetwork, connectNetwork, disconnectNetwork, type NetFacts } from '../../kit/net/setup.ts';
+import { hostLinks, namedNetns } from '../../kit/net/host.ts';
+import { ip } from '../../kit/net/ip.ts';
+import { setupCommands } from '../../kit/net/commands.ts';
+import { echoServerInNetns, echoServerOnHost, inNetns, netSandbox, randomPort, randomToken, tcpEcho, allReclaimers, type NetSandbox } from './net-helpers.ts';
+
+const q = $({ quiet: true });
+const json = async <T>(p: Promise<{ stdout: string }>): Promise<T> => JSON.parse((await p).stdout) as T;
+interface LinkJson { ifname: string; flags: string[]; operstate: string; addr_info?: { family: string; local: string; prefixlen: number }[] }
+interface RouteJson { dst: string; gateway?: string; dev: string }
+
+let sb: NetSandbox;
+let linksBefore: string[];
+let netnsBefore: string[];
+beforeEach(() => {
+  sb = netSandbox();
+  linksBefore = hostLinks();
+  netnsBefore = namedNetns();
+});
+afterEach(async () => {
+  await sb.cleanup();
+});
+
+async function expectHostClean(nets: NetFacts[]): Promise<void> {
+  expect(hostLinks()).toEqual(linksBefore);
+  expect(namedNetns()).toEqual(netnsBefore);
+  for (const n of nets) {
+    expect(fs.existsSync(`/run/netns/${n.netns}`)).toBe(false);
+    expect(fs.existsSync(n.lease)).toBe(false);
+  }
+  const addrs = (await q`ip -o -4 addr show`).stdout;
+  for (const n of nets) expect(addrs).not.toContain(n.hostAddress);
+}
+
+describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
+  it('connects the namespace, carries TCP both ways, and leaves nothing behind', async () => {
+    const ctx = sb.ctx();
+    const h = await sb.holder();
+    const net = await allocateNetwork(ctx);
+    await connectNetwork(ctx, h.pid);
+    expect(ctx.facts.net).toBe(net);
+    expect(net.netnsId).toBe(namespaceId(h.pid, 'net'));
+    expect(net.ipProcesses).toBe(2);
+
+    // the ledger knew every resource (written before creation)
+    expect(ctx.ledger.entries().map((e) => e.kind).sort()).toEqual(['netns', 'path', 'veth']);
+
+    // inside: exactly lo and the container end, both up, with the address
+    const inside = await json<LinkJson[]>(q`ip -n ${net.netns} -j addr show`);
+    expect(inside.map((l) => l.ifname).sort()).toEqual([net.containerIf, 'lo'].sort());
+    const c = inside.find((l) => l.ifname === net.containerIf)!;
+    expect(c.flags).toContain('UP');
+    expect(c.addr_info?.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`)).toEqual([`${net.containerAddress}/30`]);
+    expect(inside.find((l) => l.ifname === 'lo')!.flags).toContain('UP');
+    const routes = await json<RouteJson[]>(q`ip -n ${net.netns} -j -4 route show`);
+    expect(routes).toContainEqual(expect.objectContaining({ dst: 'default', gateway: net.hostAddress, dev: net.containerIf }));
+
+    // host side: the other end with the host address; the container end is not on the host
+    const host = await json<LinkJson[]>(q`ip -j addr show dev ${net.hostIf}`);
+    expect(host[0].addr_info?.some((a) => a.local === net.hostAddress)).toBe(true);
+    expect(hostLinks()).not.toContain(net.containerIf);
+
+    // host -> container
+    const port = randomPort();
+    const server = echoServerInNetns(h.pid, port);
+    try {
+      const token = randomToken();
+      expect(await tcpEcho(net.containerAddress, port, token)).toBe(token);
+    } finally {
+      server.kill();
+    }
+    // container -> host, to the host end's address
+    const hostServer = await echoServerOnHost(net.hostAddress);
+    try {
+      const token = randomToken();
+      const r = await inNetns(h.pid, ['busybox', 'nc', '-w', '2', net.hostAddress, String(hostServer.port)], token);
+      expect(r.stdout).toBe(token);
+    } finally {
+      await hostServer.close();
+    }
+
+    await h.kill();
+    await disconnectNetwork(ctx);
+    expect(net.vethDiedWithNamespace).toBe(true);
+    expect(ctx.ledger.entries()).toEqual([]);
+    await expectHostClean([net]);
+  });
+
+  it('gives two containers at once different names and subnets, each reaching the host', async () => {
+    const [a, b] = [sb.ctx(), sb.ctx()];
+    const [ha, hb] = await Promise.all([sb.holder(), sb.holder()]);
+    const [na, nb] = await Promise.all([allocateNetwork(a), allocateNetwork(b)]);
+    await Promise.all([connectNetwork(a, ha.pid), connectNetwork(b, hb.pid)]);
+    expect(na.subnet).not.toBe(nb.subnet);
+    expect(new Set([na.hostIf, na.containerIf, nb.hostIf, nb.containerIf, na.netns, nb.netns]).size).toBe(6);
+    for (const [n, h] of [[na, ha], [nb, hb]] as const) {
+      const server = await echoServerOnHost(n.hostAddress);
+      try {
+        const token = randomToken();
+        expect((await inNetns(h.pid, ['busybox', 'nc', '-w', '2', n.hostAddress, String(server.port)], token)).stdout).toBe(token);
+      } finally {
+        await server.close();
+      }
+    }
+    await Promise.all([ha.kill(), hb.kill()]);
+    await Promise.all([disconnectNetwork(a), disconnectNetwork(b)]);
+    await expectHostClean([na, nb]);
+  });
+
+  it('avoids a subnet the host already routes, and one another run holds', async () => {
+    // a blackhole route (carries no traffic) over the first /30 of a small pool, removed in finally
+    const pool = '10.201.7.0/28';
+    await q`ip route add blackhole 10.201.7.0/30`;
+    try {
+      const first = sb.ctx({ subnetPool: pool });
+      const n1 = await allocateNetwork(first);
+      expect(n1.subnet).not.toBe('10.201.7.0/30');
+      const second = sb.ctx({ subnetPool: pool });
+      const n2 = await allocateNetwork(second); // leased by first, not yet routed: still taken
+      const third = sb.ctx({ subnetPool: pool });
+      const n3 = await allocateNetwork(third);
+      expect(new Set([n1.subnet, n2.subnet, n3.subnet, '10.201.7.0/30']).size).toBe(4);
+      await expect(allocateNetwork(sb.ctx({ subnetPool: pool }))).rejects.toThrow(/no free \/30 left in 10.201.7.0\/28/);
+      for (const c of [first, second, third]) await disconnectNetwork(c);
+      // released: the next run may take them again
+      expect((await allocateNetwork(sb.ctx({ subnetPool: pool }))).subnet).not.toBe('10.201.7.0/30');
+    } finally {
+      await q`ip route del blackhole 10.201.7.0/30`.nothrow();
+    }
+  });
+
+  it('still deletes the pair when the namespace outlives the teardown', async () => {
+    const ctx = sb.ctx();
+    const h = await sb.holder();
+    const net = await allocateNetwork(ctx);
+    await connectNetwork(ctx, h.pid);
+    await disconnectNetwork(ctx); // the holder is still alive: its namespace keeps the veth
+    expect(net.vethDiedWithNamespace).toBe(false);
+    expect(hostLinks()).not.toContain(net.hostIf);
+    const r = await inNetns(h.pid, ['ip', '-o', 'link']);
+    expect(r.stdout).not.toContain(net.containerIf);
+    await h.kill();
+    await expectHostClean([net]);
+  });
+
+  it('names the failing command, and the ledger reclaims a half-made setup', async () => {
+    const ctx = sb.ctx();
+    const h = await sb.holder();
+    const net = await allocateNetwork(ctx);
+    // route before the address: the kernel refuses, after the pair and the name exist
+    const cmds = setupCommands(net, h.pid).filter((c) => !(c.netns && c.args[0] === 'addr'));
+    const err = await connectNetwork(ctx, h.pid, cmds).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KitError);
+    expect((err as KitError).message).toContain(`ip -n ${net.netns} route add default via ${net.hostAddress}`);
+    expect((err as KitError).hint).toMatch(/address/);
+    expect(hostLinks()).toContain(net.hostIf);
+    // as `npm run clean` would, after a crash: only the ledger
+    await h.kill();
+    await ctx.ledger.teardown(allReclaimers);
+    expect(ctx.ledger.entries()).toEqual([]);
+    await expectHostClean([net]);
+  });
+
+  it('refuses a value that would smuggle in a second command', () => {
+    expect(() => ip`link delete ${'x\nlink delete eth0'}`).toThrow(KitError);
+  });
+});

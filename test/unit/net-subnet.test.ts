@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from '../../kit/net/ipv4.ts';
+import { occupiedNetworks, parsePoolOptions, pickSubnet, planAddresses, type IpAddrJson, type IpRouteJson } from '../../kit/net/subnet.ts';
+
+// trimmed real outputs of `ip -4 -j route show table all` / `ip -4 -j addr show`
+const ROUTES: IpRouteJson[] = [
+  { dst: 'default' },
+  { dst: '192.0.2.0/24' },
+  { type: 'local', dst: '127.0.0.0/8' },
+  { type: 'local', dst: '127.0.0.1' },
+  { type: 'broadcast', dst: '127.255.255.255' },
+  { type: 'local', dst: '192.0.2.2' },
+  { type: 'broadcast', dst: '192.0.2.255' },
+];
+const ADDRS: IpAddrJson[] = [
+  { ifname: 'lo', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
+  { ifname: 'eth0', addr_info: [{ family: 'inet', local: '192.0.2.2', prefixlen: 24 }, { family: 'inet6', local: 'fd00::2', prefixlen: 64 }] },
+];
+
+const pool = parseCidr('10.200.0.0/16');
+const always = (_: Cidr): boolean => true;
+const pick = (routes: IpRouteJson[], addrs: IpAddrJson[] = [], claim = always, start = 0) =>
+  pickSubnet({ pool, prefix: 30, occupied: occupiedNetworks(routes, addrs), start, claim });
+
+describe('ipv4 arithmetic', () => {
+  it('parses and formats addresses and blocks', () => {
+    expect(formatIp(parseIp('10.200.3.4'))).toBe('10.200.3.4');
+    expect(parseIp('255.255.255.255')).toBe(2 ** 32 - 1);
+    expect(formatCidr(parseCidr('10.200.0.4/30'))).toBe('10.200.0.4/30');
+    expect(formatCidr(parseCidr('10.200.0.6/30', true))).toBe('10.200.0.4/30');
+    expect(parseCidr('192.0.2.2').prefix).toBe(32);
+  });
+  it('rejects nonsense', () => {
+    for (const bad of ['10.200.0', '10.200.0.256', '1.2.3.4/33', '10.200.0.5/30', 'fd00::/8', '01.2.3.4']) {
+      expect(() => parseCidr(bad), bad).toThrow();
+    }
+  });
+  it('tells overlapping blocks apart', () => {
+    expect(overlaps(parseCidr('10.0.0.0/8'), parseCidr('10.200.0.4/30'))).toBe(true);
+    expect(overlaps(parseCidr('10.200.0.4/30'), parseCidr('10.200.0.8/30'))).toBe(false);
+    expect(overlaps(parseCidr('10.200.0.6/32'), parseCidr('10.200.0.4/30'))).toBe(true);
+  });
+});
+
+describe('what the host occupies', () => {
+  it('reads routes of every table and addresses, ignoring the default route and IPv6', () => {
+    const occ = occupiedNetworks(ROUTES, ADDRS).map(formatCidr);
+    expect(occ).toContain('192.0.2.0/24');
+    expect(occ).toContain('127.0.0.0/8');
+    expect(occ).toContain('192.0.2.255/32');
+    expect(occ).not.toContain('0.0.0.0/0');
+    expect(occ.some((c) => c.includes(':'))).toBe(false);
+  });
+  it('ignores VPN-style split default routes (/1) but not a /8', () => {
+    const occ = occupiedNetworks([{ dst: '0.0.0.0/1' }, { dst: '128.0.0.0/1' }, { dst: '10.0.0.0/8' }], []).map(formatCidr);
+    expect(occ).toEqual(['10.0.0.0/8']);
+  });
+  it('counts the peer of a point-to-point address', () => {
+    const occ = occupiedNetworks([], [{ addr_info: [{ family: 'inet', local: '10.200.0.1', address: '10.200.9.9', prefixlen: 32 }] }]).map(formatCidr);
+    expect(occ).toEqual(['10.200.0.1/32', '10.200.9.9/32']);
+  });
+});
+
+describe('picking a subnet', () => {
+  it('takes the first block of the pool on a plain host', () => {
+    expect(formatCidr(pick(ROUTES, ADDRS)!)).toBe('10.200.0.0/30');
+  });
+  it('never overlaps a route the host has', () => {
+    const s = pick([{ dst: '10.200.0.0/24' }, { dst: '10.200.1.0/30' }]);
+    expect(formatCidr(s!)).toBe('10.200.1.4/30');
+  });
+  it('never overlaps an address the host owns, even without a route', () => {
+    const s = pick([], [{ addr_info: [{ family: 'inet', local: '10.200.0.2', prefixlen: 32 }] }]);
+    expect(formatCidr(s!)).toBe('10.200.0.4/30');
+  });
+  it('skips blocks another run holds (claim refused) and wraps around from its start', () => {
+    const count = 2 ** 14;
+    const seen: string[] = [];
+    const s = pick([], [], (c) => (seen.push(formatCidr(c)), seen.length > 2), count - 1);
+    expect(seen.slice(0, 3)).toEqual(['10.200.255.252/30', '10.200.0.0/30', '10.200.0.4/30']);
+    expect(formatCidr(s!)).toBe('10.200.0.4/30');
+  });
+  it('gives up when a route covers the whole pool', () => {
+    expect(pick([{ dst: '10.0.0.0/8' }])).toBeUndefined();
+    expect(pick([], [], () => false)).toBeUndefined();
+  });
+  it('does not claim what is occupied', () => {
+    const claimed: string[] = [];
+    pick([{ dst: '10.200.0.0/29' }], [], (c) => (claimed.push(formatCidr(c)), true));
+    expect(claimed).toEqual(['10.200.0.8/30']);
+  });
+  it('supports /29 blocks and other pools', () => {
+    const s = pickSubnet({ pool: parseCidr('172.31.0.0/24'), prefix: 29, occupied: [parseCidr('172.31.0.0/29')], claim: always });
+    expect(formatCidr(s!)).toBe('172.31.0.8/29');
+  });
+});
+
+describe('addresses and options', () => {
+  it('host end .1, container end .2', () => {
+    expect(planAddresses(parseCidr('10.200.0.4/30'))).toEqual({ subnet: '10.200.0.4/30', prefix: 30, hostAddress: '10.200.0.5', containerAddress: '10.200.0.6' });
+    expect(() => planAddresses(parseCidr('10.200.0.4/31'))).toThrow(/too small/);
+  });
+  it('validates pool and prefix', () => {
+    expect(parsePoolOptions(undefined, undefined)).toEqual({ pool: parseCidr('10.200.0.0/16'), prefix: 30 });
+    expect(parsePoolOptions('172.31.0.0/24', '29').prefix).toBe(29);
+    expect(() => parsePoolOptions('172.31.0.0/24', 31)).toThrow();
+    expect(() => parsePoolOptions('172.31.0.0/30', 29)).toThrow();
+    expect(() => parsePoolOptions('172.31.0.1/24', 30)).toThrow(/host bits/);
+  });
+});
