@@ -36,9 +36,9 @@ export class Ledger {
   readonly file: string;
   private data: LedgerFile;
   private nextId = 1;
+  private written = false;
 
   constructor(readonly runsDir: string, readonly runId: string) {
-    fs.mkdirSync(runsDir, { recursive: true });
     this.file = path.join(runsDir, `${runId}.json`);
     this.data = {
       runId,
@@ -47,7 +47,8 @@ export class Ledger {
       createdAt: new Date().toISOString(),
       entries: [],
     };
-    this.flush();
+    // the file is written on the first record: a run that creates nothing
+    // on the host (step 1) costs no disk writes
   }
 
   /** Record a resource before creating it; returns its entry id. */
@@ -91,15 +92,20 @@ export class Ledger {
         errors.push(err instanceof Error ? err : new Error(String(err)));
       }
     }
-    if (this.data.entries.length === 0) fs.rmSync(this.file, { force: true });
+    if (this.data.entries.length === 0) {
+      if (this.written) fs.rmSync(this.file, { force: true });
+      this.written = false;
+    }
     return errors;
   }
 
   private flush(): void {
+    if (!this.written) fs.mkdirSync(this.runsDir, { recursive: true });
     // write-then-rename: a reader (npm run clean) never sees half a file
     const tmp = `${this.file}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(this.data, null, 2));
     fs.renameSync(tmp, this.file);
+    this.written = true;
   }
 }
 
@@ -124,6 +130,6 @@ export function orphanLedgers(runsDir: string): LedgerFile[] {
 /** Re-open a dead run's ledger so it can be torn down. */
 export function adoptLedger(runsDir: string, data: LedgerFile): Ledger {
   const ledger = Object.create(Ledger.prototype) as Ledger;
-  Object.assign(ledger, { runsDir, runId: data.runId, file: path.join(runsDir, `${data.runId}.json`), data, nextId: Math.max(0, ...data.entries.map((e) => e.id)) + 1 });
+  Object.assign(ledger, { runsDir, runId: data.runId, file: path.join(runsDir, `${data.runId}.json`), data, written: true, nextId: Math.max(0, ...data.entries.map((e) => e.id)) + 1 });
   return ledger;
 }

@@ -5,7 +5,6 @@
 import crypto from 'node:crypto';
 import { KitError } from './errors.ts';
 import { Ledger } from './ledger.ts';
-import { processStartTime } from './proc.ts';
 import { reclaimers } from './reclaim.ts';
 import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
@@ -64,10 +63,9 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
       env: { ...DEFAULT_ENV, ...(process.env.TERM ? { TERM: process.env.TERM } : {}) },
     };
     for (const step of start.steps) step.configure?.(ctx, spec);
+    // No ledger entry for the child itself: the shim sets PR_SET_PDEATHSIG,
+    // so the kernel kills it whenever the kit dies, even by SIGKILL.
     child = spawnPaused({ ...spec, stdio: start.stdio });
-    // the kit's death kills the child (PR_SET_PDEATHSIG); this entry is for
-    // a run killed between here and its teardown
-    ctx.ledger.record({ kind: 'process', pid: child.pid, startTime: processStartTime(child.pid) });
     for (const step of start.steps) await step.setup?.(ctx, { pid: child.pid });
     await child.release();
   } catch (err) {

@@ -6,7 +6,8 @@ export interface SourceLocation {
   line: number;
 }
 
-const STEP_FILE = /\/(steps|solutions|workspace[^/]*)\/(\d\d-[\w-]+\.ts):(\d+)/;
+// any folder of step files (steps/, solutions/, a mutant's or a grading workspace's), not checks/
+const STEP_FILE = /\/(?!checks\/)([^/]+)\/(\d\d-[\w-]+\.ts):(\d+)/;
 
 export function callerLocation(): SourceLocation | undefined {
   const stack = new Error().stack ?? '';

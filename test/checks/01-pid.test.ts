@@ -1,0 +1,58 @@
+// Check 1 passes on the reference, reports "not attempted" on the skeleton,
+// and fails on typical mistakes.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import check from '../../checks/01-pid.ts';
+import { runCheck } from '../../kit/check/framework.ts';
+import { hostHostname } from '../../kit/check/host.ts';
+import { solutionsDir, stepsDir } from '../../kit/paths.ts';
+import { makeMutant } from '../helpers/mutants.ts';
+
+const hostname = hostHostname();
+afterAll(() => expect(hostHostname()).toBe(hostname));
+
+const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
+
+describe('check 1 (PID namespace)', () => {
+  it('passes on the reference solution', async () => {
+    const r = await runCheck(check, { stepsDir: solutionsDir });
+    expect(failed(r)).toEqual([]);
+    expect(r.status).toBe('pass');
+    expect(r.score).toBe(r.maxScore);
+  });
+
+  it('reports "not attempted" on the untouched skeleton, naming the TODO', async () => {
+    const r = await runCheck(check, { stepsDir });
+    expect(r.status).toBe('not-attempted');
+    expect(r.score).toBe(0);
+    expect(r.assertions[0].message).toMatch(/TODO "namespaces" in steps\/01-pid\.ts:\d+/);
+  });
+
+  const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
+    ['no CLONE_NEWPID', ['pid1', 'pidns'], [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWPID');", replace: '' }]],
+    ['/proc not remounted', ['proc'], [{ file: '01-pid.ts', find: "spec.ops.push(mount('proc', '/proc', 'proc', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));", replace: '' }]],
+    // sethostname() before the UTS namespace exists renames the host
+    ['hostname set without a UTS namespace', ['host-hostname', 'utsns'], [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWUTS');", replace: '' }]],
+    ['no CLONE_NEWIPC', ['ipcns'], [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWIPC');", replace: '' }]],
+    ['hostname option ignored', ['hostname'], [{ file: '01-pid.ts', find: 'spec.ops.push(sethostname(hostname));', replace: "spec.ops.push(sethostname('container'));" }]],
+  ];
+
+  for (const [name, mustFail, mutations] of mutants) {
+    it(`fails on a mutant: ${name}`, async () => {
+      const m = makeMutant('01', mutations);
+      try {
+        const r = await runCheck(check, { stepsDir: m.dir });
+        expect(r.status).toBe('fail');
+        for (const id of mustFail) expect(failed(r)).toContain(id);
+        // a failure always says what was expected, what was seen, and where to read
+        for (const a of r.assertions.filter((x) => x.status === 'fail')) {
+          expect(a.hint).toBeTruthy();
+          expect(a.page).toMatch(/^\/steps\/01-pid/);
+        }
+      } finally {
+        m.dispose();
+        expect(hostHostname()).toBe(hostname);
+      }
+    });
+  }
+});
