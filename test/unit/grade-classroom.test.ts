@@ -1,0 +1,115 @@
+// The GitHub Classroom runner result, validated against what the reporter
+// action reads. The reporter (classroom-resources/autograding-grading-reporter,
+// src/main.js, src/helpers/test-helpers.js, src/notify-classroom.js,
+// src/console-results.js) is not a dependency of the kit, so its reading rules
+// are restated here, each one as the reporter applies it:
+//  - `runners` must match /^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/;
+//  - runner R's payload is env `${R.trim().toUpperCase()}_RESULTS`, base64 of JSON;
+//  - results.status 'fail' or 'error' fails the job;
+//  - the grade sent to Classroom is sum(tests[].score) over sum(max_score),
+//    runners with a falsy max_score are left out;
+//  - the log shows test.name per test, test.message for status 'error',
+//    " - line N" unless line_no === 0, and test_code when present.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AssertionResult, CheckResult } from '../../kit/check/types.ts';
+import { emitClassroom, runnerId, toRunnerResult, type ClassroomRunnerResult } from '../../kit/grade/classroom.ts';
+
+const RUNNERS_PATTERN = /^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/;
+
+/** How the reporter turns its inputs into runner results. */
+function reporterRead(runners: string, env: Record<string, string | undefined>): { runner: string; results: ClassroomRunnerResult }[] {
+  if (!RUNNERS_PATTERN.test(runners)) throw new Error('The runners input must be a comma-separated list of strings.');
+  return runners.split(',').map((runner) => {
+    const encoded = env[`${runner.trim().toUpperCase()}_RESULTS`];
+    if (encoded === undefined) throw new Error(`no ${runner.toUpperCase()}_RESULTS`);
+    return { runner, results: JSON.parse(Buffer.from(encoded, 'base64').toString('utf-8')) as ClassroomRunnerResult };
+  });
+}
+
+/** The points the reporter sends to Classroom. */
+function reporterPoints(all: { results: ClassroomRunnerResult }[]): { totalPoints: number; maxPoints: number } {
+  let totalPoints = 0;
+  let maxPoints = 0;
+  for (const { results } of all) {
+    if (!results.max_score) continue;
+    maxPoints += results.max_score;
+    for (const t of results.tests) totalPoints += t.score;
+  }
+  return { totalPoints, maxPoints };
+}
+
+/** Field types the reporter relies on (it would print "undefined" or throw otherwise). */
+function assertShape(r: ClassroomRunnerResult): void {
+  expect(r.version).toBe(1);
+  expect(['pass', 'fail', 'error']).toContain(r.status);
+  expect(typeof r.max_score).toBe('number');
+  expect(Array.isArray(r.tests)).toBe(true);
+  expect(r.tests.length).toBeGreaterThan(0); // getTestScore divides by tests.length
+  for (const t of r.tests) {
+    expect(typeof t.name).toBe('string');
+    expect(['pass', 'fail', 'error']).toContain(t.status);
+    expect(typeof t.score).toBe('number');
+    expect(typeof t.message).toBe('string');
+    expect(t.line_no).toBe(0);
+    if (t.status === 'error') expect(t.message.length).toBeGreaterThan(0);
+  }
+}
+
+const a = (id: string, points: number, status: AssertionResult['status'], extra: Partial<AssertionResult> = {}): AssertionResult => ({
+  id, name: `assertion ${id}`, points, hint: `hint ${id}`, page: `/steps/01-pid#${id}`, status, ...extra,
+});
+const check = (step: number, assertions: AssertionResult[], status: CheckResult['status']): CheckResult => ({
+  step, title: `step ${step}`, stepsDir: '/x', status, assertions,
+  score: assertions.filter((x) => x.status === 'pass').reduce((s, x) => s + x.points, 0),
+  maxScore: assertions.reduce((s, x) => s + x.points, 0), durationMs: 10,
+});
+
+const results: CheckResult[] = [
+  check(1, [a('pid1', 2, 'pass'), a('hostname', 1, 'fail', { expected: 'cw-1', seen: 'debian' }), a('ipcns', 3, 'pass')], 'fail'),
+  check(2, [a('pivot', 3, 'not-attempted', { message: 'Not done yet: TODO "pivot"' })], 'not-attempted'),
+  check(3, [a('veth', 2, 'error', { message: 'the check did not finish within 60 s' })], 'error'),
+  check(4, [a('mem', 4, 'pass')], 'pass'),
+];
+
+describe('GitHub Classroom runner results', () => {
+  it('is read by the reporter as we mean it: one runner per step, our score is Classroom\'s', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-grade-classroom-'));
+    try {
+      const env = { GITHUB_OUTPUT: path.join(dir, 'out'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') };
+      emitClassroom(results, env);
+      // $GITHUB_OUTPUT lines become steps.<id>.outputs.<name>; the workflow maps them to <RUNNER>_RESULTS
+      const outputs = Object.fromEntries(
+        fs.readFileSync(env.GITHUB_OUTPUT, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      const runners = results.map((r) => runnerId(r.step)).join(',');
+      const reporterEnv = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [`${k.toUpperCase()}_RESULTS`, v]));
+      const read = reporterRead(runners, reporterEnv);
+      read.forEach((r) => assertShape(r.results));
+      expect(read.map((r) => r.results.status)).toEqual(['fail', 'fail', 'error', 'pass']);
+      expect(reporterPoints(read)).toEqual({ totalPoints: 2 + 3 + 4, maxPoints: 6 + 3 + 2 + 4 });
+      const summary = fs.readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8');
+      expect(summary).toContain('hint: hint hostname');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('puts what a student needs where the reporter prints it', () => {
+    const r = toRunnerResult(results[0]);
+    const failed = r.tests.find((t) => t.status === 'fail');
+    expect(failed?.test_code).toContain('expected: cw-1');
+    expect(failed?.test_code).toContain('seen:     debian');
+    expect(failed?.test_code).toContain('hint:     hint hostname');
+    expect(r.tests.find((t) => t.status === 'pass')?.test_code).toBeUndefined();
+    const err = toRunnerResult(results[2]).tests[0];
+    expect(err.message).toMatch(/^Step 3 · assertion veth: the check did not finish/);
+  });
+
+  it('runner ids are what the reporter accepts', () => {
+    for (let s = 1; s <= 9; s++) expect(RUNNERS_PATTERN.test(runnerId(s))).toBe(true);
+  });
+});
