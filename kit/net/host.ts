@@ -2,13 +2,13 @@
 // use (`ip -j route`, `ip -j addr`) and with /sys where a process is too slow.
 
 import fs from 'node:fs';
-import { $ } from 'zx';
 import type { Cidr } from './ipv4.ts';
 import { occupiedNetworks, type IpAddrJson, type IpRouteJson } from './subnet.ts';
+import { zx } from './zx.ts';
 
 /** IPv4 blocks the host routes (every table, not just main) or owns an address in. */
 export async function hostOccupiedNetworks(): Promise<Cidr[]> {
-  const q = $({ quiet: true });
+  const q = (await zx())({ quiet: true });
   const [routes, addrs] = await Promise.all([q`ip -4 -j route show table all`, q`ip -4 -j addr show`]);
   return occupiedNetworks(parseJson<IpRouteJson>(routes.stdout), parseJson<IpAddrJson>(addrs.stdout));
 }

@@ -8,8 +8,8 @@
 // fed to one `ip -batch -` (or `ip -n NAME -batch -`) process; mode 'each'
 // runs one process per command, for comparison and for clearer debugging.
 
-import { $ } from 'zx';
 import { KitError } from '../errors.ts';
+import { zx } from './zx.ts';
 
 export const NET_PAGE = '/steps/03-net';
 
@@ -80,6 +80,7 @@ export interface IpRunStats {
 
 /** Run the commands in order; the first failure throws a KitError naming the command. */
 export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Promise<IpRunStats> {
+  const $ = await zx();
   const t0 = performance.now();
   let processes = 0;
   if (mode === 'each') {
@@ -105,9 +106,19 @@ export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Prom
   return { processes, ms: performance.now() - t0 };
 }
 
-function ipError(c: IpCommand, stderr: string): KitError {
-  const reason = stderr.trim().split('\n').filter(Boolean).join('; ') || 'failed';
-  return new KitError(`\`${formatIpCommand(c)}\` failed: ${reason}`, { hint: hintFor(c, reason), page: `${NET_PAGE}#troubleshooting` });
+/** An ip command the kernel refused; names the command and says why. */
+export class IpCommandError extends KitError {
+  constructor(
+    readonly command: IpCommand,
+    readonly reason: string,
+  ) {
+    super(`\`${formatIpCommand(command)}\` failed: ${reason}`, { hint: hintFor(command, reason), page: `${NET_PAGE}#troubleshooting` });
+    this.name = 'IpCommandError';
+  }
+}
+
+function ipError(c: IpCommand, stderr: string): IpCommandError {
+  return new IpCommandError(c, stderr.trim().split('\n').filter(Boolean).join('; ') || 'failed');
 }
 
 function hintFor(c: IpCommand, reason: string): string {

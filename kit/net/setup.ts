@@ -98,6 +98,17 @@ export async function allocateNetwork(ctx: RunContext, opts: NetworkOptions = ne
   return net;
 }
 
+/** The child shares the host's network namespace: configuring "its" network would reconfigure the host's. */
+export class HostNetnsError extends KitError {
+  constructor(readonly netnsId: string) {
+    super(`the container has no network namespace of its own (its /proc/PID/ns/net is the host's, ${netnsId}): refusing to run the network setup, which would reconfigure the host`, {
+      hint: "Ask clone() for a new network namespace in configure: spec.cloneFlags.add('CLONE_NEWNET').",
+      page: `${NET_PAGE}#the-namespace`,
+    });
+    this.name = 'HostNetnsError';
+  }
+}
+
 /**
  * Setup (child paused): record the veth and the netns name, then run the
  * commands (default: the reference sequence of commands.ts).
@@ -105,6 +116,8 @@ export async function allocateNetwork(ctx: RunContext, opts: NetworkOptions = ne
 export async function connectNetwork(ctx: RunContext, pid: number, commands?: IpCommand[]): Promise<NetFacts> {
   const net = netFacts(ctx);
   const t0 = performance.now();
+  const hostNet = namespaceId('self', 'net');
+  if (hostNet !== undefined && namespaceId(pid, 'net') === hostNet) throw new HostNetnsError(hostNet);
   ctx.ledger.record({ kind: 'veth', name: net.hostIf });
   ctx.ledger.record({ kind: 'netns', name: net.netns });
   net.pid = pid;

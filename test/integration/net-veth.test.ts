@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { KitError } from '../../kit/errors.ts';
 import { namespaceId } from '../../kit/proc.ts';
-import { allocateNetwork, connectNetwork, disconnectNetwork, type NetFacts } from '../../kit/net/setup.ts';
+import { allocateNetwork, connectNetwork, disconnectNetwork, HostNetnsError, type NetFacts } from '../../kit/net/setup.ts';
 import { hostLinks, namedNetns } from '../../kit/net/host.ts';
 import { ip } from '../../kit/net/ip.ts';
 import { setupCommands } from '../../kit/net/commands.ts';
@@ -164,6 +165,21 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     await ctx.ledger.teardown(allReclaimers);
     expect(ctx.ledger.entries()).toEqual([]);
     await expectHostClean([net]);
+  });
+
+  it('refuses to touch anything when the child shares the host\'s network namespace', async () => {
+    const ctx = sb.ctx();
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await allocateNetwork(ctx);
+      await expect(connectNetwork(ctx, child.pid!)).rejects.toBeInstanceOf(HostNetnsError);
+      expect(hostLinks()).toEqual(linksBefore);
+      expect(namedNetns()).toEqual(netnsBefore);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await disconnectNetwork(ctx);
+    await expectHostClean([ctx.facts.net as NetFacts]);
   });
 
   it('refuses a value that would smuggle in a second command', () => {
