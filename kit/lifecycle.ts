@@ -14,7 +14,8 @@ import type { ContainerSpec, RunContext, RunOptions, StepDefinition } from './ty
 export const DEFAULT_ENV: Record<string, string> = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   HOME: '/root',
-  PS1: '[container] \\h:\\w\\$ ',
+  // plain text: dash (the host's /bin/sh in step 1) does not expand \h or \w
+  PS1: '[container] # ',
 };
 
 /** The interactive shell a student is dropped into. */
