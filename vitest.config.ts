@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-// Real namespaces, mounts and cgroups: tests run as root in separate processes
-// (koffi and process signal handlers do not belong in worker threads).
+// Real namespaces, mounts, loop devices, veths and cgroups: tests run as root
+// in child processes (koffi and process signal handlers do not belong in
+// worker threads), one file at a time, because checks compare the whole
+// host's state before and after (mount table, links, loop devices) and a
+// neighbouring test's resources would look like a leak.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/v2/**', 'node_modules/**'],
     pool: 'forks',
-    maxWorkers: 2,
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default'],
