@@ -1,0 +1,60 @@
+// Where a benchmark command runs: the host, the student's container, or LXC.
+// The runner only knows this interface, so each environment is one small
+// module and the comparison stays fair: same argv, same working files.
+
+import type { FsIdentity, NamespaceIds, ProcessProbe } from './probe.ts';
+
+export type EnvName = 'host' | 'container' | 'lxc';
+export const ENV_ORDER: readonly EnvName[] = ['host', 'container', 'lxc'];
+
+export interface EnvRunOptions {
+  /** working directory *inside* the environment (fileio's files live there) */
+  cwd: string;
+}
+
+export interface EnvRunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** namespaces of the sysbench process, read from the host while it ran */
+  nsIds?: NamespaceIds;
+  /** its /proc/PID/cgroup, read from the host */
+  cgroup?: string;
+  /** the filesystem of its working directory */
+  cwdFs?: FsIdentity;
+  /** host pid of the sysbench process */
+  pid?: number;
+}
+
+export interface BenchEnvironment {
+  name: EnvName;
+  /** one line for the report, e.g. 'LXC 5.0.2 busybox container cw-bench-1a2b3c' */
+  description: string;
+  /** where fileio's files go, inside the environment */
+  workDir: string;
+  /** make it ready (create the LXC container, the working directory...) */
+  setup(): Promise<void>;
+  run(argv: string[], opts: EnvRunOptions): Promise<EnvRunResult>;
+  /** undo setup; safe to call twice and after a failed setup */
+  teardown(): Promise<void>;
+  /** what the report should know: limits, filesystem, versions */
+  facts(): Record<string, unknown>;
+}
+
+/** An environment that cannot run here, and why. */
+export interface UnavailableEnvironment {
+  name: EnvName;
+  note: string;
+  /** the command that would make it available, e.g. 'sudo apt-get install lxc' */
+  install?: string;
+}
+
+export const fromProbe = (p: ProcessProbe | undefined): Pick<EnvRunResult, 'nsIds' | 'cgroup' | 'cwdFs' | 'pid'> =>
+  p ? { nsIds: p.ns, cgroup: p.cgroup, pid: p.pid, ...(p.cwd ? { cwdFs: p.cwd } : {}) } : {};
+
+/**
+ * Run argv in `cwd` through a shell that exists in every environment, without
+ * building a shell string: the directory and the command stay separate argv
+ * entries ("$1" and "$@"), so no quoting can go wrong.
+ */
+export const inDirectory = (cwd: string, argv: string[]): string[] => ['/bin/sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, ...argv];

@@ -1,0 +1,124 @@
+// Sentences drawn from the numbers, for bench.md and the report. Each one
+// states what was measured, then the usual reason; a student edits them.
+// Nothing is claimed that the verdicts (noise-aware) do not support.
+
+import type { EnvName } from './environment.ts';
+import { availableEnvs, type BenchResults, type Cell, type Row } from './results.ts';
+import { ENV_LABELS } from './svg.ts';
+import { formatRatio, type Verdict } from './stats.ts';
+
+const pct = (x: number): string => `${Math.round(x * 100)} %`;
+const cell = (row: Row | undefined, env: EnvName): Cell | undefined => row?.cells.find((c) => c.env === env);
+const verdictOf = (row: Row | undefined, env: EnvName): Verdict | undefined => cell(row, env)?.verdict;
+
+function phrase(v: Verdict): string {
+  switch (v.kind) {
+    case 'same':
+      return `the same as the host (${formatRatio(v.ratio)}, within the noise of ±${pct(Math.max(2 * v.noise, 0.02))})`;
+    case 'faster':
+      return `faster than the host (${formatRatio(v.ratio)})`;
+    case 'slower':
+      return `slower than the host (${formatRatio(v.ratio)})`;
+    case 'unclear':
+      return `${formatRatio(v.ratio)} of the host, but its runs overlap the host's: no clear difference`;
+    case 'too-few-runs':
+      return `${formatRatio(v.ratio)} of the host (one run each, so the noise is unknown)`;
+  }
+}
+
+export function observations(results: BenchResults, rows: Row[]): string[] {
+  const envs = availableEnvs(results).filter((e) => e !== 'host');
+  const row = (id: string) => rows.find((r) => r.variant === id);
+  const out: string[] = [];
+
+  for (const env of envs) {
+    const v = verdictOf(row('cpu'), env);
+    if (!v) continue;
+    const who = ENV_LABELS[env];
+    if (v.kind === 'slower') {
+      out.push(`CPU: ${who} is ${phrase(v)}. A CPU-bound loop makes no system calls, so namespaces cannot slow it down; look for a CPU limit on its cgroup (cpu.max or cpu.cfs_quota_us) below one CPU, or another load on the machine during its runs.`);
+    } else {
+      out.push(`CPU: ${who} is ${phrase(v)}. A process in namespaces is an ordinary process of the same kernel on the same CPU; a loop that makes no system calls never even asks the kernel which namespace it is in.`);
+    }
+  }
+
+  for (const env of envs) {
+    const who = ENV_LABELS[env];
+    const cached = ['fileio-read/seqrd', 'fileio-read/rndrd'].map((id) => verdictOf(row(id), env)).filter((v): v is Verdict => !!v);
+    if (cached.length && cached.every((v) => v.kind === 'same' || v.kind === 'unclear')) {
+      out.push(`File reads through the page cache: ${who} reads as fast as the host (${cached.map((v) => formatRatio(v.ratio)).join(', ')}): the files were just written, so both read them from memory, and the filesystem underneath hardly matters.`);
+    } else if (cached.length) {
+      out.push(`File reads through the page cache: ${who} reads at ${cached.map((v) => formatRatio(v.ratio)).join(' and ')} of the host's speed.${memoryLimitNote(results, env)}`);
+    }
+
+    const direct = ['fileio-read/seqrd-direct', 'fileio-read/rndrd-direct'].map((id) => verdictOf(row(id), env)).filter((v): v is Verdict => !!v);
+    if (direct.length) {
+      const faster = direct.filter((v) => v.kind === 'faster');
+      if (env === 'container' && faster.length) {
+        out.push(`O_DIRECT reads: our container reads ${faster.map((v) => formatRatio(v.ratio)).join(' and ')} as fast as the host. O_DIRECT only skips the cache of the filesystem the file is on: /home is ext4 on a loop device, and the loop device reads its backing file through the host's page cache, where the image already is. The host's O_DIRECT reads really go to the disk. Two caches, and "direct" bypasses only one of them.`);
+      } else {
+        out.push(`O_DIRECT reads: ${who} is ${direct.map(phrase).join('; ')}.`);
+      }
+    }
+
+    const writes = ['fileio-write/seqwr', 'fileio-write/rndwr', 'fileio-write/seqwr-direct', 'fileio-write/rndwr-direct']
+      .map((id) => ({ id, v: verdictOf(row(id), env) }))
+      .filter((x): x is { id: string; v: Verdict } => !!x.v);
+    if (writes.length) {
+      const list = writes.map((w) => `${w.id.split('/')[1]} ${formatRatio(w.v.ratio)}${w.v.kind === 'same' || w.v.kind === 'unclear' ? ' (≈)' : ''}`).join(', ');
+      const note =
+        env === 'container'
+          ? ' Writes end in fsync(): on the loop device, ext4 flushes to the loop, which writes into the backing file, whose own flush reaches the disk; how much that costs depends on whether the loop uses direct I/O on its backing file.'
+          : env === 'lxc'
+            ? ' LXC\'s files live in its rootfs, a folder of the host\'s own filesystem: the same path to the disk as the host.'
+            : '';
+      out.push(`File writes: ${who} relative to the host: ${list}.${note}`);
+    }
+  }
+
+  for (const env of envs) {
+    for (const id of ['memory', 'threads']) {
+      const v = verdictOf(row(id), env);
+      if (!v) continue;
+      const what = id === 'memory' ? 'Memory' : 'Threads';
+      const why = id === 'memory' ? 'memory is accessed without the kernel\'s help once mapped' : 'the scheduler and futexes are the same kernel code for every process; only a CPU or pids limit could differ';
+      out.push(`${what}: ${ENV_LABELS[env]} is ${phrase(v)}; ${why}.`);
+    }
+  }
+
+  if (envs.includes('container') && envs.includes('lxc')) {
+    const both = rows.filter((r) => cell(r, 'container')?.verdict && cell(r, 'lxc')?.verdict);
+    const differ = both.filter((r) => {
+      const a = cell(r, 'container')?.verdict as Verdict;
+      const b = cell(r, 'lxc')?.verdict as Verdict;
+      return Math.abs(Math.log(a.ratio / b.ratio)) > Math.log(1 + Math.max(2 * Math.hypot(a.noise, b.noise), 0.05));
+    });
+    out.push(
+      differ.length
+        ? `Our container vs LXC: they differ clearly only in ${differ.map((r) => r.variant).join(', ')}; both are namespaces and cgroups of the same kernel, so differences come from where the files are (a loop device vs a folder) and from limits, not from the isolation itself.`
+        : 'Our container vs LXC: no clear difference anywhere; both are namespaces and cgroups of the same kernel.',
+    );
+  }
+
+  const noisy = rows
+    .flatMap((r) => r.cells.filter((c) => c.summary && c.summary.n > 1).map((c) => ({ r, c })))
+    .sort((a, b) => (b.c.summary?.cv ?? 0) - (a.c.summary?.cv ?? 0))[0];
+  if (noisy?.c.summary && noisy.c.summary.cv > 0.05) {
+    out.push(`Noise: the least stable measurement was ${noisy.r.variant} on ${ENV_LABELS[noisy.c.env]} (coefficient of variation ${pct(noisy.c.summary.cv)}); differences smaller than about twice that are not evidence of anything${results.mode === 'quick' ? '; the full mode (longer, more runs) narrows it' : ''}.`);
+  }
+
+  const failed = rows.flatMap((r) => r.cells.filter((c) => c.failures > 0).map((c) => `${r.variant} on ${ENV_LABELS[c.env]} (${c.failures})`));
+  if (failed.length) out.push(`Failed runs, left out of the numbers: ${failed.join(', ')}; see results/bench.json for their output.`);
+  for (const e of results.environments.filter((x) => !x.available)) {
+    out.push(`${ENV_LABELS[e.name]} was not measured: ${e.note}${e.install ? ` (install: ${e.install})` : ''}.`);
+  }
+  return out;
+}
+
+function memoryLimitNote(results: BenchResults, env: EnvName): string {
+  const facts = results.environments.find((e) => e.name === env)?.facts;
+  const limit = facts?.memoryLimit;
+  return typeof limit === 'string' || typeof limit === 'number'
+    ? ` Its memory cgroup limit (${limit}) also caps its page cache: files larger than the room left are read from the device again.`
+    : '';
+}

@@ -1,0 +1,198 @@
+// Runs the benchmark: sets the environments up, prepares fileio's files in
+// each, warms up and calibrates, runs the interleaved schedule, and always
+// cleans up. Knows nothing about how an environment runs a command.
+
+import os from 'node:os';
+import fs from 'node:fs';
+import { KitError } from '../errors.ts';
+import { namespaceId } from '../proc.ts';
+import type { BenchEnvironment, EnvName, EnvRunResult, UnavailableEnvironment } from './environment.ts';
+import { parseSysbench } from './parse.ts';
+import { NAMESPACES, type NamespaceIds } from './probe.ts';
+import { RESULTS_SCHEMA, type BenchProfile, type BenchResults, type BenchRun, type EnvironmentRecord } from './results.ts';
+import { interleave } from './schedule.ts';
+import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants as allVariants, type Variant } from './workloads.ts';
+
+export const PROFILES: Record<'quick' | 'full', BenchProfile> = {
+  // 11 variants x 3 environments x (1 warm-up + 3 runs) of ~0.3 s: about a minute here
+  quick: { mode: 'quick', reps: 3, targetS: 0.3, warmupS: 1, capFactor: 8, files: { totalSize: '64M', files: 4 } },
+  // long enough runs for stable numbers, enough repetitions for a spread
+  full: { mode: 'full', reps: 5, targetS: 2, warmupS: 2, capFactor: 4, files: { totalSize: '256M', files: 4 } },
+};
+
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  /** what runs now, e.g. 'fileio-read/rndrd · container · run 2/3' */
+  label: string;
+}
+
+export interface BenchOptions {
+  environments: BenchEnvironment[];
+  /** environments that cannot run here (recorded with their note) */
+  unavailable?: UnavailableEnvironment[];
+  /** environments whose failing setup is a note, not an error (LXC) */
+  optional?: EnvName[];
+  profile: BenchProfile;
+  /** only these variant ids (default: all) */
+  only?: string[];
+  onProgress?(e: ProgressEvent): void;
+  /** something the user should know (an optional environment skipped) */
+  onNote?(message: string): void;
+  /** Ctrl-C: stop between two runs, then clean up */
+  signal?: AbortSignal;
+}
+
+const iso = () => new Date().toISOString();
+
+export async function runBench(opts: BenchOptions): Promise<BenchResults> {
+  const startedAt = iso();
+  const t0 = performance.now();
+  const profile = opts.profile;
+  const vs = allVariants(profile.files).filter((v) => !opts.only || opts.only.includes(v.id));
+  const records: EnvironmentRecord[] = (opts.unavailable ?? []).map((u) => ({ name: u.name, available: false, note: u.note, ...(u.install ? { install: u.install } : {}) }));
+  const ready: BenchEnvironment[] = [];
+  const runs: BenchRun[] = [];
+
+  try {
+    for (const env of opts.environments) {
+      try {
+        await env.setup();
+        ready.push(env);
+        records.push({ name: env.name, available: true, description: env.description, workDir: env.workDir });
+      } catch (err) {
+        await env.teardown().catch(() => undefined);
+        if (!opts.optional?.includes(env.name)) throw err;
+        const note = `${env.name} could not be set up: ${err instanceof Error ? err.message : String(err)}`;
+        opts.onNote?.(note);
+        records.push({ name: env.name, available: false, note });
+      }
+    }
+
+    if (vs.some((v) => v.needsFiles)) {
+      for (const env of ready) {
+        const rec = records.find((r) => r.name === env.name) as EnvironmentRecord;
+        const s = performance.now();
+        const out = await env.run(prepareArgv(profile.files), { cwd: env.workDir });
+        rec.prepare = { wallS: (performance.now() - s) / 1000, exitCode: out.exitCode, ...(out.exitCode ? { error: firstLine(out) } : {}) };
+      }
+    }
+
+    const schedule = interleave(vs.map((v) => v.id), ready.map((e) => e.name), profile.reps);
+    const amounts = new Map<string, number>();
+    let done = 0;
+    for (const item of schedule) {
+      if (opts.signal?.aborted) throw new KitError('The benchmark was interrupted; everything it set up has been removed.', { exitCode: 130 });
+      const v = vs.find((x) => x.id === item.variant) as Variant;
+      const env = ready.find((e) => e.name === item.env) as BenchEnvironment;
+      opts.onProgress?.({ done, total: schedule.length, label: `${v.id} · ${env.name} · ${item.warmup ? 'warm-up' : `run ${item.rep}/${profile.reps}`}` });
+      const calibrating = item.warmup && env === ready[0];
+      const amount = amounts.get(v.id);
+      const prepared = records.find((r) => r.name === env.name)?.prepare;
+      let run: BenchRun;
+      if (v.needsFiles && prepared && prepared.exitCode !== 0) {
+        run = skipped(item, v, `fileio prepare failed: ${prepared.error}`);
+      } else if (calibrating) {
+        run = await execute(env, item, v, timedArgv(v, profile.warmupS));
+        const a = amountFor(v, run.report, profile.targetS);
+        if (a !== undefined) amounts.set(v.id, a);
+      } else if (amount === undefined) {
+        run = skipped(item, v, 'no amount of work: the calibration run on the first environment failed');
+      } else {
+        run = await execute(env, item, v, measuredArgv(v, amount, profile.targetS * profile.capFactor), amount);
+      }
+      runs.push(run);
+      done++;
+    }
+    opts.onProgress?.({ done, total: schedule.length, label: 'done' });
+
+    if (vs.some((v) => v.needsFiles)) {
+      for (const env of ready) await env.run(cleanupArgv(profile.files), { cwd: env.workDir }).catch(() => undefined);
+    }
+  } finally {
+    for (const env of [...ready].reverse()) {
+      const rec = records.find((r) => r.name === env.name);
+      if (rec) rec.facts = env.facts();
+      await env.teardown();
+    }
+  }
+
+  const sysbench = runs.find((r) => r.report.version)?.report.version;
+  return {
+    schema: RESULTS_SCHEMA,
+    mode: profile.mode,
+    profile,
+    startedAt,
+    finishedAt: iso(),
+    durationS: (performance.now() - t0) / 1000,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      kernel: os.release(),
+      memoryMiB: Math.round(os.totalmem() / 2 ** 20),
+      ...(sysbench ? { sysbench } : {}),
+    },
+    host: { nsIds: selfNamespaces(), cgroup: fs.readFileSync('/proc/self/cgroup', 'utf8') },
+    environments: sortEnvs(records),
+    variants: vs.map((v) => ({ id: v.id, workload: v.workload, label: v.label, measures: v.measures, metric: v.metric, args: v.args })),
+    runs,
+  };
+}
+
+async function execute(env: BenchEnvironment, item: { rep: number; warmup: boolean }, v: Variant, argv: string[], amount?: number): Promise<BenchRun> {
+  const startedAt = iso();
+  const s = performance.now();
+  let out: EnvRunResult;
+  try {
+    out = await env.run(argv, { cwd: env.workDir });
+  } catch (err) {
+    return { ...skipped({ ...item, env: env.name }, v, err instanceof Error ? err.message : String(err)), argv, startedAt };
+  }
+  const wallS = (performance.now() - s) / 1000;
+  const report = parseSysbench(out.stdout);
+  const value = metricOf(v, report);
+  const run: BenchRun = {
+    variant: v.id,
+    env: env.name,
+    rep: item.rep,
+    warmup: item.warmup,
+    argv,
+    ...(amount !== undefined ? { amount } : {}),
+    startedAt,
+    wallS,
+    exitCode: out.exitCode,
+    report,
+    ...(out.nsIds ? { nsIds: out.nsIds } : {}),
+    ...(out.cgroup !== undefined ? { cgroup: out.cgroup } : {}),
+    ...(out.cwdFs ? { cwdFs: out.cwdFs } : {}),
+    ...(out.pid !== undefined ? { pid: out.pid } : {}),
+    stdout: out.stdout,
+  };
+  if (out.exitCode !== 0 || value === undefined || !(value > 0)) {
+    run.error = report.fatal ?? firstLine(out) ?? `exit code ${out.exitCode}, no ${v.metric} in the output`;
+  } else {
+    run.value = value;
+  }
+  return run;
+}
+
+function skipped(item: { rep: number; warmup: boolean; env?: EnvName }, v: Variant, error: string): BenchRun {
+  return { variant: v.id, env: item.env ?? 'host', rep: item.rep, warmup: item.warmup, argv: [], startedAt: iso(), wallS: 0, exitCode: -1, report: {}, error, stdout: '' };
+}
+
+function firstLine(out: { stdout: string; stderr: string; exitCode: number }): string {
+  const lines = `${out.stderr}\n${out.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /fatal|error|cannot|not found|denied/i.test(l)) ?? lines.at(-1) ?? `exit code ${out.exitCode}`;
+}
+
+function selfNamespaces(): NamespaceIds {
+  const ns: NamespaceIds = {};
+  for (const n of NAMESPACES) {
+    const id = namespaceId('self', n);
+    if (id) ns[n] = id;
+  }
+  return ns;
+}
+
+const ORDER: EnvName[] = ['host', 'container', 'lxc'];
+const sortEnvs = (r: EnvironmentRecord[]): EnvironmentRecord[] => [...r].sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));

@@ -1,0 +1,165 @@
+// The five sysbench workloads of the lab, and the command lines that run them.
+// Pure data and functions: the runner decides where a command runs.
+//
+// Every measured run does a fixed amount of work (calibrated on the host's
+// warm-up), so the three environments do exactly the same thing; a time cap
+// keeps a very slow environment from running for ever. sysbench 1.0's
+// `--time` only takes whole seconds, which is why the amount, not the time,
+// is what we fix.
+
+import type { SysbenchReport } from './parse.ts';
+
+export type WorkloadId = 'cpu' | 'fileio-read' | 'fileio-write' | 'memory' | 'threads';
+export type MetricId = 'eventsPerSec' | 'readMiBps' | 'writtenMiBps' | 'memoryMiBps';
+export type FileMode = 'seqrd' | 'rndrd' | 'seqwr' | 'rndwr';
+
+export const WORKLOADS: readonly WorkloadId[] = ['cpu', 'fileio-read', 'fileio-write', 'memory', 'threads'];
+
+export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
+  cpu: 'CPU',
+  'fileio-read': 'File I/O read',
+  'fileio-write': 'File I/O write',
+  memory: 'Memory access',
+  threads: 'Thread execution',
+};
+
+export const METRICS: Record<MetricId, { label: string; unit: string }> = {
+  eventsPerSec: { label: 'events per second', unit: 'events/s' },
+  readMiBps: { label: 'read throughput', unit: 'MiB/s' },
+  writtenMiBps: { label: 'write throughput', unit: 'MiB/s' },
+  memoryMiBps: { label: 'memory throughput', unit: 'MiB/s' },
+};
+
+/** One sysbench command line measured in every environment. */
+export interface Variant {
+  /** stable id, e.g. 'cpu', 'fileio-read/rndrd-direct' */
+  id: string;
+  workload: WorkloadId;
+  /** short human label, e.g. 'random read, O_DIRECT' */
+  label: string;
+  /** what it measures, one sentence (shown in the report) */
+  measures: string;
+  /** sysbench arguments without the amount of work and without `run` */
+  args: string[];
+  /** how the amount of work is fixed: `--events` or, for memory (which ignores --events), `--memory-total-size` */
+  amount: 'events' | 'memory-size';
+  metric: MetricId;
+  /** fileio variants need the files made by `prepare` in the working directory */
+  needsFiles: boolean;
+}
+
+/** The test files of fileio: same size in every environment. */
+export interface FileSet {
+  /** sysbench size syntax, e.g. '64M' */
+  totalSize: string;
+  files: number;
+}
+
+const fileArgs = (fs: FileSet): string[] => [`--file-total-size=${fs.totalSize}`, `--file-num=${fs.files}`];
+
+const FILE_MODES: Record<FileMode, { label: string; measures: string }> = {
+  seqrd: { label: 'sequential read', measures: 'reading the prepared files front to back in 16 KiB blocks' },
+  rndrd: { label: 'random read', measures: 'reading 16 KiB blocks at random offsets of the prepared files' },
+  seqwr: { label: 'sequential write', measures: 'rewriting the files front to back, with an fsync() every 100 writes' },
+  rndwr: { label: 'random write', measures: 'writing 16 KiB blocks at random offsets, with an fsync() every 100 writes' },
+};
+
+function fileVariant(workload: 'fileio-read' | 'fileio-write', mode: FileMode, direct: boolean, fs: FileSet): Variant {
+  const m = FILE_MODES[mode];
+  return {
+    id: `${workload}/${mode}${direct ? '-direct' : ''}`,
+    workload,
+    label: `${m.label}, ${direct ? 'O_DIRECT' : 'page cache'}`,
+    measures: `${m.measures}, ${direct ? 'opened with O_DIRECT (bypassing the page cache of the filesystem the files are on)' : 'through the page cache'}`,
+    args: ['fileio', ...fileArgs(fs), `--file-test-mode=${mode}`, ...(direct ? ['--file-extra-flags=direct'] : [])],
+    amount: 'events',
+    metric: workload === 'fileio-read' ? 'readMiBps' : 'writtenMiBps',
+    needsFiles: true,
+  };
+}
+
+/** All variants, in the order they are measured (reads before writes, so that reads see the prepared files). */
+export function variants(fs: FileSet): Variant[] {
+  const out: Variant[] = [
+    {
+      id: 'cpu',
+      workload: 'cpu',
+      label: 'primes up to 20000, 1 thread',
+      measures: 'pure computation: trial division of every number up to the limit; no system calls in the loop',
+      args: ['cpu', '--cpu-max-prime=20000', '--threads=1'],
+      amount: 'events',
+      metric: 'eventsPerSec',
+      needsFiles: false,
+    },
+  ];
+  for (const direct of [false, true]) {
+    for (const mode of ['seqrd', 'rndrd'] as const) out.push(fileVariant('fileio-read', mode, direct, fs));
+  }
+  for (const direct of [false, true]) {
+    for (const mode of ['seqwr', 'rndwr'] as const) out.push(fileVariant('fileio-write', mode, direct, fs));
+  }
+  out.push(
+    {
+      id: 'memory',
+      workload: 'memory',
+      label: 'sequential write, 1 MiB blocks',
+      measures: 'writing a 1 MiB buffer over and over: memory (cache) bandwidth, no system calls',
+      args: ['memory', '--memory-block-size=1M', '--memory-oper=write', '--memory-access-mode=seq', '--threads=1'],
+      amount: 'memory-size',
+      metric: 'memoryMiBps',
+      needsFiles: false,
+    },
+    {
+      id: 'threads',
+      workload: 'threads',
+      label: '4 threads, 8 mutexes, 1000 yields',
+      measures: 'scheduler and futex work: threads taking mutexes and calling sched_yield()',
+      args: ['threads', '--threads=4', '--thread-yields=1000', '--thread-locks=8'],
+      amount: 'events',
+      metric: 'eventsPerSec',
+      needsFiles: false,
+    },
+  );
+  return out;
+}
+
+export const prepareArgv = (fs: FileSet): string[] => ['sysbench', 'fileio', ...fileArgs(fs), 'prepare'];
+export const cleanupArgv = (fs: FileSet): string[] => ['sysbench', 'fileio', ...fileArgs(fs), 'cleanup'];
+
+/** A time-bounded run (warm-up and calibration): `--time` is whole seconds in sysbench 1.0. */
+export function timedArgv(v: Variant, seconds: number): string[] {
+  const s = Math.max(1, Math.round(seconds));
+  const size = v.amount === 'memory-size' ? ['--memory-total-size=1T'] : [];
+  return ['sysbench', ...v.args, ...size, `--time=${s}`, 'run'];
+}
+
+/** A measured run: a fixed amount of work, capped in time. */
+export function measuredArgv(v: Variant, amount: number, capSeconds: number): string[] {
+  const cap = `--time=${Math.max(1, Math.ceil(capSeconds))}`;
+  const work = v.amount === 'events' ? [`--events=${amount}`] : [`--memory-total-size=${amount}M`];
+  return ['sysbench', ...v.args, ...work, cap, 'run'];
+}
+
+/** The amount of work that takes about `seconds` at the rate of a warm-up run. */
+export function amountFor(v: Variant, warmup: SysbenchReport, seconds: number): number | undefined {
+  if (v.amount === 'memory-size') {
+    const rate = warmup.memory?.MiBps;
+    return rate ? Math.max(16, Math.round(rate * seconds)) : undefined;
+  }
+  const rate = warmup.eventsPerSec;
+  return rate ? Math.max(50, Math.round(rate * seconds)) : undefined;
+}
+
+/** The number a variant is judged by (higher is better for all of them). */
+export function metricOf(v: Variant, r: SysbenchReport): number | undefined {
+  switch (v.metric) {
+    case 'eventsPerSec':
+      return r.eventsPerSec;
+    case 'readMiBps':
+      return r.fileio?.readMiBps;
+    case 'writtenMiBps':
+      return r.fileio?.writtenMiBps;
+    case 'memoryMiBps':
+      return r.memory?.MiBps;
+  }
+}

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findDescendant, mountFor, parseMountinfo, probeProcess, splitDev, watchFor } from '../../kit/bench/probe.ts';
+import { renderBar, progressBar } from '../../kit/bench/progress.ts';
+import { inDirectory } from '../../kit/bench/environment.ts';
+
+const MOUNTINFO = [
+  '22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw',
+  '23 22 0:21 / /proc rw,nosuid - proc proc rw',
+  '40 22 7:3 / /home rw,relatime - ext4 /dev/loop3 rw',
+  '41 22 254:0 /usr /usr ro,relatime - ext4 /dev/vda ro',
+  '42 22 0:45 / /mnt/with\\040space rw - tmpfs tmpfs rw',
+].join('\n');
+
+describe('parseMountinfo and mountFor', () => {
+  it('reads device, mount point, type and source; unescapes octal', () => {
+    const m = parseMountinfo(MOUNTINFO);
+    expect(m[2]).toEqual({ dev: '7:3', mountPoint: '/home', fstype: 'ext4', source: '/dev/loop3' });
+    expect(m[4].mountPoint).toBe('/mnt/with space');
+  });
+
+  it('finds the mount of a working directory, preferring the deepest of one device', () => {
+    const m = parseMountinfo(MOUNTINFO);
+    expect(mountFor(m, '7:3', '/home/bench')?.mountPoint).toBe('/home');
+    expect(mountFor(m, '254:0', '/usr/share')?.mountPoint).toBe('/usr');
+    expect(mountFor(m, '254:0', '/root/x')?.mountPoint).toBe('/');
+    expect(mountFor(m, '9:9', '/x')).toBeUndefined();
+  });
+});
+
+describe('splitDev', () => {
+  it('decodes glibc dev_t', () => {
+    expect(splitDev(0x0703)).toEqual({ major: 7, minor: 3 });
+    expect(splitDev(0xfe00)).toEqual({ major: 254, minor: 0 });
+    // minor above 255: bits 12-31 hold the rest
+    expect(splitDev((259 << 8) | (0x12 << 0) | (0x345 << 20))).toEqual({ major: 259, minor: 0x34512 });
+  });
+});
+
+describe('probing a process from the host', () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const c of children.splice(0)) if (c.pid && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+  });
+
+  it('reads namespaces, cgroup and the filesystem of the working directory', () => {
+    const p = probeProcess(process.pid, process.cwd());
+    expect(p?.ns.pid).toMatch(/^pid:\[\d+\]$/);
+    expect(p?.ns.mnt).toMatch(/^mnt:\[\d+\]$/);
+    expect(p?.cgroup).toMatch(/^\d+:/m);
+    expect(p?.cwd?.dev).toMatch(/^\d+:\d+$/);
+    expect(p?.cwd?.mountPoint).toBeDefined();
+    expect(probeProcess(2 ** 22 + 7)).toBeUndefined();
+  });
+
+  it('finds a command under a shell (the shell runs it as a child)', async () => {
+    const sh = spawn('/bin/sh', ['-c', 'sleep 5; true'], { stdio: 'ignore' });
+    children.push(sh);
+    const w = watchFor(sh.pid as number, 'sleep');
+    const found = await Promise.race([w.result, new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+    w.stop();
+    expect(found?.comm).toBe('sleep');
+    expect(found?.pid).not.toBe(sh.pid);
+    expect(findDescendant(sh.pid as number, 'sleep')).toBe(found?.pid);
+  });
+
+  it('resolves undefined when stopped before finding anything', async () => {
+    const w = watchFor(process.pid, 'no-such-command');
+    w.stop();
+    expect(await w.result).toBeUndefined();
+  });
+
+  it('runs argv in a directory through sh without building a shell string', async () => {
+    const argv = inDirectory('/tmp', ['sh', '-c', 'pwd; echo "$1"', 'x', 'a b; $(no)']);
+    const out = await new Promise<string>((resolve) => {
+      const c = spawn(argv[0], argv.slice(1));
+      children.push(c);
+      let s = '';
+      c.stdout.on('data', (d: Buffer) => (s += d.toString()));
+      c.on('close', () => resolve(s));
+    });
+    expect(out).toBe('/tmp\na b; $(no)\n');
+  });
+});
+
+describe('progress bar', () => {
+  it('draws a proportional bar', () => {
+    expect(renderBar(0, 10, 10)).toBe('░'.repeat(10));
+    expect(renderBar(5, 10, 10)).toBe('█'.repeat(5) + '░'.repeat(5));
+    expect(renderBar(3, 0, 4)).toBe('████');
+  });
+
+  it('prints plain lines without escape codes when not a TTY', () => {
+    const out: string[] = [];
+    const bar = progressBar({ isTTY: false, write: (s) => (out.push(s), true) }, {});
+    for (let i = 0; i <= 20; i++) bar.update({ done: i, total: 20, label: `run ${i}` });
+    bar.done('finished');
+    const text = out.join('');
+    expect(text).not.toMatch(/\x1b/);
+    expect(out.length).toBeLessThanOrEqual(13);
+    expect(text).toMatch(/cw bench 20\/20 run 20/);
+    expect(text).toMatch(/finished/);
+  });
+
+  it('redraws one line on a TTY, in color unless NO_COLOR is set', () => {
+    const colored: string[] = [];
+    progressBar({ isTTY: true, columns: 100, write: (s) => (colored.push(s), true) }, { TERM: 'xterm' }).update({ done: 1, total: 2, label: 'x' });
+    expect(colored[0]).toMatch(/^\r\x1b\[2K/);
+    expect(colored[0]).toMatch(/\x1b\[3\dm/);
+    const plain: string[] = [];
+    progressBar({ isTTY: true, columns: 100, write: (s) => (plain.push(s), true) }, { TERM: 'xterm', NO_COLOR: '1' }).update({ done: 1, total: 2, label: 'x' });
+    expect(plain[0]).toMatch(/^\r\x1b\[2K/);
+    expect(plain[0]).not.toMatch(/\x1b\[3\dm/);
+  });
+});
