@@ -1,0 +1,71 @@
+// Step 2: a root filesystem of its own (pivot_root), and a /home that lives in
+// an ext4 image file on a loop device.
+//
+// Step 1 already gave the container a mount namespace and made every mount in
+// it private, so nothing mounted here reaches the host. Now the container
+// swaps its root for the kit's rootfs (state/rootfs) with pivot_root, detaches
+// the host's tree so no path leads back to it, and mounts what a Linux system
+// expects: /proc, /sys, a small /dev, /tmp, and /home from the image.
+// The theory: site/pivot-root.md and site/loop-devices.md; the task: site/steps/02-mount.md.
+
+import { attachHomeImage, describeHomeImage, detachHomeImage, type HomeImage } from '../kit/image/index.ts';
+import { chdir, mkdir, mknod, mount, pivot_root, symlink, umount2 } from '../kit/ops.ts';
+import { ensureRootfs } from '../kit/rootfs.ts';
+import { todo } from '../kit/todo.ts';
+import type { StepDefinition } from '../kit/types.ts';
+
+/** The character devices a program expects in /dev: name, major, minor (see Documentation/admin-guide/devices.txt). */
+const DEVICES: [string, number, number][] = [
+  ['null', 1, 3],
+  ['zero', 1, 5],
+  ['full', 1, 7],
+  ['random', 1, 8],
+  ['urandom', 1, 9],
+  ['tty', 5, 0],
+];
+
+const step: StepDefinition = {
+  id: 2,
+  name: 'mount',
+  title: 'Mount namespace: pivot_root into a rootfs, ext4 /home on a loop device',
+  page: '/steps/02-mount',
+
+  async prepare(ctx) {
+    ctx.facts.rootfs = ensureRootfs();
+
+    todo("home-image", "Get the /home image ready on the host: attachHomeImage(ctx) makes the file (dd), attaches it to a free loop device (losetup) and formats it (mkfs.ext4) the first time. Keep the result in ctx.facts.home.");
+    const home = ctx.facts.home as HomeImage | undefined;
+    if (home?.created && !ctx.options.quiet) process.stderr.write(`cw ${describeHomeImage(home)}\n`);
+  },
+
+  configure(ctx, spec) {
+    const rootfs = ctx.facts.rootfs as string;
+    const home = ctx.facts.home as HomeImage;
+
+    todo("bind-rootfs", "pivot_root needs its new root to be a mount point: bind-mount the rootfs folder onto itself (recursively).");
+
+    // The image is mounted while the host's /dev is still in sight, so the
+    // container never needs a node for the loop device (with one it could
+    // read the raw disk, or mount it elsewhere).
+    todo("home", "Mount the loop device (home.device) as ext4 on the rootfs's home folder, before pivot_root, in this mount namespace only.");
+
+    todo("pivot-root", "Go into the rootfs, make it the root with pivot_root(\".\", \".\"), detach the old root stacked on top (umount2 with MNT_DETACH), and chdir to the new /.");
+
+    todo("proc", "Mount a fresh procfs on /proc inside the new root.");
+
+    todo("sys", "Mount sysfs on /sys, read-only.");
+
+    todo("dev", "Mount a small tmpfs on /dev, create the device nodes of DEVICES (mknod, S_IFCHR, mode 0666), a fresh devpts on /dev/pts (newinstance,ptmxmode=0666) with /dev/ptmx pointing into it, and a tmpfs on /dev/shm.");
+    for (const [fd, name] of ['stdin', 'stdout', 'stderr'].entries()) spec.ops.push(symlink(`/proc/self/fd/${fd}`, `/dev/${name}`));
+    spec.ops.push(symlink('/proc/self/fd', '/dev/fd'));
+
+    todo("tmp", "Mount a tmpfs on /tmp (mode 1777), so the container's temporary files never touch the rootfs.");
+  },
+
+  async teardown(ctx) {
+    // detach the loop device (the mount went away with the container's mount namespace)
+    if (ctx.facts.home) await detachHomeImage(ctx, ctx.facts.home as HomeImage);
+  },
+};
+
+export default step;

@@ -1,0 +1,113 @@
+// Check 2 passes on the reference, reports "not attempted" on the untouched
+// skeleton, and fails on the typical mistakes, naming the right assertions.
+// Afterwards the host has no new mount, no loop device on a test image, and
+// the shared rootfs holds nothing the check put there.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { $ } from 'zx';
+import check from '../../checks/02-mount.ts';
+import { runCheck } from '../../kit/check/framework.ts';
+import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
+import { ensureRootfs } from '../../kit/rootfs.ts';
+import { makeMutant, skeletonAt } from '../helpers/mutants.ts';
+
+const sh = $({ quiet: true, nothrow: true });
+const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
+
+/** Mounts under the state folder and loop devices on /tmp/cw-check2-* images: a check must leave none. */
+async function leftovers(): Promise<string[]> {
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(path.dirname(rootfsDir())));
+  const loops = (await sh`losetup --list --noheadings --output NAME,BACK-FILE`).stdout.split('\n').filter((l) => l.includes('/cw-check2-'));
+  return [...mounts, ...loops];
+}
+
+let rootfsEntries: string[];
+beforeAll(() => {
+  rootfsEntries = fs.readdirSync(ensureRootfs()).sort();
+});
+afterAll(async () => {
+  expect(await leftovers()).toEqual([]);
+  expect(fs.readdirSync(rootfsDir()).sort()).toEqual(rootfsEntries);
+  expect(fs.readdirSync(path.join(rootfsDir(), 'mnt'))).toEqual([]);
+  expect(fs.readdirSync(path.join(rootfsDir(), 'home')).filter((f) => f.startsWith('cw-'))).toEqual([]);
+});
+
+describe('check 2 (mount namespace, pivot_root, /home image)', () => {
+  it('passes on the reference solution', async () => {
+    const r = await runCheck(check, { stepsDir: solutionsDir });
+    expect(failed(r)).toEqual([]);
+    expect(r.status).toBe('pass');
+    expect(r.score).toBe(r.maxScore);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('reports "not attempted" on the untouched skeleton, naming the first TODO', async () => {
+    const s = skeletonAt(2);
+    try {
+      const r = await runCheck(check, { stepsDir: s.dir });
+      expect(r.status).toBe('not-attempted');
+      expect(r.score).toBe(0);
+      expect(r.assertions[0].message).toMatch(/TODO "home-image" in .*02-mount\.ts:\d+/);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  const pivot = [
+    "    spec.ops.push(chdir(rootfs));",
+    "    spec.ops.push(pivot_root('.', '.'));",
+    "    spec.ops.push(umount2('.', ['MNT_DETACH']));",
+    "    spec.ops.push(chdir('/'));",
+  ].join('\n');
+  const importOps = "import { chdir, mkdir, mknod, mount, pivot_root, symlink, umount2 } from '../kit/ops.ts';";
+  const homeOp = "spec.ops.push(mount(home.device, `${rootfs}/home`, 'ext4', ['MS_NOSUID', 'MS_NODEV']));";
+
+  const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
+    // on a host whose / is shared (systemd) this leaks every mount; here the check's own shared mount shows it
+    ['forgot the private remount', ['no-leak', 'host-clean'], [{ file: '01-pid.ts', find: "spec.ops.push(mount(null, '/', null, ['MS_REC', 'MS_PRIVATE']));", replace: '' }]],
+    ['chroot instead of pivot_root', ['old-root'], [
+      { file: '02-mount.ts', find: importOps, replace: importOps.replace('{ chdir,', '{ chdir, chroot,') },
+      { file: '02-mount.ts', find: pivot, replace: "    spec.ops.push(chroot(rootfs));\n    spec.ops.push(chdir('/'));" },
+    ]],
+    ['pivot_root without detaching the old root', ['old-root'], [{ file: '02-mount.ts', find: "    spec.ops.push(umount2('.', ['MNT_DETACH']));\n", replace: '' }]],
+    ['home mounted on the host side', ['home-private', 'host-clean'], [
+      { file: '02-mount.ts', find: importOps, replace: `${importOps}\nimport { execFileSync } from 'node:child_process';` },
+      { file: '02-mount.ts', find: homeOp, replace: "execFileSync('mount', ['-t', 'ext4', home.device, `${rootfs}/home`]);" },
+    ]],
+    ['/proc not mounted', ['proc'], [{ file: '02-mount.ts', find: "spec.ops.push(mount('proc', '/proc', 'proc', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));", replace: '' }]],
+    ['/home not mounted at all', ['home-ext4', 'home-private', 'home-persists'], [{ file: '02-mount.ts', find: homeOp, replace: '' }]],
+  ];
+
+  for (const [name, mustFail, mutations] of mutants) {
+    it(`fails on a mutant: ${name}`, async () => {
+      const m = makeMutant('02', mutations);
+      try {
+        const r = await runCheck(check, { stepsDir: m.dir });
+        expect(r.status).toBe('fail');
+        for (const id of mustFail) expect(failed(r)).toContain(id);
+        for (const a of r.assertions.filter((x) => x.status === 'fail')) {
+          expect(a.hint).toBeTruthy();
+          expect(a.page).toMatch(/^\/steps\/02-mount#/);
+          expect(a.seen).toBeTruthy();
+        }
+      } finally {
+        m.dispose();
+      }
+      expect(await leftovers()).toEqual([]);
+    }, 60_000);
+  }
+
+  it('reports an error naming pivot_root when the rootfs is not bind-mounted first', async () => {
+    const m = makeMutant('02', [{ file: '02-mount.ts', find: "spec.ops.push(mount(rootfs, rootfs, null, ['MS_BIND', 'MS_REC']));", replace: '' }]);
+    try {
+      const r = await runCheck(check, { stepsDir: m.dir });
+      expect(r.status).toBe('error');
+      expect(r.assertions[0].message).toMatch(/pivot_root/);
+    } finally {
+      m.dispose();
+    }
+    expect(await leftovers()).toEqual([]);
+  }, 60_000);
+});
