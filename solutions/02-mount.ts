@@ -8,7 +8,7 @@
 // expects: /proc, /sys, a small /dev, /tmp, and /home from the image.
 // The theory: site/pivot-root.md and site/loop-devices.md; the task: site/steps/02-mount.md.
 
-import { attachHomeImage, describeHomeImage, detachHomeImage, type HomeImage } from '../kit/image/index.ts';
+import { attachHomeImage, detachHomeImage, type HomeImage } from '../kit/image/index.ts';
 import { chdir, mkdir, mknod, mount, pivot_root, symlink, umount2 } from '../kit/ops.ts';
 import { ensureRootfs } from '../kit/rootfs.ts';
 import { todo } from '../kit/todo.ts';
@@ -36,8 +36,6 @@ const step: StepDefinition = {
     // @todo home-image: Get the /home image ready on the host: attachHomeImage(ctx) makes the file (dd), attaches it to a free loop device (losetup) and formats it (mkfs.ext4) the first time. Keep the result in ctx.facts.home.
     ctx.facts.home = await attachHomeImage(ctx);
     // @end
-    const home = ctx.facts.home as HomeImage | undefined;
-    if (home?.created && !ctx.options.quiet) process.stderr.write(`cw ${describeHomeImage(home)}\n`);
   },
 
   configure(ctx, spec) {
@@ -70,7 +68,7 @@ const step: StepDefinition = {
     spec.ops.push(mount('sysfs', '/sys', 'sysfs', ['MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));
     // @end
 
-    // @todo dev: Mount a small tmpfs on /dev, create the device nodes of DEVICES (mknod, S_IFCHR, mode 0666), a fresh devpts on /dev/pts (newinstance,ptmxmode=0666) with /dev/ptmx pointing into it, and a tmpfs on /dev/shm.
+    // @todo dev: Mount a small tmpfs on /dev, create the device nodes of DEVICES (mknod, S_IFCHR, mode 0666), a fresh devpts on /dev/pts (newinstance,ptmxmode=0666) with /dev/ptmx pointing into it, a tmpfs on /dev/shm, and the links /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr into /proc/self/fd.
     spec.ops.push(mount('tmpfs', '/dev', 'tmpfs', ['MS_NOSUID', 'MS_STRICTATIME'], 'mode=755,size=64k'));
     for (const [name, major, minor] of DEVICES) spec.ops.push(mknod(`/dev/${name}`, 'S_IFCHR', 0o666, major, minor));
     spec.ops.push(mkdir('/dev/pts', 0o755));
@@ -78,9 +76,9 @@ const step: StepDefinition = {
     spec.ops.push(symlink('pts/ptmx', '/dev/ptmx'));
     spec.ops.push(mkdir('/dev/shm', 0o1777));
     spec.ops.push(mount('shm', '/dev/shm', 'tmpfs', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC'], 'mode=1777,size=64m'));
-    // @end
-    for (const [fd, name] of ['stdin', 'stdout', 'stderr'].entries()) spec.ops.push(symlink(`/proc/self/fd/${fd}`, `/dev/${name}`));
     spec.ops.push(symlink('/proc/self/fd', '/dev/fd'));
+    for (const [fd, name] of ['stdin', 'stdout', 'stderr'].entries()) spec.ops.push(symlink(`/proc/self/fd/${fd}`, `/dev/${name}`));
+    // @end
 
     // @todo tmp: Mount a tmpfs on /tmp (mode 1777), so the container's temporary files never touch the rootfs.
     spec.ops.push(mount('tmpfs', '/tmp', 'tmpfs', ['MS_NOSUID', 'MS_NODEV'], 'mode=1777,size=64m'));

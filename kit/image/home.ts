@@ -85,7 +85,10 @@ export async function attachHomeImage(ctx: RunContext, opts = homeImageOptions(c
     loop = await attachLoop(ctx.ledger, file);
     if (mustFormat) await makeExt4(loop.device, 'home');
     const bytes = fs.statSync(file).size;
-    return { file, device: loop.device, bytes, created, formatted: mustFormat, loopEntryId: loop.entryId, lock };
+    const image: HomeImage = { file, device: loop.device, bytes, created, formatted: mustFormat, loopEntryId: loop.entryId, lock };
+    // say so once, when the image is new (`--quiet` for checks and benchmarks)
+    if (mustFormat && !option(ctx.options, 'quiet')) process.stderr.write(`cw ${describeHomeImage(image)}\n`);
+    return image;
   } catch (err) {
     if (loop) {
       await detachLoop(loop.device, fs.realpathSync(file)).catch(() => undefined);

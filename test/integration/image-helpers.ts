@@ -50,7 +50,7 @@ export function sandbox(): Sandbox {
       const runId = randomBytes(4).toString('hex');
       const ledger = new Ledger(path.join(stateDir, 'runs'), runId);
       ledgers.push(ledger);
-      return { runId, options: { argv: [], solution: true, stepsDir: '', ...options }, stateDir, ledger, facts: {} };
+      return { runId, options: { argv: [], solution: true, stepsDir: '', quiet: true, ...options }, stateDir, ledger, facts: {} };
     },
     mountPoint() {
       const dir = fs.mkdtempSync(path.join(stateDir, 'mnt-'));

@@ -84,7 +84,7 @@ describe('a run killed with SIGKILL', () => {
       const stateDir = ${JSON.stringify(box.stateDir)};
       const ledger = new Ledger(path.join(stateDir, 'runs'), 'victim01');
       const image = await attachHomeImage({ runId: 'victim01', stateDir, ledger, facts: {},
-        options: { argv: [], solution: true, stepsDir: '', 'home-size': '8M' } });
+        options: { argv: [], solution: true, stepsDir: '', 'home-size': '8M', quiet: true } });
       console.log(image.device);
       setInterval(() => {}, 1000);
     `);
