@@ -34,22 +34,25 @@ export function mdCode(s: string, max = 300): string {
   return `${fence}${pad}${cut}${pad}${fence}`;
 }
 
+/** The instructor's own text (names, hints from the checks): kept as Markdown, on one line. */
+const trusted = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+
 const link = (page: string, siteUrl?: string) => {
   const href = pageLink(page, siteUrl);
   return `[${mdText(href)}](<${href.replace(/[<>\s]/g, encodeURIComponent)}>)`;
 };
 
 function stepSection(r: CheckResult, siteUrl?: string): string[] {
-  const lines = [`## Step ${r.step}: ${mdText(r.title)} (${r.score}/${r.maxScore}, ${VERDICT[r.status]})`, ''];
+  const lines = [`## Step ${r.step}: ${trusted(r.title)} (${r.score}/${r.maxScore}, ${VERDICT[r.status]})`, ''];
   let shown: string | undefined;
   for (const a of r.assertions) {
     const pts = `${a.status === 'pass' ? a.points : 0}/${a.points}`;
-    lines.push(`- ${MARK[a.status]} ${mdText(a.name)} (${pts})`);
+    lines.push(`- ${MARK[a.status]} ${trusted(a.name)} (${pts})`);
     if (a.status === 'fail') {
       if (a.expected !== undefined) lines.push(`  - expected: ${mdCode(a.expected)}`);
       if (a.seen !== undefined) lines.push(`  - seen: ${mdCode(a.seen)}`);
       if (a.message) lines.push(`  - ${mdText(a.message)}`);
-      lines.push(`  - hint: ${mdText(a.hint)}`);
+      lines.push(`  - hint: ${trusted(a.hint)}`);
       lines.push(`  - read: ${link(a.page, siteUrl)}`);
     } else if ((a.status === 'not-attempted' || a.status === 'error') && a.message && a.message !== shown) {
       // one reason (a TODO, a crash) covers the assertions after it: say it once, as `npm run check` does
@@ -72,7 +75,7 @@ export function renderFeedback(v: StudentView, opts: { siteUrl?: string; course?
   }
   if (v.results.length) {
     lines.push('| Step | Result | Points |', '|---|---|---|');
-    for (const r of v.results) lines.push(`| ${r.step}. ${mdText(r.title)} | ${VERDICT[r.status]} | ${r.score}/${r.maxScore} |`);
+    for (const r of v.results) lines.push(`| ${r.step}. ${trusted(r.title).replace(/\|/g, '\\|')} | ${VERDICT[r.status]} | ${r.score}/${r.maxScore} |`);
     lines.push('');
   }
   if (v.status === 'graded') for (const r of v.results) lines.push(...stepSection(r, opts.siteUrl));

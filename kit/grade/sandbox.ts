@@ -1,0 +1,53 @@
+// The command line that runs one grading child in a sandbox:
+//   unshare --mount --uts --ipc --net --propagation private  (util-linux)
+//   sh -c SANDBOX_SCRIPT  node ... check N --json --steps-dir WS/steps
+// The script, still before any student code runs:
+//  1. writes its own pid into the jail's cgroup.procs files (so everything
+//     after it, node and whatever the student's code forks, is limited);
+//  2. binds the few writable folders onto themselves (the workspace's state),
+//     puts fresh tmpfs on /tmp, /dev/shm and /run/netns;
+//  3. remounts / and /sys read-only in this private mount namespace, so the
+//     student's code cannot change the instructor's kit, checks, other
+//     workspaces or anything else on the host's disk;
+//  4. brings up loopback in its own network namespace and execs the command.
+// Private UTS/IPC/net namespaces: a hostname set without CLONE_NEWUTS, a veth
+// or a subnet from one student never meets the host or another student, and
+// the veths vanish with the namespace. The mounts vanish with the mount
+// namespace when its last process dies.
+// Limits of this sandbox (documented in the instructor guide): code running as
+// root can still undo it on purpose (cgroups and /proc are writable for the
+// checks' sake); it protects against accidents and casual cheating, a VM or
+// GitHub Classroom's runners protect against a determined attacker.
+
+export const SANDBOX_SCRIPT = `set -eu
+printf '%s\\n' "$CW_SB_PROCS" | while IFS= read -r f; do [ -z "$f" ] || echo $$ > "$f"; done
+printf '%s\\n' "$CW_SB_RW" | while IFS= read -r d; do [ -z "$d" ] || mount --bind "$d" "$d"; done
+mount -t tmpfs -o size=$CW_SB_TMP_SIZE,mode=1777 cw-grade-tmp /tmp
+mount -t tmpfs -o size=16m,mode=1777 cw-grade-shm /dev/shm
+if [ -d /run/netns ]; then mount -t tmpfs -o size=1m,mode=755 cw-grade-netns /run/netns; fi
+mount -o remount,bind,ro /
+mount -o remount,bind,ro /sys
+ip link set lo up
+exec "$@"
+`;
+
+export interface SandboxSpec {
+  /** cgroup.procs files to join */
+  procsFiles: string[];
+  /** folders that stay writable (bound onto themselves before / turns read-only) */
+  writable: string[];
+  tmpSize: string;
+  argv: string[];
+}
+
+/** argv for spawn(): runs spec.argv inside the sandbox. */
+export function sandboxArgv(spec: SandboxSpec): { argv: string[]; env: Record<string, string> } {
+  return {
+    argv: ['unshare', '--mount', '--uts', '--ipc', '--net', '--propagation', 'private', '--', 'sh', '-c', SANDBOX_SCRIPT, 'cw-grade-sandbox', ...spec.argv],
+    env: {
+      CW_SB_PROCS: spec.procsFiles.join('\n'),
+      CW_SB_RW: spec.writable.join('\n'),
+      CW_SB_TMP_SIZE: spec.tmpSize,
+    },
+  };
+}
