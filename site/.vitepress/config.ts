@@ -1,0 +1,66 @@
+// The course site. Theory pages are written here; the step pages in steps/ are
+// listed in the sidebar as they appear (a step page that does not exist yet is
+// simply not listed), so the site always builds. Dead links fail the build.
+
+import { defineConfig, type DefaultTheme } from 'vitepress';
+import { listStepPages } from './step-pages.ts';
+
+function stepItems(): DefaultTheme.SidebarItem[] {
+  return listStepPages().map((p) => ({ text: p.title, link: p.link }));
+}
+
+const sidebar: DefaultTheme.SidebarItem[] = [
+  { text: 'Introduction', link: '/guide/introduction' },
+  {
+    text: 'Theory',
+    items: [
+      { text: 'Namespaces', link: '/theory/namespaces' },
+      { text: 'cgroups', link: '/theory/cgroups' },
+      { text: 'procfs', link: '/theory/procfs' },
+      { text: 'Loop devices', link: '/theory/loop-devices' },
+      { text: 'veth pairs', link: '/theory/veth' },
+      { text: 'pivot_root vs chroot', link: '/theory/pivot-root' },
+    ],
+  },
+  { text: 'Steps', items: [{ text: 'Overview', link: '/steps/' }, ...stepItems()] },
+  {
+    text: 'Reference',
+    items: [
+      { text: 'Kit design', link: '/guide/design' },
+      { text: 'Instructor guide', link: '/guide/instructor' },
+      { text: 'Grading', link: '/guide/instructor-grading' },
+      { text: 'Troubleshooting', link: '/guide/troubleshooting' },
+      { text: 'Glossary', link: '/guide/glossary' },
+    ],
+  },
+];
+
+export default defineConfig({
+  title: 'container-workshop',
+  description: 'Build a real Linux container one step at a time, with a checker that inspects the kernel’s real state.',
+  lang: 'en-GB',
+  // FORMAT.md documents the step pages for their authors; it is not a page
+  srcExclude: ['**/FORMAT.md', '**/README.md'],
+  ignoreDeadLinks: false,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
+  markdown: {
+    lineNumbers: false,
+  },
+  themeConfig: {
+    logo: '/logo.svg',
+    nav: [
+      { text: 'Introduction', link: '/guide/introduction' },
+      { text: 'Steps', link: '/steps/' },
+      { text: 'Kit design', link: '/guide/design' },
+      { text: 'Instructors', link: '/guide/instructor' },
+      { text: 'Troubleshooting', link: '/guide/troubleshooting' },
+    ],
+    sidebar,
+    outline: { level: [2, 3], label: 'On this page' },
+    search: { provider: 'local' },
+    docFooter: { prev: 'Previous', next: 'Next' },
+    footer: {
+      message: 'Everything here runs on a real Linux kernel: try it.',
+    },
+  },
+});
