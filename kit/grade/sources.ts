@@ -8,7 +8,7 @@ import path from 'node:path';
 import { KitError } from '../errors.ts';
 import type { SubmissionSource } from './types.ts';
 
-const PAGE = '/guide/instructor-grading#running-a-grade';
+const PAGE = '/guide/instructor-grading#grading-a-class';
 
 function looksLikeSubmission(dir: string): boolean {
   const has = (p: string) => fs.existsSync(path.join(dir, p));

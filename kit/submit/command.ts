@@ -20,7 +20,7 @@ Asks your name and id once and remembers them (state/student.json).
   --name, --id   set (or change) who you are without being asked
   --out FILE     where to write the zip (default: submission-<id>.zip in the kit)`;
 
-const PAGE = '/guide/submitting';
+const PAGE = '/guide/instructor-grading#submit';
 
 export interface SubmitOptions {
   root?: string;

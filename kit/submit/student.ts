@@ -10,7 +10,7 @@ export interface Student {
   id: string;
 }
 
-const PAGE = '/guide/submitting';
+const PAGE = '/guide/instructor-grading#submit';
 
 export const studentFile = (stateDir: string): string => path.join(stateDir, 'student.json');
 

@@ -113,3 +113,21 @@ describe('GitHub Classroom runner results', () => {
     for (let s = 1; s <= 9; s++) expect(RUNNERS_PATTERN.test(runnerId(s))).toBe(true);
   });
 });
+
+describe('the workflow for the assignment template', () => {
+  it('lists a runner for each step whose output it passes on, under the names the reporter looks up', () => {
+    const yml = fs.readFileSync(path.join(import.meta.dirname, '../../classroom/classroom.yml'), 'utf8');
+    const runners = /^\s*runners:\s*(\S+)\s*$/m.exec(yml)?.[1] ?? '';
+    expect(RUNNERS_PATTERN.test(runners)).toBe(true);
+    const ids = runners.split(',');
+    expect(ids).toEqual([1, 2, 3, 4].map(runnerId));
+    for (const id of ids) {
+      // env <ID>_RESULTS must carry the output the converter writes under the same id
+      expect(yml).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.checks.outputs.${id} }}"`);
+    }
+    expect(yml).toMatch(/id: checks\n/);
+    expect(yml).toContain('kit/grade/classroom-report.ts checks.json --steps 1-4');
+    expect(yml).toContain('npm ci');
+    expect(yml).toMatch(/apt-get install[^\n]*busybox-static/);
+  });
+});
