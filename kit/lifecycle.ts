@@ -27,6 +27,8 @@ export interface StartOptions {
   /** fds for the container's stdin/stdout/stderr (default: the kit's own) */
   stdio?: [number?, number?, number?];
   runId?: string;
+  /** Stop starting when this aborts (Ctrl-C): checked between hooks; throws its reason after tearing down. */
+  signal?: AbortSignal;
 }
 
 export interface RunningContainer {
@@ -53,10 +55,16 @@ export function newContext(options: RunOptions, runId = newRunId()): RunContext 
 export async function startContainer(start: StartOptions): Promise<RunningContainer> {
   const ctx = newContext(start.options, start.runId);
   let child: PausedProcess | undefined;
+  let reaped = false;
   let tornDown: Promise<void> | undefined;
-  const teardown = () => (tornDown ??= teardownAll(ctx, start.steps, child));
+  const teardown = () => (tornDown ??= teardownAll(ctx, start.steps, child, reaped));
+  const stopIfAsked = () => start.signal?.throwIfAborted();
   try {
-    for (const step of start.steps) await step.prepare?.(ctx);
+    stopIfAsked();
+    for (const step of start.steps) {
+      await step.prepare?.(ctx);
+      stopIfAsked();
+    }
     const spec: ContainerSpec = {
       cloneFlags: new Set(),
       ops: [],
@@ -67,7 +75,12 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     // No ledger entry for the child itself: the shim sets PR_SET_PDEATHSIG,
     // so the kernel kills it whenever the kit dies, even by SIGKILL.
     child = spawnPaused({ ...spec, stdio: start.stdio });
-    for (const step of start.steps) await step.setup?.(ctx, { pid: child.pid });
+    void child.exited.then(() => (reaped = true));
+    for (const step of start.steps) {
+      stopIfAsked();
+      await step.setup?.(ctx, { pid: child.pid });
+    }
+    stopIfAsked();
     await child.release();
   } catch (err) {
     await teardown();
@@ -89,14 +102,17 @@ export async function runContainer(start: StartOptions): Promise<{ status: ExitS
   }
 }
 
-async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: PausedProcess | undefined): Promise<void> {
+async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: PausedProcess | undefined, reaped: boolean): Promise<void> {
   const errors: unknown[] = [];
   if (child) {
     child.abort();
-    try {
-      process.kill(child.pid, 'SIGKILL');
-    } catch {
-      // already gone
+    // once reaped, its pid is free and may already be someone else's
+    if (!reaped) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
     await child.exited;
   }

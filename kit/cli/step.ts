@@ -47,10 +47,10 @@ examples:
     const signals = forwardSignals({ interactive: interactive && process.stdin.isTTY === true });
     try {
       if (interactive) say(`step ${id}: starting a shell in the container (exit or Ctrl-D to leave)`);
-      const c = await startContainer({ steps, options });
+      const c = await startContainer({ steps, options, signal: signals.abortSignal });
       signals.attach(c.pid);
       const status = await c.exited;
-      signals.detach();
+      signals.containerExited();
       await c.teardown();
       if (signals.received) return 128 + signals.received;
       if (status.signal !== null) return 128 + status.signal;
