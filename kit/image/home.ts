@@ -13,7 +13,7 @@ import { offerFix } from './ask.ts';
 import { fsckImage, makeExt4, probeImage } from './ext4.ts';
 import { createImageFile } from './file.ts';
 import { lockImage, type ImageLock } from './lock.ts';
-import { attachLoop, detachLoop, loopDevicesFor } from './loop.ts';
+import { attachedLoopDevices, attachLoop, detachLoop } from './loop.ts';
 import { TROUBLESHOOTING } from './page.ts';
 import { formatSize, MiB, parseSize } from './size.ts';
 
@@ -80,7 +80,7 @@ export async function attachHomeImage(ctx: RunContext, opts = homeImageOptions(c
   const lock = await lockImage(file, ctx.runId);
   let loop: { device: string; entryId: number } | undefined;
   try {
-    await refuseLeftoverDevices(file);
+    refuseLeftoverDevices(file);
     const { created, mustFormat } = await readyImageFile(ctx, opts);
     loop = await attachLoop(ctx.ledger, file);
     if (mustFormat) await makeExt4(loop.device, 'home');
@@ -121,8 +121,9 @@ export async function detachHomeImage(ctx: RunContext, image: HomeImage): Promis
  * have it mounted), or attached by hand. Mounting the image through a second
  * device would corrupt it, so stop and say how to clean up.
  */
-async function refuseLeftoverDevices(file: string): Promise<void> {
-  const devices = await loopDevicesFor(file);
+function refuseLeftoverDevices(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const devices = attachedLoopDevices(file);
   if (devices.length === 0) return;
   throw new KitError(`The home image ${file} is still attached to ${devices.join(', ')} (left by a run that did not finish, or attached by hand).`, {
     hint: `Run \`npm run clean\`, or detach it yourself: sudo losetup -d ${devices[0]} (if it is still mounted somewhere, \`grep ${path.basename(devices[0])} /proc/*/mountinfo\` shows where).`,
@@ -149,7 +150,8 @@ async function readyImageFile(ctx: RunContext, opts: HomeImageOptions): Promise<
     return { created: false, mustFormat: true };
   }
 
-  const damage = content.kind === 'corrupt' ? content.reason : await fsckImage(file);
+  // e2fsck only when the superblock asks for it (as at boot): not cleanly unmounted, or errors seen
+  const damage = content.kind === 'corrupt' ? content.reason : content.clean ? undefined : await fsckImage(file);
   if (damage) {
     await offerFix({
       problem: `The home image ${file} is damaged: ${damage}.`,

@@ -1,18 +1,12 @@
 // Disk images and loop devices: the /home of step 2, and the whole rootfs as one file.
-// The lifecycle gets `reclaimers` from here for the ledger kinds this folder creates.
-
-import type { Reclaimer } from '../ledger.ts';
-import type { ResourceKind } from '../ledger.ts';
-import { reclaimLoop } from './loop.ts';
+// kit/reclaim.ts should take `reclaimers` from ./reclaim.ts (light: no zx until needed).
 
 export { attachHomeImage, detachHomeImage, describeHomeImage, homeImageOptions, imagesDir, DEFAULT_HOME_SIZE, MIN_HOME_BYTES, type HomeImage, type HomeImageOptions } from './home.ts';
-export { attachLoop, detachLoop, loopDevicesFor, backingFileOf, deviceNumbers } from './loop.ts';
-export { probeImage, fsckImage, makeExt4 } from './ext4.ts';
+export { attachLoop, detachLoop, loopDevicesFor, attachedLoopDevices, backingFileOf, deviceNumbers } from './loop.ts';
+export { probeImage, fsckImage, makeExt4, readExt4Superblock } from './ext4.ts';
 export { createImageFile } from './file.ts';
 export { lockImage, imageLockHolder } from './lock.ts';
 export { parseSize, formatSize } from './size.ts';
 export { buildRootfsImage } from './rootfs-image.ts';
 
-export const reclaimers: Partial<Record<ResourceKind, Reclaimer>> = {
-  loop: reclaimLoop,
-};
+export { reclaimers } from './reclaim.ts';

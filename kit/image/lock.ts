@@ -7,9 +7,11 @@
 // nothing for the ledger to reclaim (the empty .lock file stays next to the
 // image, like the image). Node has no flock(), so flock(1) locks the open file
 // description we hand it as its stdin; the lock then lives as long as our fd.
+// (Started directly, not through zx's bash: it is plumbing, not a lesson, and
+// it runs on every container start.)
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { $ } from 'zx';
 import { KitError } from '../errors.ts';
 import { isAlive } from '../proc.ts';
 import { TROUBLESHOOTING } from './page.ts';
@@ -33,11 +35,20 @@ export const lockFileOf = (image: string): string => `${image}.lock`;
 /** flock -n -x on a fresh open file description; returns its fd, or undefined if someone holds it. */
 async function tryFlock(lockFile: string): Promise<number | undefined> {
   const fd = fs.openSync(lockFile, 'a+', 0o644);
-  const out = await $({ quiet: true, nothrow: true, stdio: [fd, 'pipe', 'pipe'] })`flock --nonblock --exclusive --conflict-exit-code ${CONFLICT} 0`;
-  if (out.exitCode === 0) return fd;
+  const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const p = spawn('flock', ['--nonblock', '--exclusive', '--conflict-exit-code', String(CONFLICT), '0'], { stdio: [fd, 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', (err) => resolve({ code: null, stderr: err.message }));
+    p.on('close', (code) => resolve({ code, stderr }));
+  });
+  if (out.code === 0) return fd;
   fs.closeSync(fd);
-  if (out.exitCode === CONFLICT) return undefined;
-  throw new KitError(`Could not lock ${lockFile}: flock said "${out.stderr.trim()}".`, { page: TROUBLESHOOTING });
+  if (out.code === CONFLICT) return undefined;
+  throw new KitError(`Could not lock ${lockFile}: ${out.stderr.trim() || `flock exited with ${out.code}`}.`, {
+    hint: 'flock(1) comes with util-linux: sudo apt-get install -y util-linux.',
+    page: TROUBLESHOOTING,
+  });
 }
 
 function readOwner(lockFile: string): LockOwner | undefined {

@@ -32,7 +32,20 @@ export function deviceNumbers(device: string): [number, number] {
   return [major, minor];
 }
 
-/** Every loop device attached to `file` (`losetup -j FILE`, matched by inode, not by name). */
+/**
+ * Loop devices attached to `file`, read from sysfs: what `losetup -j` prints
+ * without starting a process (the kit attaches by real path, so the names
+ * match). Used on every container start.
+ */
+export function attachedLoopDevices(file: string): string[] {
+  const real = fs.realpathSync(file);
+  return fs
+    .readdirSync('/sys/block')
+    .filter((name) => name.startsWith('loop') && backingFileOf(name)?.replace(/ \(deleted\)$/, '') === real)
+    .map((name) => `/dev/${name}`);
+}
+
+/** Every loop device attached to `file` (`losetup -j FILE`, matched by inode, so also under another name). */
 export async function loopDevicesFor(file: string): Promise<string[]> {
   if (!fs.existsSync(file)) return [];
   const out = await sh`losetup --noheadings --output NAME --associated ${file}`;
@@ -89,7 +102,7 @@ export async function detachLoop(device: string, backingFile: string, timeoutMs 
         page: TROUBLESHOOTING,
       });
     }
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 2));
   }
 }
 

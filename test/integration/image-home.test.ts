@@ -169,6 +169,18 @@ describe('clear messages and offers to fix', () => {
     await expectKitError(attachHomeImage(box.ctx(small)), /damaged: e2fsck/, /--yes/);
   });
 
+  it('checks an image that was not cleanly unmounted (a killed run) and uses it', async () => {
+    await makeImage();
+    await sh`debugfs -w -R ${'ssv state 0'} ${imageFile()}`;
+    expect(await probeImage(imageFile())).toMatchObject({ kind: 'ext4', clean: false });
+    const ctx = box.ctx(small);
+    const image = await attachHomeImage(ctx);
+    expect(image).toMatchObject({ created: false, formatted: false });
+    await detachHomeImage(ctx, image);
+    // e2fsck -p marked it clean again
+    expect(await probeImage(imageFile())).toMatchObject({ kind: 'ext4', clean: true });
+  });
+
   it('offers to grow an image smaller than asked, keeping its files', async () => {
     const first = box.ctx(small);
     const a = await attachHomeImage(first);
