@@ -1,5 +1,8 @@
 // Disk images and loop devices: the /home of step 2, and the whole rootfs as one file.
-// kit/reclaim.ts should take `reclaimers` from ./reclaim.ts (light: no zx until needed).
+// kit/reclaim.ts imports this (lazily) for the reclaimer of the ledger kind 'loop'.
+
+import type { Reclaimer, ResourceKind } from '../ledger.ts';
+import { reclaimLoop } from './loop.ts';
 
 export { attachHomeImage, detachHomeImage, describeHomeImage, homeImageOptions, imagesDir, DEFAULT_HOME_SIZE, MIN_HOME_BYTES, type HomeImage, type HomeImageOptions } from './home.ts';
 export { attachLoop, detachLoop, loopDevicesFor, attachedLoopDevices, backingFileOf, deviceNumbers } from './loop.ts';
@@ -9,4 +12,6 @@ export { lockImage, imageLockHolder } from './lock.ts';
 export { parseSize, formatSize } from './size.ts';
 export { buildRootfsImage } from './rootfs-image.ts';
 
-export { reclaimers } from './reclaim.ts';
+export const reclaimers: Partial<Record<ResourceKind, Reclaimer>> = {
+  loop: reclaimLoop,
+};
