@@ -3,10 +3,14 @@
 
 import { checkCommand } from './check.ts';
 import { cleanCommand } from './clean.ts';
+import { hintCommand } from './hint.ts';
+import { menuCommand } from './menu.ts';
 import { perfCommand } from './perf.ts';
 import { preflightCommand } from './preflight.ts';
+import { resetCommand } from './reset.ts';
 import { skeletonsCommand } from './skeletons.ts';
 import { stepCommand } from './step.ts';
+import { watchCommand } from './watch.ts';
 
 export interface Command {
   summary: string;
@@ -21,4 +25,8 @@ export const commands: Record<string, Command> = {
   preflight: preflightCommand,
   perf: perfCommand,
   skeletons: skeletonsCommand,
+  menu: menuCommand,
+  watch: watchCommand,
+  hint: hintCommand,
+  reset: resetCommand,
 };
