@@ -34,9 +34,23 @@ const reclaimHostname: Reclaimer = async (e) => {
   fs.writeFileSync('/proc/sys/kernel/hostname', e.value);
 };
 
-export const reclaimers: Partial<Record<ResourceKind, Reclaimer>> = {
+type Table = Partial<Record<ResourceKind, Reclaimer>>;
+
+/** A module's reclaimer, imported only when a resource of its kind is reclaimed. */
+const lazy = (kind: ResourceKind, load: () => Promise<{ reclaimers: Table }>): Reclaimer => async (e) => {
+  const reclaim = (await load()).reclaimers[kind];
+  if (!reclaim) throw new Error(`no reclaimer for ${kind}`);
+  await reclaim(e);
+};
+
+export const reclaimers: Table = {
   process: reclaimProcess,
   mount: reclaimMount,
   path: reclaimPath,
   hostname: reclaimHostname,
+  loop: lazy('loop', () => import('./image/index.ts')),
+  veth: lazy('veth', () => import('./net/reclaim.ts')),
+  netns: lazy('netns', () => import('./net/reclaim.ts')),
+  cgroup: lazy('cgroup', () => import('./cgroup/index.ts')),
+  lxc: lazy('lxc', () => import('./lxc/lxc.ts')),
 };
