@@ -22,6 +22,8 @@ export interface Jail {
   pids(): number[];
   /** the kernel OOM-killed a process in it */
   oomKilled(): boolean;
+  /** a fork failed because of the pids limit */
+  pidsLimitHit(): boolean;
   /** kill every process in it and wait until it is empty */
   killAll(): Promise<void>;
   remove(): Promise<void>;
@@ -78,12 +80,20 @@ export function cgroupJailFactory(ledger: Ledger, layout: CgroupLayout = detectL
     const procsFiles = paths.map((p) => path.join(p, 'cgroup.procs'));
     const pids = () => [...new Set(procsFiles.flatMap((f) => readOr(f).split('\n').filter(Boolean).map(Number)))];
     const oomBase = oomCount(d);
+    // killAll lowers pids.max to 1, which itself makes forks fail: remember the state before
+    let pidsHitBeforeKill = false;
+    let killing = false;
+    const pidsRefused = () => Number(/^max (\d+)$/m.exec(readOr(path.join(d.pids, 'pids.events')))?.[1] ?? 0) > 0;
 
     return {
       procsFiles,
       pids,
       oomKilled: () => (oomCount(d) ?? 0) > (oomBase ?? 0),
+      // pids.events "max N": forks refused at pids.max (same file on v1 and v2)
+      pidsLimitHit: () => (killing ? pidsHitBeforeKill : pidsRefused()),
       async killAll() {
+        if (!killing) pidsHitBeforeKill = pidsRefused();
+        killing = true;
         // freeze the population first: with pids.max at 1, a fork bomb cannot
         // replace the processes we kill faster than we kill them
         try {

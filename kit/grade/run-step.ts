@@ -128,12 +128,13 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   // whatever the student's code left running (daemons, a fork bomb's survivors)
   killGroup();
   const oom = jail.oomKilled();
+  const forkLimit = jail.pidsLimitHit();
   await jail.remove();
   if (entry !== undefined) o.ledger.forget(entry);
   const reclaimErrors = await reclaimWorkspaceLedgers(path.join(o.ws.stateDir, 'runs'));
 
   const durationMs = Date.now() - started;
-  const verdict = judge({ stdout, stderr, exit, timedOut, flooded, oom, o, durationMs });
+  const verdict = judge({ stdout, stderr, exit, timedOut, flooded, oom, forkLimit, o, durationMs });
   return { ...verdict, stderrTail: stderr, exit, timedOut, oom, reclaimErrors };
 }
 
@@ -144,6 +145,7 @@ interface JudgeInput {
   timedOut: boolean;
   flooded: boolean;
   oom: boolean;
+  forkLimit: boolean;
   o: StepRunOptions;
   durationMs: number;
 }
@@ -153,11 +155,11 @@ function judge(j: JudgeInput): { result: CheckResult; note?: string } {
   const blanket = (message: string) => ({ result: blanketResult(cat, 'error', message, ws.stepsDir, j.durationMs), note: `step ${cat.step}: ${message}` });
   if (j.timedOut) return blanket(`the step did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (an endless loop or a wait that never ends?)`);
   if (j.flooded) return blanket(`the step printed more than ${formatBytes(MAX_STDOUT)} and was stopped`);
-  const parsed = trustedResult(lastJsonArray(j.stdout), cat, ws.stepsDir, j.durationMs);
-  if (typeof parsed !== 'string') {
-    return { result: parsed, note: j.oom ? `step ${cat.step}: a process hit the ${formatBytes(limits.memoryBytes)} memory limit (the check still finished)` : undefined };
-  }
+  // hitting the grader's own walls is misbehaviour, whatever the check saw meanwhile
   if (j.oom) return blanket(`the step used more than ${formatBytes(limits.memoryBytes)} of memory and was killed (a memory hog?)`);
+  if (j.forkLimit) return blanket(`the step tried to run more than ${limits.pids} processes at once and was stopped (a fork bomb?)`);
+  const parsed = trustedResult(lastJsonArray(j.stdout), cat, ws.stepsDir, j.durationMs);
+  if (typeof parsed !== 'string') return { result: parsed };
   if (j.exit.signal) return blanket(`the checker was killed by ${j.exit.signal} (did the step's code kill it?)`);
   const said = lastKitError(j.stderr);
   if (said) return blanket(said);
