@@ -108,11 +108,13 @@ export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Prom
 
 /** An ip command the kernel refused; names the command and says why. */
 export class IpCommandError extends KitError {
+  /** the run's names and addresses, when the kit's setup ran the command (for checks) */
+  net?: unknown;
   constructor(
     readonly command: IpCommand,
     readonly reason: string,
   ) {
-    super(`\`${formatIpCommand(command)}\` failed: ${reason}`, { hint: hintFor(command, reason), page: `${NET_PAGE}#troubleshooting` });
+    super(`\`${formatIpCommand(command)}\` failed: ${reason}`, { hint: hintFor(command, reason), page: `${NET_PAGE}#common-errors` });
     this.name = 'IpCommandError';
   }
 }

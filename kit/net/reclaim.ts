@@ -16,7 +16,7 @@ export async function removeNetnsName(name: string): Promise<void> {
   if (r.exitCode !== 0 && netnsNameExists(name)) {
     throw new KitError(`could not remove the named network namespace /run/netns/${name}: ${r.stderr.trim()}`, {
       hint: `Try \`ip netns delete ${name}\` as root.`,
-      page: `${NET_PAGE}#troubleshooting`,
+      page: `${NET_PAGE}#common-errors`,
     });
   }
 }
@@ -30,7 +30,7 @@ export async function deleteLink(name: string): Promise<void> {
   if (r.exitCode !== 0 && hostHasLink(name)) {
     throw new KitError(`could not delete the interface ${name}: ${r.stderr.trim()}`, {
       hint: `Try \`ip link delete ${name}\` as root.`,
-      page: `${NET_PAGE}#troubleshooting`,
+      page: `${NET_PAGE}#common-errors`,
     });
   }
 }

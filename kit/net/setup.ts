@@ -10,7 +10,7 @@ import { namespaceId } from '../proc.ts';
 import { setupCommands, type NetPlan } from './commands.ts';
 import { hostHasLink, hostOccupiedNetworks, waitFor } from './host.ts';
 import { formatCidr } from './ipv4.ts';
-import { NET_PAGE, runIp, type IpCommand, type IpMode } from './ip.ts';
+import { IpCommandError, NET_PAGE, runIp, type IpCommand, type IpMode } from './ip.ts';
 import { leaseClaimer, leasePath, leasesDir, releaseLease } from './lease.ts';
 import { netNames } from './names.ts';
 import { deleteLink, removeNetnsName } from './reclaim.ts';
@@ -100,7 +100,10 @@ export async function allocateNetwork(ctx: RunContext, opts: NetworkOptions = ne
 
 /** The child shares the host's network namespace: configuring "its" network would reconfigure the host's. */
 export class HostNetnsError extends KitError {
-  constructor(readonly netnsId: string) {
+  constructor(
+    readonly netnsId: string,
+    readonly net?: NetFacts,
+  ) {
     super(`the container has no network namespace of its own (its /proc/PID/ns/net is the host's, ${netnsId}): refusing to run the network setup, which would reconfigure the host`, {
       hint: "Ask clone() for a new network namespace in configure: spec.cloneFlags.add('CLONE_NEWNET').",
       page: `${NET_PAGE}#the-namespace`,
@@ -117,12 +120,15 @@ export async function connectNetwork(ctx: RunContext, pid: number, commands?: Ip
   const net = netFacts(ctx);
   const t0 = performance.now();
   const hostNet = namespaceId('self', 'net');
-  if (hostNet !== undefined && namespaceId(pid, 'net') === hostNet) throw new HostNetnsError(hostNet);
+  if (hostNet !== undefined && namespaceId(pid, 'net') === hostNet) throw new HostNetnsError(hostNet, net);
   ctx.ledger.record({ kind: 'veth', name: net.hostIf });
   ctx.ledger.record({ kind: 'netns', name: net.netns });
   net.pid = pid;
   net.netnsId = namespaceId(pid, 'net');
-  const stats = await runIp(commands ?? setupCommands(net, pid), net.ipMode ?? 'batch');
+  const stats = await runIp(commands ?? setupCommands(net, pid), net.ipMode ?? 'batch').catch((err: unknown) => {
+    if (err instanceof IpCommandError) err.net = net;
+    throw err;
+  });
   net.setupMs = performance.now() - t0;
   net.ipProcesses = stats.processes;
   return net;
@@ -145,7 +151,9 @@ export async function disconnectNetwork(ctx: RunContext): Promise<void> {
   for (const e of entries()) if (e.kind === 'netns' && e.name === net.netns) ctx.ledger.forget(e.id);
 
   if (hostHasLink(net.hostIf)) {
-    const stillInUse = net.pid !== undefined && net.netnsId !== undefined && namespaceId(net.pid, 'net') === net.netnsId;
+    // alive namespace, or a pair that never left the host: delete it now
+    const stillInUse =
+      hostHasLink(net.containerIf) || (net.pid !== undefined && net.netnsId !== undefined && namespaceId(net.pid, 'net') === net.netnsId);
     net.vethDiedWithNamespace = !stillInUse && (await waitFor(() => !hostHasLink(net.hostIf), NETNS_DEATH_MS));
     await deleteLink(net.hostIf);
   } else if (net.pid !== undefined) {

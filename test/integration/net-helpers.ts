@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Ledger } from '../../kit/ledger.ts';
@@ -73,38 +72,7 @@ export function echoServerInNetns(pid: number, port: number): { kill(): void } {
   return { kill: () => void (child.exitCode === null && child.kill('SIGKILL')) };
 }
 
-/** An echo server on the host, bound to exactly one address. */
-export async function echoServerOnHost(address: string): Promise<{ port: number; close(): Promise<void> }> {
-  const server = net.createServer((c) => c.pipe(c));
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, address, resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return { port, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-/** Send `token`, return what comes back; retries while the server is not listening yet. */
-export async function tcpEcho(address: string, port: number, token: string, timeoutMs = 3000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        const s = net.connect({ host: address, port, timeout: 1000 });
-        let got = '';
-        s.on('connect', () => s.write(token));
-        s.on('data', (d) => {
-          got += d;
-          if (got.length >= token.length) s.end();
-        });
-        s.on('end', () => resolve(got));
-        s.on('close', () => resolve(got));
-        s.on('timeout', () => s.destroy(new Error('timeout')));
-        s.on('error', reject);
-      });
-    } catch (err) {
-      if (Date.now() > end || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
+export { echoServerOnHost, tcpEcho } from '../../kit/net/tcp.ts';
 
 export const randomPort = (): number => 20000 + Math.floor(Math.random() * 40000);
 export const randomToken = (): string => `cw-${randomBytes(6).toString('hex')}`;
