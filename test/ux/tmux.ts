@@ -52,6 +52,18 @@ export class Tmux {
     }
   }
 
+  /** Wait until `pattern` occurs `times` times on the screen (robust when a prompt redraws and lines move). */
+  async waitForCount(pattern: RegExp, times: number, timeoutMs = 30_000): Promise<string> {
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      if ((screen.match(global)?.length ?? 0) >= times) return screen;
+      if (Date.now() > deadline) throw new Error(`the screen never showed ${pattern} ${times} times; it shows:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** The line where what comes next will appear (the last line may still be redrawn: it is included). */
   mark(): number {
     return Math.max(0, this.screen().split('\n').length - 1);
