@@ -7,13 +7,11 @@
 // nothing for the ledger to reclaim (the empty .lock file stays next to the
 // image, like the image). Node has no flock(), so flock(1) locks the open file
 // description we hand it as its stdin; the lock then lives as long as our fd.
-// (Started directly, not through zx's bash: it is plumbing, not a lesson, and
-// it runs on every container start.)
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { KitError } from '../errors.ts';
 import { isAlive } from '../proc.ts';
+import { exec } from './exec.ts';
 import { TROUBLESHOOTING } from './page.ts';
 
 /** Who holds an image: written into the lock file by the holder, for messages. */
@@ -35,13 +33,7 @@ export const lockFileOf = (image: string): string => `${image}.lock`;
 /** flock -n -x on a fresh open file description; returns its fd, or undefined if someone holds it. */
 async function tryFlock(lockFile: string): Promise<number | undefined> {
   const fd = fs.openSync(lockFile, 'a+', 0o644);
-  const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const p = spawn('flock', ['--nonblock', '--exclusive', '--conflict-exit-code', String(CONFLICT), '0'], { stdio: [fd, 'ignore', 'pipe'] });
-    let stderr = '';
-    p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', (err) => resolve({ code: null, stderr: err.message }));
-    p.on('close', (code) => resolve({ code, stderr }));
-  });
+  const out = await exec('flock', ['--nonblock', '--exclusive', '--conflict-exit-code', String(CONFLICT), '0'], { stdin: fd });
   if (out.code === 0) return fd;
   fs.closeSync(fd);
   if (out.code === CONFLICT) return undefined;

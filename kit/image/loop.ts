@@ -1,5 +1,6 @@
 // Loop devices with losetup(8), the tool an administrator uses: a loop device
 // makes a regular file look like a disk, so mkfs and mount can use it.
+// (Attach and detach run on every container start: see exec.ts for why not zx.)
 // Behind losetup are two ioctls (the site's step-2 page shows them):
 // LOOP_CTL_GET_FREE on /dev/loop-control, then LOOP_CONFIGURE on /dev/loopN.
 
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { $ } from 'zx';
 import { KitError } from '../errors.ts';
 import type { Ledger, LedgerEntry, Reclaimer } from '../ledger.ts';
+import { exec } from './exec.ts';
 import { imageLockHolder } from './lock.ts';
 import { TROUBLESHOOTING } from './page.ts';
 
@@ -74,9 +76,9 @@ export function noLoopDeviceError(detail: string, loopControl = LOOP_CONTROL): K
 export async function attachLoop(ledger: Ledger, file: string): Promise<{ device: string; entryId: number }> {
   const backingFile = fs.realpathSync(file);
   const entryId = ledger.record({ kind: 'loop', backingFile });
-  const out = await sh`losetup --find --show ${backingFile}`;
+  const out = await exec('losetup', ['--find', '--show', backingFile]);
   const device = out.stdout.trim();
-  if (out.exitCode !== 0 || !device.startsWith('/dev/')) {
+  if (out.code !== 0 || !device.startsWith('/dev/')) {
     ledger.forget(entryId);
     throw noLoopDeviceError(out.stderr || out.stdout);
   }
@@ -93,11 +95,12 @@ export async function attachLoop(ledger: Ledger, file: string): Promise<{ device
  */
 export async function detachLoop(device: string, backingFile: string, timeoutMs = 5000): Promise<void> {
   if (!attachedTo(device, backingFile)) return;
-  const out = await sh`losetup --detach ${device}`;
+  const out = await exec('losetup', ['--detach', device]);
   const deadline = Date.now() + timeoutMs;
   while (attachedTo(device, backingFile)) {
     if (Date.now() > deadline) {
-      throw new KitError(`${device} (${backingFile}) is still attached after losetup -d${out.stderr ? `: ${out.stderr.trim()}` : ''}.`, {
+      const holders = whoHolds(device);
+      throw new KitError(`${device} (${backingFile}) is still attached after losetup -d${out.stderr ? `: ${out.stderr.trim()}` : ''}${holders.length ? `; ${holders.join(', ')}` : ''}.`, {
         hint: `Something still has it open or mounted: see \`grep ${path.basename(device)} /proc/*/mountinfo\` and \`losetup -a\`; then \`npm run clean\`.`,
         page: TROUBLESHOOTING,
       });
@@ -105,6 +108,41 @@ export async function detachLoop(device: string, backingFile: string, timeoutMs 
     await new Promise((r) => setTimeout(r, 2));
   }
 }
+
+/** Processes that have `device` open or mounted in their mount namespace (for the message when it will not let go). */
+function whoHolds(device: string): string[] {
+  let majorMinor: string;
+  try {
+    majorMinor = deviceNumbers(device).join(':');
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const namespaces = new Set<string>();
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      const ns = fs.readlinkSync(`/proc/${pid}/ns/mnt`);
+      if (!namespaces.has(ns)) {
+        namespaces.add(ns);
+        const mount = fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').find((l) => l.split(' ')[2] === majorMinor);
+        if (mount) found.push(`mounted on ${mount.split(' ')[4]} in the mount namespace of pid ${pid} (${comm})`);
+      }
+      if (fs.readdirSync(`/proc/${pid}/fd`).some((fd) => safeReadlink(`/proc/${pid}/fd/${fd}`) === device)) found.push(`open in pid ${pid} (${comm})`);
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return found;
+}
+
+const safeReadlink = (p: string): string | undefined => {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return undefined;
+  }
+};
 
 /** Is `device` attached, and to this file? (A device number can be reused by someone else after a crash.) */
 function attachedTo(device: string, backingFile: string): boolean {

@@ -87,6 +87,9 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
         const r = await runCheck(check, { stepsDir: m.dir });
         expect(r.status).toBe('fail');
         for (const id of mustFail) expect(failed(r)).toContain(id);
+        // even a broken step gets its loop device detached (the check unmounts what it left on the host)
+        const loopLeft = r.assertions.find((a) => a.id === 'no-loop-left');
+        expect(loopLeft?.status, loopLeft?.seen).toBe('pass');
         for (const a of r.assertions.filter((x) => x.status === 'fail')) {
           expect(a.hint).toBeTruthy();
           expect(a.page).toMatch(/^\/steps\/02-mount#/);
