@@ -121,17 +121,35 @@ export async function connectNetwork(ctx: RunContext, pid: number, commands?: Ip
   const t0 = performance.now();
   const hostNet = namespaceId('self', 'net');
   if (hostNet !== undefined && namespaceId(pid, 'net') === hostNet) throw new HostNetnsError(hostNet, net);
+  const list = commands ?? setupCommands(net, pid);
+  // the planned names, and any other a student's commands would create
   ctx.ledger.record({ kind: 'veth', name: net.hostIf });
   ctx.ledger.record({ kind: 'netns', name: net.netns });
+  for (const r of createdBy(list)) {
+    if (!ctx.ledger.entries().some((e) => e.kind === r.kind && e.name === r.name)) ctx.ledger.record(r);
+  }
   net.pid = pid;
   net.netnsId = namespaceId(pid, 'net');
-  const stats = await runIp(commands ?? setupCommands(net, pid), net.ipMode ?? 'batch').catch((err: unknown) => {
+  const stats = await runIp(list, net.ipMode ?? 'batch').catch((err: unknown) => {
     if (err instanceof IpCommandError) err.net = net;
     throw err;
   });
   net.setupMs = performance.now() - t0;
   net.ipProcesses = stats.processes;
   return net;
+}
+
+/** The veths (`link add NAME ... type veth`) and named namespaces (`netns attach|add NAME`) the commands create. */
+export function createdBy(commands: IpCommand[]): ({ kind: 'veth'; name: string } | { kind: 'netns'; name: string })[] {
+  const out: ({ kind: 'veth'; name: string } | { kind: 'netns'; name: string })[] = [];
+  for (const { netns, args } of commands) {
+    if (netns === undefined && args[0] === 'link' && args[1] === 'add' && args.includes('veth')) {
+      const name = args[2] === 'name' || args[2] === 'dev' ? args[3] : args[2];
+      if (name) out.push({ kind: 'veth', name });
+    }
+    if (args[0] === 'netns' && (args[1] === 'attach' || args[1] === 'add') && args[2]) out.push({ kind: 'netns', name: args[2] });
+  }
+  return out;
 }
 
 /** How long a dead namespace may take to be destroyed (the kernel does it asynchronously; ~1 ms here). */

@@ -189,6 +189,22 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     await expectHostClean([ctx.facts.net as NetFacts]);
   });
 
+  it('reclaims names a student chose instead of the per-run ones', async () => {
+    const ctx = sb.ctx();
+    const h = await sb.holder();
+    const net = await allocateNetwork(ctx);
+    const id = ctx.runId;
+    const [v0, v1, ns] = [`my${id}a`, `my${id}b`, `mine-${id}`];
+    await connectNetwork(ctx, h.pid, [ip`link add ${v0} type veth peer name ${v1} netns ${h.pid}`, ip`netns attach ${ns} ${h.pid}`]);
+    expect(hostLinks()).toContain(v0);
+    await h.kill();
+    await disconnectNetwork(ctx);
+    await ctx.ledger.teardown(allReclaimers); // what the lifecycle does after the steps' teardowns
+    expect(hostLinks()).not.toContain(v0);
+    expect(namedNetns()).not.toContain(ns);
+    await expectHostClean([net]);
+  });
+
   it('refuses a value that would smuggle in a second command', () => {
     expect(() => ip`link delete ${'x\nlink delete eth0'}`).toThrow(KitError);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { setupCommands, type NetPlan } from '../../kit/net/commands.ts';
 import { formatIpCommand, groupByNetns, ip } from '../../kit/net/ip.ts';
 import { IFNAMSIZ, KIT_IF_NAME, KIT_NETNS_NAME, netNames } from '../../kit/net/names.ts';
+import { createdBy } from '../../kit/net/setup.ts';
 
 const plan: NetPlan = {
   ...netNames('a1b2c3'),
@@ -60,5 +61,21 @@ describe('the setup sequence', () => {
   it('runs as two ip processes in batch mode: host, then namespace', () => {
     const groups = groupByNetns(setupCommands(plan, 7));
     expect(groups.map((g) => [g[0].netns, g.length])).toEqual([[undefined, 4], ['cw-a1b2c3', 4]]);
+  });
+});
+
+describe('what a list of commands creates (recorded in the ledger before they run)', () => {
+  it('finds veths and named namespaces, whatever the names', () => {
+    expect(createdBy([
+      ip`link add myveth0 type veth peer name myveth1 netns 7`,
+      ip`link add name other type veth peer name x`,
+      ip`link add br0 type bridge`,
+      ip`netns attach mycontainer 7`,
+      ip`-n mycontainer link set lo up`,
+    ])).toEqual([
+      { kind: 'veth', name: 'myveth0' },
+      { kind: 'veth', name: 'other' },
+      { kind: 'netns', name: 'mycontainer' },
+    ]);
   });
 });
