@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import { parseStepPage, todoIdsInSource, type Hint, type TodoSection } from '../../site/.vitepress/step-pages.ts';
-import type { StepEntry } from './catalogue.ts';
+import { pristineSkeleton, type StepEntry } from './catalogue.ts';
 import { readState, stepKey, writeState } from './state-file.ts';
 
 export type { Hint, TodoSection };
@@ -27,12 +27,12 @@ export function pageTodos(step: StepEntry): TodoSection[] | undefined {
   return parseStepPage(md).todos;
 }
 
-/** TODO ids still in the student's file, in order (empty when all are written). */
+/** TODO ids still in the student's file, in order (empty when all are written); all of them when the file is missing. */
 export function remainingTodos(step: StepEntry): string[] {
   try {
     return todoIdsInSource(fs.readFileSync(step.file, 'utf8'));
   } catch {
-    return [];
+    return todoIdsInSource(pristineSkeleton(step) ?? '');
   }
 }
 

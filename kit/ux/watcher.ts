@@ -177,7 +177,11 @@ export class Watcher {
       const next = stepCatalogue(this.opts.stepsDir).find((s) => s.id > step.id);
       this.print(
         c.green(`  Step ${step.id} passes.`) +
-          (next ? ` Next: step ${next.id}, ${c.bold(path.relative(projectRoot, next.file))} (save it to check it here).` : ' That was the last step.'),
+          (!next
+            ? ' That was the last step.'
+            : next.exists
+              ? ` Next: step ${next.id}, ${c.bold(path.relative(projectRoot, next.file))} (save it to check it here).`
+              : ` Next: step ${next.id}; its file is not there yet: ${c.cyan(`npm run reset ${next.id}`)} creates it.`),
       );
     }
     if (this.opts.json) {
