@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { defineCheck } from '../kit/check/framework.ts';
 import { eventually } from '../kit/check/host.ts';
-import { NotDoneError } from '../kit/errors.ts';
+import { KitError, NotDoneError } from '../kit/errors.ts';
 import { hostLinks, hostOccupiedNetworks } from '../kit/net/host.ts';
 import { KIT_IF_NAME } from '../kit/net/names.ts';
 import { IpCommandError } from '../kit/net/ip.ts';
@@ -70,11 +70,19 @@ const hostState = (): Map<string, string> => new Map(ipJson<LinkJson>(['addr', '
  */
 async function randomSubnet(int: (min: number, max: number) => number): Promise<Cidr> {
   const occupied = await hostOccupiedNetworks();
-  for (let i = 0; i < 100; i++) {
-    const c = parseCidr(`10.${int(200, 254)}.${int(0, 255)}.${int(0, 63) * 4}/30`);
-    if (!occupied.some((o) => overlaps(o, c))) return c;
+  // private ranges, most likely free first (a LAN is often 192.168.x or all of 10/8)
+  const ranges = [
+    () => `10.${int(200, 254)}.${int(0, 255)}.${int(0, 63) * 4}/30`,
+    () => `172.${int(16, 31)}.${int(0, 255)}.${int(0, 63) * 4}/30`,
+    () => `192.168.${int(0, 255)}.${int(0, 63) * 4}/30`,
+  ];
+  for (const random of ranges) {
+    for (let i = 0; i < 50; i++) {
+      const c = parseCidr(random());
+      if (!occupied.some((o) => overlaps(o, c))) return c;
+    }
   }
-  throw new Error('no free /30 in 10.200.0.0-10.254.255.255 on this host');
+  throw new KitError('the host routes every private range the check could use for its subnet', { hint: 'See `ip route show table all`.', page: `${page}#options` });
 }
 
 // The probe serves one TCP echo inside (busybox nc -e cat), says ready, sends a
