@@ -2,7 +2,7 @@
 // to do with one (check it, run it, a hint, its page, reset it). Every check
 // and run happens in a child process, so it always sees the file as saved now.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
@@ -112,6 +112,7 @@ export class Menu {
           this.say(`Step ${step.id} has no check yet.`);
           return 'run';
         }
+        if (!this.sudoReady()) return 'check';
         const sp = spinner(`checking step ${step.id} (steps 1..${step.id})`, { stream: process.stderr });
         const child = runCheckChild(step.id, this.opts.stepsDir, {
           onLine: (l) => sp.text(`checking step ${step.id} · ${stripAnsi(l).replace(/^cw\s+/, '')}`),
@@ -149,6 +150,22 @@ export class Menu {
         else this.say(`${file} is the skeleton again${outcome.backup ? `; your version is in ${path.relative(projectRoot, outcome.backup)}` : ''}.`);
         return 'check';
       }
+    }
+  }
+
+  /**
+   * The check re-runs itself through sudo when we are not root; its password
+   * prompt would fight with the spinner, so ask for it first, in the open.
+   */
+  private sudoReady(): boolean {
+    if (process.getuid?.() === 0) return true;
+    this.opts.ask.pause();
+    try {
+      const ok = spawnSync('sudo', ['-v', '-p', 'checks need root: [sudo] password for %u: '], { stdio: 'inherit' }).status === 0;
+      if (!ok) this.say('Without root the check cannot start containers (namespaces, mounts and cgroups are privileged).');
+      return ok;
+    } finally {
+      this.opts.ask.resume();
     }
   }
 

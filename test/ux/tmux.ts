@@ -5,6 +5,8 @@
 
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -73,6 +75,8 @@ export class Tmux {
     if (!this.alive) return;
     this.alive = false;
     spawnSync('tmux', ['-L', this.socket, 'kill-server'], { timeout: 10_000 });
+    // kill-server can leave the socket file behind
+    fs.rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
 
