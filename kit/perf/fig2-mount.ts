@@ -84,7 +84,7 @@ export async function figure2(runs = 100): Promise<FigureResult> {
   const rootfs = ensureRootfs();
   const image = fs.realpathSync(path.join(imagesDir(stateDir()), IMAGE));
   const ledger = new Ledger(runsDir(), `perf2-${process.pid.toString(16)}`);
-  const bundle = path.join(stateDir(), 'perf', `runc-bundle-${ledger.runId}`);
+  const bundle = path.join(stateDir(), `runc-bundle-${ledger.runId}`);
   ledger.record({ kind: 'path', path: bundle });
   fs.mkdirSync(bundle, { recursive: true });
   let n = 0;
