@@ -183,8 +183,12 @@ static int child_main(void *arg) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
 
+  /* Modes in the ops are meant literally (mknod /dev/null 0666), so no
+   * umask while they run; the command gets the host's umask back. */
+  mode_t saved_umask = umask(0);
   for (int i = 0; i < a->nops; i++)
     if (run_op(&a->ops[i]) != 0) fail(a, i, errno);
+  umask(saved_umask);
 
   fail(a, a->nops, exec_search(a->argv, a->envp));
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../paths.ts';
 import { figure1 } from '../perf/figure1.ts';
+import { figure2 } from '../perf/fig2-mount.ts';
 import { formatFigure, type FigureResult } from '../perf/measure.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
@@ -14,6 +15,7 @@ import { say } from './output.ts';
 /** Figures by number; later steps add theirs here. */
 export const figures: Record<number, (runs: number) => Promise<FigureResult>> = {
   1: figure1,
+  2: figure2,
 };
 
 export const perfCommand: Command = {
@@ -22,6 +24,7 @@ export const perfCommand: Command = {
 
 Measures the kit against its peers in one run, interleaved:
   figure 1: step-1 container round trip vs \`unshare --fork --pid ...\`
+  figure 2: step-2 container round trip (image made) vs \`runc run\` of the same bundle
 Prints medians, p10/p90 and ratios; writes results/perf.json.
 
   --runs N     repetitions per series (default 100)

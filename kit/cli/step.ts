@@ -24,6 +24,9 @@ with its exit code. The container's output is the only thing on stdout.
   --solution        use solutions/ instead of your steps/
   --steps-dir DIR   use the step files in DIR
   --hostname NAME   the container's hostname (step 1)
+  --home-size SIZE  size of the /home image, e.g. 64M (step 2; default 64M)
+  --home-image NAME|PATH  which image file holds /home (step 2; default state/images/home.img)
+  --recreate-image  recreate a damaged or too small /home image without asking (step 2)
   --yes             install missing Debian packages without asking
   other --name value pairs are passed to the steps (see each step's page)
 
@@ -39,7 +42,7 @@ examples:
     const dir = typeof args.flags['steps-dir'] === 'string' ? args.flags['steps-dir'] : args.flags.solution ? solutionsDir : stepsDir;
     stepFile(dir, id); // unknown step: fail before asking for root
     await ready({ yes: args.flags.yes === true });
-    const options: RunOptions = { argv: args.rest, solution: args.flags.solution === true, stepsDir: dir };
+    const options: RunOptions = { argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };
     for (const [k, v] of Object.entries(args.flags)) if (!['solution', 'steps-dir', 'yes'].includes(k)) options[camel(k)] = v;
 
     const steps = await loadStepsUpTo(dir, id);
