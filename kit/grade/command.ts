@@ -16,6 +16,7 @@ import { loadCatalog, type Catalog } from './catalog.ts';
 import { cgroupJailFactory, type JailLimits } from './cgroup.ts';
 import { Aborted, gradeClass, gradeSubmission, type EngineConfig } from './engine.ts';
 import { DEFAULT_LIMITS, parseBytes, type UnpackLimits } from './limits.ts';
+import { Gate } from './gate.ts';
 import { Progress } from './progress.ts';
 import { boundJobs } from './queue.ts';
 import { renderCsv } from './report-csv.ts';
@@ -45,6 +46,7 @@ folders with a steps/ folder, or a folder holding many of either.
   --memory SIZE      memory limit of each grading child (default 1G)
   --pids N           process limit of each grading child (default 512)
   --max-file SIZE    largest step file taken (default 512K); also --max-total, --max-entries, --max-archive
+  --exclusive-steps 4  steps whose checks measure CPU time: run with no other grading beside them (default 4; "" for none)
   --fresh            ignore the results of an earlier, interrupted run
   --no-reference     skip grading the reference solutions first
   --work DIR         where the per-student workspaces go (default: state/grade/)
@@ -66,6 +68,7 @@ export interface GradeRunOptions {
   fresh: boolean;
   reference: boolean;
   workRoot: string;
+  exclusiveSteps: number[];
   /** print the table and progress (false in tests) */
   quiet?: boolean;
 }
@@ -111,6 +114,7 @@ export function parseGradeArgs(argv: string[]): GradeRunOptions {
     fresh: f.fresh === true,
     reference: f['no-reference'] !== true,
     workRoot: path.resolve(str('work') ?? path.join(stateDir(), 'grade')),
+    exclusiveSteps: f['exclusive-steps'] === undefined ? [4] : typeof f['exclusive-steps'] === 'string' && f['exclusive-steps'].trim() ? (parseSteps(f['exclusive-steps']) ?? []) : [],
     quiet: f.quiet === true,
   };
 }
@@ -191,6 +195,8 @@ export async function gradeRun(o: GradeRunOptions, signal?: AbortSignal): Promis
     resume,
     signal,
     logsDir: path.join(o.outDir, 'logs'),
+    gate: new Gate(),
+    exclusiveSteps: new Set(o.exclusiveSteps),
   };
   const jobs = boundJobs(o.jobs);
   const log = (s: string) => {

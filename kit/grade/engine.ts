@@ -10,6 +10,7 @@ import type { CheckResult } from '../check/types.ts';
 import type { Ledger } from '../ledger.ts';
 import { blanketResult, type Catalog } from './catalog.ts';
 import type { JailFactory, JailLimits } from './cgroup.ts';
+import type { Gate } from './gate.ts';
 import type { UnpackLimits } from './limits.ts';
 import { runPool } from './queue.ts';
 import type { ResumeFile } from './resume.ts';
@@ -34,6 +35,16 @@ export interface EngineConfig {
   signal?: AbortSignal;
   /** per-step stderr of the children, for the instructor (OUT/logs/KEY/stepN.log) */
   logsDir?: string;
+  /** steps run side by side share it; `exclusiveSteps` (CPU-time measurements) run alone */
+  gate?: Gate;
+  exclusiveSteps?: Set<number>;
+  /** how often a step whose check found the machine too busy to judge is run again (alone) */
+  inconclusiveRetries?: number;
+}
+
+/** The check could not judge (the machine was too busy): not the student's fault. */
+export function inconclusive(r: CheckResult): boolean {
+  return r.assertions.some((a) => a.status !== 'pass' && /too busy to tell|inconclusive/i.test(`${a.seen ?? ''} ${a.message ?? ''}`));
 }
 
 export class Aborted extends Error {}
@@ -80,8 +91,20 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
         results.push(blanketResult(cat, 'not-attempted', mine ? 'the step is the skeleton, unchanged' : 'the step was not handed in', ws.stepsDir));
         continue;
       }
-      const outcome = await runStep({ ws, cat, timeoutMs: cfg.timeoutMs, limits: cfg.jail, jails: cfg.jails, ledger: cfg.ledger, signal: cfg.signal });
-      if (cfg.signal?.aborted) throw new Aborted();
+      let outcome: Awaited<ReturnType<typeof runStep>>;
+      for (let attempt = 0; ; attempt++) {
+        const alone = attempt > 0 || (cfg.exclusiveSteps?.has(step) ?? false);
+        const release = cfg.gate ? await (alone ? cfg.gate.enterExclusive() : cfg.gate.enterShared()) : () => undefined;
+        try {
+          outcome = await runStep({ ws, cat, timeoutMs: cfg.timeoutMs, limits: cfg.jail, jails: cfg.jails, ledger: cfg.ledger, signal: cfg.signal });
+        } finally {
+          release();
+        }
+        if (cfg.signal?.aborted) throw new Aborted();
+        if (attempt >= (cfg.inconclusiveRetries ?? 2) || !inconclusive(outcome.result)) break;
+        notes.push(`step ${step}: the check found the machine too busy to judge; run again alone`);
+        await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+      }
       results.push(outcome.result);
       if (outcome.note) notes.push(outcome.note);
       if (outcome.reclaimErrors.length) notes.push(`step ${step}: cleanup after the check: ${outcome.reclaimErrors.join('; ')}`);

@@ -10,14 +10,9 @@ import type { SubmissionSource } from './types.ts';
 
 const PAGE = '/guide/instructor-grading#grading-a-class';
 
+/** A folder is one submission when steps/ or manifest.json sit right in it; otherwise it holds submissions. */
 function looksLikeSubmission(dir: string): boolean {
-  const has = (p: string) => fs.existsSync(path.join(dir, p));
-  if (has('steps') || has('manifest.json')) return true;
-  try {
-    return fs.readdirSync(dir, { withFileTypes: true }).some((d) => d.isDirectory() && !d.name.startsWith('.') && fs.existsSync(path.join(dir, d.name, 'steps')) && fs.readdirSync(dir).length === 1);
-  } catch {
-    return false;
-  }
+  return fs.existsSync(path.join(dir, 'steps')) || fs.existsSync(path.join(dir, 'manifest.json'));
 }
 
 export function safeKey(name: string): string {
