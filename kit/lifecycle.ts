@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { KitError } from './errors.ts';
 import { Ledger } from './ledger.ts';
 import { reclaimers } from './reclaim.ts';
+import { loadShim } from './native.ts';
 import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
 import type { ExitStatus } from './reaper.ts';
@@ -26,6 +27,8 @@ export interface StartOptions {
   options: RunOptions;
   /** fds for the container's stdin/stdout/stderr (default: the kit's own) */
   stdio?: [number?, number?, number?];
+  /** interactive shell on this terminal: job control, terminal handed back at exit */
+  foreground?: boolean;
   runId?: string;
   /** Stop starting when this aborts (Ctrl-C): checked between hooks; throws its reason after tearing down. */
   signal?: AbortSignal;
@@ -74,7 +77,7 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     for (const step of start.steps) step.configure?.(ctx, spec);
     // No ledger entry for the child itself: the shim sets PR_SET_PDEATHSIG,
     // so the kernel kills it whenever the kit dies, even by SIGKILL.
-    child = spawnPaused({ ...spec, stdio: start.stdio });
+    child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground });
     void child.exited.then(() => (reaped = true));
     for (const step of start.steps) {
       stopIfAsked();
@@ -87,7 +90,7 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     throw err;
   }
   const pid = child.pid;
-  const exited = child.exited;
+  const exited = start.foreground ? child.exited.finally(() => loadShim().takeTerminal(0)) : child.exited;
   return { ctx, pid, exited, teardown };
 }
 

@@ -11,7 +11,9 @@ export const SHIM_PATH = path.join(projectRoot, 'native', 'build', 'libcwshim.so
 
 export interface Shim {
   /** pid > 0, or -errno */
-  spawn(flags: number, ops: NativeOp[], argv: string[], envp: string[], stdio: Int32Array, fds: Int32Array): number;
+  spawn(flags: number, ops: NativeOp[], argv: string[], envp: string[], stdio: Int32Array, foreground: boolean, fds: Int32Array): number;
+  /** make the kit's process group the terminal's foreground again: 0 or -errno */
+  takeTerminal(fd: number): number;
   /** pid, 0 (WNOHANG, still running) or -errno */
   wait(pid: number, nohang: boolean, status: Int32Array): number;
   exitCode(status: number): number;
@@ -43,7 +45,8 @@ export function loadShim(): Shim {
     s: koffi.array('const char *', 4),
     n: koffi.array('uint64_t', 4),
   });
-  const spawn = lib.func('int cw_spawn(unsigned long flags, const cw_op *ops, int nops, const char **argv, const char **envp, const int *stdio, int *fds_out)');
+  const spawn = lib.func('int cw_spawn(unsigned long flags, const cw_op *ops, int nops, const char **argv, const char **envp, const int *stdio, int foreground, int *fds_out)');
+  const takeTerminal = lib.func('int cw_take_terminal(int fd)');
   const wait = lib.func('int cw_wait(int pid, int nohang, int *status)');
   const exited = lib.func('int cw_status_exited(int status)');
   const signaled = lib.func('int cw_status_signal(int status)');
@@ -51,8 +54,9 @@ export function loadShim(): Shim {
   const errnoName = lib.func('const char *cw_errno_name(int e)');
   const constants = new Map<string, number>();
   shim = {
-    spawn: (flags, ops, argv, envp, stdio, fds) =>
-      spawn(flags, ops.length ? ops : null, ops.length, [...argv, null], [...envp, null], stdio, fds) as number,
+    spawn: (flags, ops, argv, envp, stdio, foreground, fds) =>
+      spawn(flags, ops.length ? ops : null, ops.length, [...argv, null], [...envp, null], stdio, foreground ? 1 : 0, fds) as number,
+    takeTerminal: (fd) => takeTerminal(fd) as number,
     wait: (pid, nohang, status) => wait(pid, nohang ? 1 : 0, status) as number,
     exitCode: (s) => exited(s) as number,
     termSignal: (s) => signaled(s) as number,

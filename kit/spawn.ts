@@ -80,6 +80,8 @@ export interface SpawnRequest {
   env: Record<string, string>;
   /** fds for the child's stdin, stdout, stderr; undefined = the kit's own */
   stdio?: [number?, number?, number?];
+  /** an interactive shell: it gets its own process group and the terminal */
+  foreground?: boolean;
 }
 
 export interface PausedProcess {
@@ -98,7 +100,7 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
   const envp = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
   const fds = new Int32Array(2);
   const stdio = Int32Array.from([0, 1, 2], (i) => req.stdio?.[i] ?? -1);
-  const pid = shim.spawn(flags, nativeOps, req.argv, envp, stdio, fds);
+  const pid = shim.spawn(flags, nativeOps, req.argv, envp, stdio, req.foreground === true, fds);
   if (pid < 0) {
     const name = errnoName(-pid);
     throw new KitError(`clone(${[...req.cloneFlags].join(' | ') || '0'}) failed: ${name}`, {

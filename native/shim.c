@@ -59,6 +59,7 @@ struct child_args {
   char *const *argv;
   char *const *envp;
   const int *stdio; /* fds to become 0, 1, 2 (-1: keep the host's) */
+  int foreground;   /* take the terminal on fd 0 (interactive shell) */
   int sync_fd; /* read end: the host writes one byte to release us */
   int err_fd;  /* write end, close-on-exec: silent on a successful exec */
 };
@@ -179,6 +180,20 @@ static int child_main(void *arg) {
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
+  /* An interactive shell does job control: it must lead its own process
+   * group and own the terminal, as a job started by a shell would. Otherwise
+   * it cannot hand the terminal back at exit: the kit's group is outside its
+   * PID namespace. tcsetpgrp from a background group raises SIGTTOU, hence
+   * the block (still in place from above). */
+  sigset_t ttou;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU);
+  sigprocmask(SIG_BLOCK, &ttou, NULL);
+  if (a->foreground && isatty(0)) {
+    setpgid(0, 0);
+    tcsetpgrp(0, getpgrp());
+  }
+
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -195,7 +210,8 @@ static int child_main(void *arg) {
 
 /*
  * Clone a paused child. Returns its pid (> 0) or -errno. stdio[0..2] are
- * fds the child gets as its stdin, stdout, stderr (-1: inherit). On success
+ * fds the child gets as its stdin, stdout, stderr (-1: inherit); with
+ * foreground, it becomes the terminal's foreground process group. On success
  * fds_out[0] is the sync pipe's write end (write a byte to release, close to
  * abort) and fds_out[1] the error pipe's read end (EOF = exec happened,
  * 8 bytes = struct cw_failure). Both are close-on-exec in the caller.
@@ -206,7 +222,8 @@ static int child_main(void *arg) {
  * native buffers, which are ordinary memory.
  */
 int cw_spawn(unsigned long flags, const struct cw_op *ops, int nops,
-             char *const *argv, char *const *envp, const int *stdio, int *fds_out) {
+             char *const *argv, char *const *envp, const int *stdio, int foreground,
+             int *fds_out) {
   int sync[2], err[2];
   if (pipe2(sync, O_CLOEXEC) < 0) return -errno;
   if (pipe2(err, O_CLOEXEC) < 0) { int e = errno; close(sync[0]); close(sync[1]); return -e; }
@@ -219,7 +236,7 @@ int cw_spawn(unsigned long flags, const struct cw_op *ops, int nops,
     return -e;
   }
 
-  struct child_args a = { ops, nops, argv, envp, stdio, sync[0], err[1] };
+  struct child_args a = { ops, nops, argv, envp, stdio, foreground, sync[0], err[1] };
   /* SIGCHLD: the host is told when the child exits, like a fork()ed child. */
   pid_t pid = clone(child_main, (char *)stack + CHILD_STACK, (int)flags | SIGCHLD, &a);
   int e = errno;
@@ -239,6 +256,20 @@ int cw_wait(int pid, int nohang, int *status) {
     if (r >= 0) return r;
     if (errno != EINTR) return -errno;
   }
+}
+
+/* Give the terminal on fd back to the caller's process group once an
+ * interactive container has exited (it had made itself the foreground). */
+int cw_take_terminal(int fd) {
+  if (!isatty(fd)) return 0;
+  sigset_t ttou, old;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU);
+  sigprocmask(SIG_BLOCK, &ttou, &old);
+  int r = tcsetpgrp(fd, getpgrp());
+  int e = errno;
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return r < 0 ? -e : 0;
 }
 
 /* Decoded wait status, so no W* macro is re-implemented in TypeScript. */

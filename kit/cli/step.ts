@@ -50,7 +50,7 @@ examples:
     const signals = forwardSignals({ interactive: interactive && process.stdin.isTTY === true });
     try {
       if (interactive) say(`step ${id}: starting a shell in the container (exit or Ctrl-D to leave)`);
-      const c = await startContainer({ steps, options, signal: signals.abortSignal });
+      const c = await startContainer({ steps, options, signal: signals.abortSignal, foreground: interactive && process.stdin.isTTY === true });
       signals.attach(c.pid);
       const status = await c.exited;
       signals.containerExited();
