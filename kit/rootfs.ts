@@ -26,7 +26,7 @@ export function rootfsReady(dir = rootfsDir()): boolean {
 }
 
 /** Path of the ready rootfs; builds it first if needed. */
-export function ensureRootfs(log: (msg: string) => void = () => undefined): string {
+export function ensureRootfs(log: (msg: string) => void = (msg) => process.stderr.write(`cw ${msg}\n`)): string {
   const dir = rootfsDir();
   if (rootfsReady(dir)) return dir;
   const started = Date.now();

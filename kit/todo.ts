@@ -7,7 +7,8 @@ import { callerLocation } from './origin.ts';
 
 export function todo(id: string, task: string): never {
   const where = callerLocation();
-  // steps/02-mount.ts explains itself on the site page /steps/02-mount
-  const page = where ? `/steps/${path.basename(where.file, '.ts')}#the-task` : '/steps/';
+  // steps/02-mount.ts explains itself on the site page /steps/02-mount,
+  // each TODO in its own section
+  const page = where ? `/steps/${path.basename(where.file, '.ts')}#todo-${id}` : '/steps/';
   throw new NotDoneError(id, task, where, page);
 }

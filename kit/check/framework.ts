@@ -139,10 +139,13 @@ export async function runCheck(def: CheckDefinition, opts: RunCheckOptions): Pro
   const assertions = def.assertions.map((spec): AssertionResult => {
     const r = rec.results.get(spec.id);
     if (r) return r;
+    // the page that explains *this* failure (the TODO's section, the
+    // troubleshooting entry of an errno) beats the assertion's own page
+    const page = failure instanceof KitError && failure.page ? failure.page : spec.page;
     if (failure instanceof NotDoneError) {
-      return { ...spec, status: 'not-attempted', message: failure.message };
+      return { ...spec, page, status: 'not-attempted', message: failure.message };
     }
-    if (failure) return { ...spec, status: 'error', message: describe(failure) };
+    if (failure) return { ...spec, page, status: 'error', message: describe(failure) };
     return { ...spec, status: 'fail', message: 'the check never got to this assertion' };
   });
   const score = assertions.filter((a) => a.status === 'pass').reduce((s, a) => s + a.points, 0);

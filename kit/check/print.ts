@@ -31,7 +31,7 @@ export function formatResult(r: CheckResult): string {
       // the same reason applies to every assertion after it: say it once
       shownMessage = a.message;
       lines.push(`      ${a.status === 'error' ? chalk.magenta(a.message) : chalk.gray(a.message)}`);
-      lines.push(`      read:     ${docLink(a.status === 'not-attempted' ? `${a.page.split('#')[0]}#the-task` : a.page)}`);
+      lines.push(`      read:     ${docLink(a.page)}`);
     }
   }
   const verdict = { pass: chalk.green('PASS'), fail: chalk.red('FAIL'), 'not-attempted': chalk.gray('NOT DONE'), error: chalk.magenta('ERROR') }[r.status];

@@ -41,7 +41,7 @@ function testOf(r: CheckResult, a: AssertionResult, siteUrl?: string): Classroom
   if (a.expected !== undefined) detail.push(`expected: ${a.expected}`);
   if (a.seen !== undefined) detail.push(`seen:     ${a.seen}`);
   if (a.message) detail.push(a.message);
-  if (a.status !== 'pass') detail.push(`hint:     ${a.hint}`, `read:     ${pageLink(a.status === 'not-attempted' ? `${a.page.split('#')[0]}#the-task` : a.page, siteUrl)}`);
+  if (a.status !== 'pass') detail.push(`hint:     ${a.hint}`, `read:     ${pageLink(a.page, siteUrl)}`);
   // the reporter shows only `message` for errors, and only the name otherwise
   const message = a.status === 'pass' ? '' : a.status === 'error' ? `${name}: ${a.message ?? 'the check could not run'}` : (a.message ?? (a.seen !== undefined ? `seen ${a.seen}` : 'failed'));
   return {

@@ -58,7 +58,7 @@ function stepSection(r: CheckResult, siteUrl?: string): string[] {
       // one reason (a TODO, a crash) covers the assertions after it: say it once, as `npm run check` does
       shown = a.message;
       lines.push(`  - ${mdText(a.message)}`);
-      lines.push(`  - read: ${link(a.status === 'not-attempted' ? `${a.page.split('#')[0]}#the-task` : a.page, siteUrl)}`);
+      lines.push(`  - read: ${link(a.page, siteUrl)}`);
     }
   }
   lines.push('');

@@ -36,7 +36,7 @@ function details(a: AssertionResult, c: ChalkInstance, pad: string): string[] {
     out.push(`${pad}read:     ${docLink(a.page)}`);
   } else if (a.message) {
     out.push(`${pad}${a.status === 'error' ? c.magenta(teach(a.message, c)) : teach(a.message, c)}`);
-    out.push(`${pad}read:     ${docLink(a.status === 'not-attempted' ? `${a.page.split('#')[0]}#the-task` : a.page)}`);
+    out.push(`${pad}read:     ${docLink(a.page)}`);
   }
   return out;
 }

@@ -28,7 +28,7 @@ describe('npm run step', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/TODO "namespaces" in steps\/01-pid\.ts:\d+/);
-    expect(r.stderr).toMatch(/site\/steps\/01-pid\.md#the-task/);
+    expect(r.stderr).toMatch(/site\/steps\/01-pid\.md#todo-namespaces/);
     expect(r.stderr).not.toMatch(/at .*\(.*\.ts:\d+:\d+\)/); // no stack trace
   });
 

@@ -41,7 +41,7 @@ function grade(key: string, results: CheckResult[], extra: Partial<StudentGrade>
 
 const alice = grade('alice', [
   result(1, [a('pid1', 2, 'pass'), a('hostname', 1, 'fail', { expected: 'cw-1', seen: EVIL })]),
-  result(2, [a('pivot', 3, 'not-attempted', { message: 'Not done yet: TODO "pivot"' }), a('home', 2, 'not-attempted', { message: 'Not done yet: TODO "pivot"' })]),
+  result(2, [a('pivot', 3, 'not-attempted', { message: 'Not done yet: TODO "pivot"', page: '/steps/01-pid#todo-pivot' }), a('home', 2, 'not-attempted', { message: 'Not done yet: TODO "pivot"', page: '/steps/01-pid#todo-pivot' })]),
 ], { manifest: { studentName: '=HYPERLINK("http://evil")', studentId: 'a,1' } });
 const bob = grade('bob', [result(1, [a('pid1', 2, 'error', { message: 'timed out after 60 s' }), a('hostname', 1, 'error', { message: 'timed out after 60 s' })])], {
   status: 'rejected',
@@ -108,9 +108,9 @@ describe('feedback Markdown', () => {
     expect(md).toContain('- ❌ assertion hostname (0/1)');
     expect(md).toContain('hint: hint for hostname');
     expect(md).toContain('(<https://course.example/cw/steps/01-pid#hostname>)');
-    // the TODO message is said once, with the task's page
+    // the TODO message is said once, with the TODO's section of the page
     expect(md.match(/Not done yet/g)).toHaveLength(1);
-    expect(md).toContain('https://course.example/cw/steps/01-pid#the-task');
+    expect(md).toContain('https://course.example/cw/steps/01-pid#todo-pivot');
     // untrusted values only inside code spans (rendered literally), never raw HTML
     expect(md).toContain('- seen: ``x"<script>alert(1)</script>&amp;??[31m`]]>``');
     expect(md.replace(/(`+).*?\1/g, '')).not.toMatch(/<script>/);
