@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Ledger } from '../ledger.ts';
 import type { CgroupLayoutKind } from './detect.ts';
 import { KitError } from '../errors.ts';
-import { CGROUP_PAGE, errText, writeFailed } from './errors.ts';
+import { CGROUP_PAGE, errText, noSuchFile, valueHint, writeFailed } from './errors.ts';
 import { errnoCode, type CgroupHost } from './host.ts';
 import { destroyTree, killTree, procsOf } from './tree.ts';
 import type { Cgroup, CgroupLimits, CgroupUsage, LimitWrite } from './types.ts';
@@ -51,17 +51,29 @@ export abstract class BaseCgroup implements Cgroup {
   abstract freeze(): Promise<void>;
   abstract thaw(): Promise<void>;
 
+  abstract forbidSwap(): void;
+
   /** Write each limit to its file; optional files are skipped when the kernel does not offer them. */
   applyLimits(writes: LimitWrite[]): void {
     for (const w of writes) {
-      const file = path.join(this.dirFor(w.controller), w.file);
-      if (w.optional && !this.host.exists(file)) continue;
-      try {
-        this.host.write(file, w.value);
-      } catch (err) {
-        throw writeFailed(file, w.value, err);
-      }
+      if (w.optional && !this.host.exists(path.join(this.dirFor(w.controller), w.file))) continue;
+      this.write(w.controller, w.file, w.value);
     }
+  }
+
+  write(controller: string, file: string, value: string): void {
+    const dir = this.dirFor(controller);
+    const f = path.join(dir, file);
+    if (!this.host.exists(f)) throw noSuchFile(file, dir, this.driver, this.layout);
+    try {
+      this.host.write(f, value);
+    } catch (err) {
+      throw writeFailed(f, value, err, errnoCode(err) === 'EINVAL' ? valueHint(file) : undefined);
+    }
+  }
+
+  read(controller: string, file: string): string {
+    return this.host.read(path.join(this.dirFor(controller), file)).trim();
   }
 
   addProcess(pid: number): void {

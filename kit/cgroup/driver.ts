@@ -28,7 +28,7 @@ const NAME = /^[A-Za-z0-9][\w.-]*$/;
  * parent directory on every hierarchy needed, with `limits` applied.
  * Recorded in the ledger before anything is made.
  */
-export async function createCgroup(ledger: Ledger, name: string, limits: CgroupLimits, opts: CreateOptions = {}): Promise<Cgroup> {
+export async function createCgroup(ledger: Ledger, name: string, limits: CgroupLimits = {}, opts: CreateOptions = {}): Promise<Cgroup> {
   if (!NAME.test(name) || name.length > 64) {
     throw new KitError(`${JSON.stringify(name)} is not a usable cgroup name.`, {
       hint: 'Use letters, digits, dot, dash and underscore, e.g. `run-${ctx.runId}`.',

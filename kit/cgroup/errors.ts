@@ -52,9 +52,52 @@ export function writeFailed(file: string, value: string, err: unknown, hint?: st
   });
 }
 
+/** The same knob under its v1 and v2 names, for "you wrote the other version's file" errors. */
+const COUNTERPARTS: [v2: string, v1: string][] = [
+  ['memory.max', 'memory.limit_in_bytes'],
+  ['memory.swap.max', 'memory.memsw.limit_in_bytes'],
+  ['memory.peak', 'memory.max_usage_in_bytes'],
+  ['memory.events', 'memory.oom_control'],
+  ['cpu.max', 'cpu.cfs_quota_us and cpu.cfs_period_us'],
+  ['cpu.weight', 'cpu.shares'],
+  ['cpu.stat', 'cpuacct.usage'],
+  ['io.max', 'blkio.throttle.read_bps_device and blkio.throttle.write_bps_device'],
+  ['cgroup.freeze', 'freezer.state'],
+];
+
+export function noSuchFile(file: string, dir: string, driver: 'v1' | 'v2', layout: string): KitError {
+  const pair = COUNTERPARTS.find(([v2, v1]) => v2 === file || v1.split(' and ').includes(file));
+  const other = pair && (driver === 'v1' ? (pair[0] === file ? pair[1] : undefined) : pair[1].split(' and ').includes(file) ? pair[0] : undefined);
+  const machine = layout === 'hybrid' ? 'hybrid (its controllers are on cgroup v1 hierarchies)' : `cgroup ${driver}`;
+  return new KitError(`There is no ${file} in ${dir}: this machine is ${machine}${other ? `, where that limit is ${other}` : ''}.`, {
+    hint: `Choose the file by cg.driver ('v1' or 'v2'): the two versions name their files differently.`,
+    page: `${CGROUP_PAGE}#v1-and-v2-files`,
+  });
+}
+
+/** What the kernel expects in a file that refused a value with EINVAL. */
+export function valueHint(file: string): string {
+  const formats: Record<string, string> = {
+    'cpu.max': '"QUOTA PERIOD" in microseconds, e.g. "50000 100000" for half a CPU (or "max 100000")',
+    'cpu.cfs_quota_us': 'microseconds per period, e.g. 50000 (with cpu.cfs_period_us 100000) for half a CPU, at least 1000; -1 for no limit',
+    'cpu.cfs_period_us': 'microseconds, from 1000 to 1000000 (usually 100000)',
+    'memory.max': 'a number of bytes, or "max"',
+    'memory.limit_in_bytes': 'a number of bytes, or -1',
+    'pids.max': 'a whole number, or "max"',
+  };
+  return `The kernel refused that value: ${file} takes ${formats[file] ?? 'a different format (cat it to see the current value)'}.`;
+}
+
 export function badLimit(what: string, value: unknown, expected: string): KitError {
   return new KitError(`The cgroup limit ${what} ${JSON.stringify(value)} is not valid: expected ${expected}.`, {
     hint: 'Use e.g. --memory 256M --cpus 0.5 --pids 64.',
+    page: `${CGROUP_PAGE}#options`,
+  });
+}
+
+export function badOption(name: string, value: unknown, expected: string): KitError {
+  return new KitError(`--${name} ${JSON.stringify(String(value))} is not valid: expected ${expected}.`, {
+    hint: 'For example: npm run step 4 -- --memory 128M --cpus 0.5 --pids 32',
     page: `${CGROUP_PAGE}#options`,
   });
 }

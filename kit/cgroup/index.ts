@@ -4,8 +4,10 @@ export { detectLayout, parseMountinfo, v1Hierarchies, DEFAULT_CGROUP_ROOT, type 
 export { CGROUP2_SUPER_MAGIC, CGROUP_SUPER_MAGIC, TMPFS_MAGIC, realHost, type CgroupHost } from './host.ts';
 export { cpuQuota, weightToShares, v1LimitWrites, v2LimitWrites, CPU_PERIOD_US } from './limits.ts';
 export { missingMemberships, parseProcCgroup, procCgroups, type ProcCgroups } from './membership.ts';
-export { formatUsage } from './report.ts';
-export { reclaimers } from './reclaim.ts';
+export { hostCgroupsOf, oomKillsIn, limitsIn, type HostCgroupView } from './inspect.ts';
+export { cgroupOptions, CGROUP_DEFAULTS, type CgroupOptions } from './options.ts';
+export { formatUsage, reportUsage } from './report.ts';
+export { reclaimers, reclaimedByLedger } from './reclaim.ts';
 export { KIT_PARENT } from './tree.ts';
 export { CGROUP_PAGE } from './errors.ts';
 export type { Cgroup, CgroupLimits, CgroupUsage, IoLimit } from './types.ts';

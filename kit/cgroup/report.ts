@@ -1,6 +1,7 @@
 // The "account for resource usage" part: one line a person can read.
 
 import { formatSize } from '../image/size.ts';
+import type { RunContext } from '../types.ts';
 import type { CgroupUsage } from './types.ts';
 
 export function formatUsage(u: CgroupUsage): string {
@@ -8,4 +9,10 @@ export function formatUsage(u: CgroupUsage): string {
   const mem = u.memoryPeakBytes === undefined ? 'peak memory not tracked by this kernel' : `peak memory ${formatSize(u.memoryPeakBytes)}`;
   const oom = `${u.oomKills} OOM kill${u.oomKills === 1 ? '' : 's'}`;
   return `${cpu}, ${mem}, ${oom}`;
+}
+
+/** Print the usage line on stderr (stdout is the container's), unless --quiet. */
+export function reportUsage(ctx: RunContext, u: CgroupUsage): void {
+  if (ctx.options.quiet === true) return;
+  process.stderr.write(`cw the container used: ${formatUsage(u)}\n`);
 }

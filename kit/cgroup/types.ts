@@ -48,6 +48,20 @@ export interface Cgroup {
   dirFor(controller: string): string;
   /** the cgroup's path as /proc/PID/cgroup shows it, for a controller (v2: any) */
   procPath(controller: string): string;
+  /**
+   * Write one control file, e.g. write('memory', 'memory.max', '268435456').
+   * The controller picks the directory (on v1 each has its own hierarchy);
+   * a file this version does not have is an error that names the right one.
+   */
+  write(controller: string, file: string, value: string): void;
+  /** read one control file (trimmed) */
+  read(controller: string, file: string): string;
+  /**
+   * Make the memory limit a wall: no escape into swap (v2 memory.swap.max = 0;
+   * v1 memory.memsw.limit_in_bytes = the memory limit). Call it after the memory
+   * limit is set. Nothing to do when the kernel has no swap accounting.
+   */
+  forbidSwap(): void;
   /** move a process (all its threads) in: write its pid to cgroup.procs */
   addProcess(pid: number): void;
   /** pids inside (on v1, of every hierarchy used) */

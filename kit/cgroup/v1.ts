@@ -39,6 +39,13 @@ export class V1Cgroup extends BaseCgroup {
     return path.posix.join(h?.root ?? '/', KIT_PARENT, this.name);
   }
 
+  forbidSwap(): void {
+    // memsw limits memory+swap together, and may not be below limit_in_bytes
+    if (this.host.exists(path.join(this.dirFor('memory'), 'memory.memsw.limit_in_bytes'))) {
+      this.write('memory', 'memory.memsw.limit_in_bytes', this.read('memory', 'memory.limit_in_bytes'));
+    }
+  }
+
   usage(): CgroupUsage {
     const oom = this.readKeyed('memory', 'memory.oom_control');
     return {

@@ -37,6 +37,10 @@ export class V2Cgroup extends BaseCgroup {
     return `/${path.relative(this.root, this.paths[0])}`;
   }
 
+  forbidSwap(): void {
+    if (this.host.exists(path.join(this.paths[0], 'memory.swap.max'))) this.write('memory', 'memory.swap.max', '0');
+  }
+
   usage(): CgroupUsage {
     const cpu = this.readKeyed('cpu', 'cpu.stat');
     const events = this.readKeyed('memory', 'memory.events');
