@@ -1,74 +1,85 @@
 // `npm run bench`: sysbench on the host, in the student's container and in
 // LXC, interleaved; writes results/bench.{json,md,svg}.
 
-import { KitError } from '../errors.ts';
-import { newContext } from '../lifecycle.ts';
-import { lxcAvailability, reclaimers as lxcReclaimers } from '../lxc/lxc.ts';
-import { reclaimers } from '../reclaim.ts';
-import { lxcEnvironment } from '../lxc/environment.ts';
-import { parseArgs } from '../cli/args.ts';
+import path from 'node:path';
+import { camel, parseArgs } from '../cli/args.ts';
 import { ready } from '../cli/common.ts';
 import { say, warn } from '../cli/output.ts';
+import { NotDoneError } from '../errors.ts';
+import type { Ledger } from '../ledger.ts';
+import { newContext } from '../lifecycle.ts';
+import { lxcEnvironment } from '../lxc/environment.ts';
+import { lxcAvailability, reclaimers as lxcReclaimers } from '../lxc/lxc.ts';
 import { solutionsDir, stepsDir } from '../paths.ts';
+import { reclaimers } from '../reclaim.ts';
+import { loadStepsUpTo, stepFile } from '../steps.ts';
 import type { RunOptions } from '../types.ts';
+import { containerEnvironment } from './container-env.ts';
 import type { BenchEnvironment, EnvName, UnavailableEnvironment } from './environment.ts';
 import { hostEnvironment } from './host-env.ts';
 import { formatDuration, progressBar } from './progress.ts';
 import { PROFILES, runBench } from './runner.ts';
+import { asBenchStep, type BenchStep } from './step.ts';
 import { writeResults } from './write.ts';
-import type { Ledger } from '../ledger.ts';
 
-/**
- * Makes the student's container as a benchmark environment. Set by the step
- * (phase 2) so that this module does not depend on a step's files.
- */
-export type ContainerEnvironmentFactory = (opts: { ledger: Ledger; stateDir: string; runId: string; stepsDir: string; options: RunOptions }) => Promise<BenchEnvironment | UnavailableEnvironment>;
+export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]
 
-let containerFactory: ContainerEnvironmentFactory | undefined;
-export function setContainerEnvironmentFactory(f: ContainerEnvironmentFactory): void {
-  containerFactory = f;
-}
+Step 5: runs sysbench (cpu, fileio read and write through the page cache and
+with O_DIRECT, memory, threads) on the host, in your container (steps 1 to 5,
+one container per run) and in a throwaway LXC container, interleaved; writes
+results/bench.json, bench.md and bench.svg. Then: npm run report.
 
-export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--solution] [--no-lxc] [--no-container] [--only ID,ID]]
-
-Runs sysbench (cpu, fileio read and write with and without O_DIRECT, memory,
-threads) on the host, in your container (steps 1 to 5) and in a throwaway LXC
-container, interleaved; writes results/bench.json, bench.md and bench.svg.
-
-  --quick         short runs, 3 repetitions: about a minute
-  --solution      benchmark the reference container (solutions/) instead of steps/
-  --no-lxc        leave LXC out
-  --no-container  host (and LXC) only
-  --only IDS      only these variants, e.g. cpu,memory`;
-
-const isUnavailable = (e: BenchEnvironment | UnavailableEnvironment): e is UnavailableEnvironment => 'note' in e && !('run' in e);
+  --quick           short runs, 3 repetitions: about a minute (the full run: several minutes)
+  --solution        benchmark the reference container (solutions/) instead of steps/
+  --steps-dir DIR   use the step files in DIR
+  --no-lxc          leave LXC out
+  --no-container    host (and LXC) only
+  --only IDS        only these variants, e.g. cpu,memory,fileio-read/rndrd-direct
+  --yes             install missing Debian packages without asking
+  other --name value pairs go to the container's steps (e.g. --home-size 512M)`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container']);
-  await ready({});
+  const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);
+  const dir = typeof args.flags['steps-dir'] === 'string' ? args.flags['steps-dir'] : args.flags.solution ? solutionsDir : stepsDir;
+  stepFile(dir, 5); // no step 5: say so before asking for root
+  await ready({ yes: args.flags.yes === true });
   const profile = args.flags.quick ? PROFILES.quick : PROFILES.full;
   const only = typeof args.flags.only === 'string' ? args.flags.only.split(',').map((s) => s.trim()) : undefined;
-  const dir = args.flags.solution ? solutionsDir : stepsDir;
-  const options: RunOptions = { argv: [], solution: !!args.flags.solution, stepsDir: dir };
-  const ctx = newContext(options);
+  const options: RunOptions = { argv: [], solution: args.flags.solution === true, stepsDir: dir };
+  // step options (--home-size 512M, --memory 256M ...) go to the container's steps
+  for (const [k, v] of Object.entries(args.flags)) if (!BENCH_FLAGS.includes(k)) options[camel(k)] = v;
 
+  const steps = await loadStepsUpTo(dir, 5);
+  const bench = asBenchStep(steps.at(-1), `${path.basename(dir)}/05-bench.ts`);
+  const ctx = newContext(options);
   const envs: BenchEnvironment[] = [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId })];
-  const unavailable: UnavailableEnvironment[] = [];
   if (!args.flags['no-container']) {
-    if (!containerFactory) throw new KitError('The container environment is not wired into the benchmark.', { hint: 'Use --no-container, or run it through step 5.', page: '/steps/05-bench' });
-    const c = await containerFactory({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId, stepsDir: dir, options });
-    if (isUnavailable(c)) unavailable.push(c);
-    else envs.push(c);
+    envs.push(containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(ctx.stateDir, 'bench', `container-${ctx.runId}`) }));
   }
+  const unavailable: UnavailableEnvironment[] = [];
   if (!args.flags['no-lxc']) {
-    const lxc = await lxcAvailability();
-    if (lxc.ok) envs.push(lxcEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId, version: lxc.version }));
+    const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
+    if ('run' in lxc) envs.push(lxc);
     else {
       warn(`${lxc.note}: the LXC column is skipped. To include it: ${lxc.install}`);
-      unavailable.push({ name: 'lxc', note: lxc.note, install: lxc.install });
+      unavailable.push(lxc);
     }
   }
-  return runAndWrite({ envs, unavailable, profile, only, ledger: ctx.ledger });
+  try {
+    return await runAndWrite({ envs, unavailable, profile, only, ledger: ctx.ledger, bench });
+  } catch (err) {
+    if (err instanceof NotDoneError) err.message = `Step 5 is not finished: ${err.message}`;
+    throw err;
+  }
+}
+
+const BENCH_FLAGS = ['quick', 'solution', 'no-lxc', 'no-container', 'only', 'steps-dir', 'yes'];
+
+/** The LXC environment, or why there is none (with the install command). */
+export async function lxcEnvironmentIfAvailable(o: { ledger: Ledger; stateDir: string; runId: string }): Promise<BenchEnvironment | UnavailableEnvironment> {
+  const lxc = await lxcAvailability();
+  if (!lxc.ok) return { name: 'lxc', note: lxc.note, install: lxc.install };
+  return lxcEnvironment({ ...o, version: lxc.version });
 }
 
 export async function runAndWrite(o: {
@@ -77,7 +88,9 @@ export async function runAndWrite(o: {
   profile: (typeof PROFILES)['quick'];
   only?: string[];
   ledger: Ledger;
+  bench: BenchStep;
   optional?: EnvName[];
+  resultsDir?: string;
 }): Promise<number> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
@@ -91,13 +104,15 @@ export async function runAndWrite(o: {
       unavailable: o.unavailable,
       optional: o.optional ?? ['lxc'],
       profile: o.profile,
+      commands: o.bench.sysbench,
+      read: (w, out) => o.bench.read(w, out),
       ...(o.only ? { only: o.only } : {}),
       onProgress: (e) => bar.update(e),
       onNote: (m) => warn(m),
       signal: abort.signal,
     });
     bar.done(`done in ${formatDuration(results.durationS)}`);
-    const files = writeResults(results);
+    const files = writeResults(results, o.resultsDir);
     say(`wrote ${files.md}, ${files.json}, ${files.svg}`);
     const failed = results.runs.filter((r) => r.error && !r.warmup);
     if (failed.length) warn(`${failed.length} run(s) failed, e.g. ${failed[0].variant} on ${failed[0].env}: ${failed[0].error}`);

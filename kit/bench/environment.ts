@@ -2,6 +2,8 @@
 // The runner only knows this interface, so each environment is one small
 // module and the comparison stays fair: same argv, same working files.
 
+import fs from 'node:fs';
+import type { CgroupLimits } from './limits.ts';
 import type { FsIdentity, NamespaceIds, ProcessProbe } from './probe.ts';
 
 export type EnvName = 'host' | 'container' | 'lxc';
@@ -24,6 +26,10 @@ export interface EnvRunResult {
   cwdFs?: FsIdentity;
   /** host pid of the sysbench process */
   pid?: number;
+  /** its command line, read from the host */
+  cmdline?: string[];
+  /** the cgroup limits it ran under */
+  limits?: CgroupLimits;
 }
 
 export interface BenchEnvironment {
@@ -39,6 +45,8 @@ export interface BenchEnvironment {
   teardown(): Promise<void>;
   /** what the report should know: limits, filesystem, versions */
   facts(): Record<string, unknown>;
+  /** free bytes where the files go (after setup), so fileio's files fit everywhere */
+  freeBytes?(): Promise<number | undefined>;
 }
 
 /** An environment that cannot run here, and why. */
@@ -49,8 +57,26 @@ export interface UnavailableEnvironment {
   install?: string;
 }
 
-export const fromProbe = (p: ProcessProbe | undefined): Pick<EnvRunResult, 'nsIds' | 'cgroup' | 'cwdFs' | 'pid'> =>
-  p ? { nsIds: p.ns, cgroup: p.cgroup, pid: p.pid, ...(p.cwd ? { cwdFs: p.cwd } : {}) } : {};
+export const fromProbe = (p: ProcessProbe | undefined): Pick<EnvRunResult, 'nsIds' | 'cgroup' | 'cwdFs' | 'pid' | 'cmdline' | 'limits'> =>
+  p ? { nsIds: p.ns, cgroup: p.cgroup, pid: p.pid, cmdline: p.cmdline, ...(p.cwd ? { cwdFs: p.cwd } : {}), ...(p.limits ? { limits: p.limits } : {}) } : {};
+
+/** Free bytes of the filesystem holding `dir` (statfs(2)), as seen from the host. */
+export function statfsFree(dir: string): number | undefined {
+  try {
+    const s = fs.statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The "Available" column (KiB) of `df -k` output, in bytes. */
+export function dfAvailable(output: string): number | undefined {
+  const last = output.trim().split('\n').at(-1)?.trim().split(/\s+/);
+  // busybox and coreutils: Filesystem 1K-blocks Used Available Use% Mounted-on
+  const kib = last && last.length >= 6 ? Number(last[last.length - 3]) : NaN;
+  return Number.isFinite(kib) ? kib * 1024 : undefined;
+}
 
 /**
  * Run argv in `cwd` through a shell that exists in every environment, without

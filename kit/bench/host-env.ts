@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { Ledger } from '../ledger.ts';
-import { fromProbe, type BenchEnvironment, type EnvRunResult } from './environment.ts';
+import { fromProbe, statfsFree, type BenchEnvironment, type EnvRunResult } from './environment.ts';
 import { watchFor } from './probe.ts';
 
 export function hostEnvironment(opts: { ledger: Ledger; stateDir: string; runId: string }): BenchEnvironment {
@@ -33,6 +33,9 @@ export function hostEnvironment(opts: { ledger: Ledger; stateDir: string; runId:
     },
     facts() {
       return { workDir };
+    },
+    async freeBytes() {
+      return statfsFree(workDir);
     },
   };
 }

@@ -1,6 +1,7 @@
 // results/bench.md: the table a person reads, then the observations.
 
 import type { EnvName } from './environment.ts';
+import type { CgroupLimits } from './limits.ts';
 import { observations } from './observations.ts';
 import { availableEnvs, type BenchResults, type Row } from './results.ts';
 import { ENV_LABELS } from './svg.ts';
@@ -64,9 +65,23 @@ export function describeRun(results: BenchResults): string {
   ].join(' ');
 }
 
+export function describeLimits(l: CgroupLimits | undefined): string | undefined {
+  if (!l) return undefined;
+  const parts = [
+    l.cpus !== undefined ? `${Number(l.cpus.toFixed(2))} CPU` : undefined,
+    l.memoryBytes !== undefined ? `${Math.round(l.memoryBytes / 2 ** 20)} MiB of memory` : undefined,
+    l.pidsMax !== undefined ? `${l.pidsMax} processes` : undefined,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
 export function environmentList(results: BenchResults): string {
   return results.environments
-    .map((e) => `- **${ENV_LABELS[e.name]}**: ${e.available ? e.description ?? '' : `not measured: ${e.note}${e.install ? `. Install: \`${e.install}\`` : ''}`}`)
+    .map((e) => {
+      if (!e.available) return `- **${ENV_LABELS[e.name]}**: not measured: ${e.note}${e.install ? `. Install: \`${e.install}\`` : ''}`;
+      const limits = describeLimits(results.runs.find((r) => r.env === e.name && !r.warmup && r.limits)?.limits);
+      return `- **${ENV_LABELS[e.name]}**: ${e.description ?? ''}${limits ? ` (cgroup limits seen while it ran: ${limits})` : ''}`;
+    })
     .join('\n');
 }
 

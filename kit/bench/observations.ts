@@ -11,10 +11,18 @@ const pct = (x: number): string => `${Math.round(x * 100)} %`;
 const cell = (row: Row | undefined, env: EnvName): Cell | undefined => row?.cells.find((c) => c.env === env);
 const verdictOf = (row: Row | undefined, env: EnvName): Verdict | undefined => cell(row, env)?.verdict;
 
+/** Above this, "the same" would overstate what the runs show. */
+const LOUD = 0.15;
+
+const isSame = (v: Verdict): boolean => v.kind === 'same' && Math.max(2 * v.noise, 0.02) <= LOUD;
+
 function phrase(v: Verdict): string {
+  const band = Math.max(2 * v.noise, 0.02);
   switch (v.kind) {
     case 'same':
-      return `the same as the host (${formatRatio(v.ratio)}, within the noise of ±${pct(Math.max(2 * v.noise, 0.02))})`;
+      return band > LOUD
+        ? `not distinguishable from the host at this noise (${formatRatio(v.ratio)}, but the runs vary by ±${pct(band)})`
+        : `the same as the host (${formatRatio(v.ratio)}, within the noise of ±${pct(band)})`;
     case 'faster':
       return `faster than the host (${formatRatio(v.ratio)})`;
     case 'slower':
@@ -35,6 +43,15 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
     const v = verdictOf(row('cpu'), env);
     if (!v) continue;
     const who = ENV_LABELS[env];
+    const cpus = cpuLimit(results, env);
+    if (cpus !== undefined && cpus < 1) {
+      const expected = cpus;
+      const near = Math.abs(v.ratio / expected - 1) <= Math.max(2 * v.noise, 0.1);
+      out.push(
+        `CPU: ${who} ran at ${formatRatio(v.ratio)} of the host's speed under a cgroup CPU quota of ${cpus} CPU (cpu.max or cpu.cfs_quota_us)${near ? ', just what the quota allows' : `, where the quota alone predicts ${formatRatio(expected)}`}: a single-threaded loop gets ${Math.round(cpus * 100)} ms of every 100 ms period and then waits. Namespaces themselves cost nothing here; to see that, run the benchmark with the quota lifted (e.g. --cpus 1).`,
+      );
+      continue;
+    }
     if (v.kind === 'slower') {
       out.push(`CPU: ${who} is ${phrase(v)}. A CPU-bound loop makes no system calls, so namespaces cannot slow it down; look for a CPU limit on its cgroup (cpu.max or cpu.cfs_quota_us) below one CPU, or another load on the machine during its runs.`);
     } else {
@@ -45,10 +62,10 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
   for (const env of envs) {
     const who = ENV_LABELS[env];
     const cached = ['fileio-read/seqrd', 'fileio-read/rndrd'].map((id) => verdictOf(row(id), env)).filter((v): v is Verdict => !!v);
-    if (cached.length && cached.every((v) => v.kind === 'same' || v.kind === 'unclear')) {
+    if (cached.length && cached.every(isSame)) {
       out.push(`File reads through the page cache: ${who} reads as fast as the host (${cached.map((v) => formatRatio(v.ratio)).join(', ')}): the files were just written, so both read them from memory, and the filesystem underneath hardly matters.`);
     } else if (cached.length) {
-      out.push(`File reads through the page cache: ${who} reads at ${cached.map((v) => formatRatio(v.ratio)).join(' and ')} of the host's speed.${memoryLimitNote(results, env)}`);
+      out.push(`File reads through the page cache: ${who} is ${cached.map(phrase).join('; ')}.${memoryLimitNote(results, env)}`);
     }
 
     const direct = ['fileio-read/seqrd-direct', 'fileio-read/rndrd-direct'].map((id) => verdictOf(row(id), env)).filter((v): v is Verdict => !!v);
@@ -115,10 +132,16 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
   return out;
 }
 
+/** The limits sysbench ran under, as read from the host during the runs. */
+function limitsOf(results: BenchResults, env: EnvName, variant?: string) {
+  return results.runs.find((r) => r.env === env && !r.warmup && r.limits && (!variant || r.variant === variant))?.limits;
+}
+
+const cpuLimit = (results: BenchResults, env: EnvName): number | undefined => limitsOf(results, env, 'cpu')?.cpus;
+
 function memoryLimitNote(results: BenchResults, env: EnvName): string {
-  const facts = results.environments.find((e) => e.name === env)?.facts;
-  const limit = facts?.memoryLimit;
-  return typeof limit === 'string' || typeof limit === 'number'
-    ? ` Its memory cgroup limit (${limit}) also caps its page cache: files larger than the room left are read from the device again.`
+  const bytes = limitsOf(results, env)?.memoryBytes;
+  return bytes !== undefined
+    ? ` Its memory cgroup limit (${Math.round(bytes / 2 ** 20)} MiB) also caps its page cache: files larger than the room left are read from the device again.`
     : '';
 }

@@ -5,6 +5,7 @@
 
 import fs from 'node:fs';
 import { namespaceId } from '../proc.ts';
+import { processLimits, type CgroupLimits } from './limits.ts';
 
 export const NAMESPACES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'cgroup', 'user'] as const;
 export type NamespaceName = (typeof NAMESPACES)[number];
@@ -26,9 +27,13 @@ export interface ProcessProbe {
   /** host pid of the process that was inspected */
   pid: number;
   comm: string;
+  /** its command line, from /proc/PID/cmdline */
+  cmdline: string[];
   ns: NamespaceIds;
   /** /proc/PID/cgroup as read from the host */
   cgroup: string;
+  /** the limits of those cgroups at that moment */
+  limits?: CgroupLimits;
   cwd?: FsIdentity;
 }
 
@@ -86,7 +91,10 @@ export function probeProcess(pid: number, cwdInside?: string): ProcessProbe | un
       if (id) ns[n] = id;
     }
     const cgroup = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-    const probe: ProcessProbe = { pid, comm, ns, cgroup };
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+    const probe: ProcessProbe = { pid, comm, cmdline, ns, cgroup };
+    const limits = processLimits(pid);
+    if (limits) probe.limits = limits;
     try {
       const { major, minor } = splitDev(fs.statSync(`/proc/${pid}/cwd`, { bigint: true }).dev);
       const dev = `${major}:${minor}`;
@@ -143,27 +151,28 @@ export interface ProbeWatch {
 }
 
 /**
- * Look for `comm` under `root` with growing pauses (2, 4, 8 ... 100 ms): a
- * benchmark is running next to us, so poll little, and stop once found.
+ * Look for `comm` under `root` every few milliseconds until found, then stop.
+ * A container takes a while to exec its command and a short run may last
+ * only a tenth of a second, so the polling must be brisk; it is a handful of
+ * small /proc reads, and it stops for good once the process is seen.
  */
-export function watchFor(root: number | (() => number | undefined), comm: string, cwdInside?: string): ProbeWatch {
+export function watchFor(root: number | (() => number | undefined), comm: string, cwdInside?: string, everyMs = 5): ProbeWatch {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let resolve!: (p: ProcessProbe | undefined) => void;
   const result = new Promise<ProcessProbe | undefined>((r) => (resolve = r));
-  let delay = 2;
   const tick = () => {
     if (stopped) return;
     const rootPid = typeof root === 'number' ? root : root();
     const pid = rootPid === undefined ? undefined : findDescendant(rootPid, comm);
     const probe = pid === undefined ? undefined : probeProcess(pid, cwdInside);
-    if (probe && probe.comm === comm) {
+    // an exiting process has no command line and no namespace links left: not a sighting
+    if (probe && probe.comm === comm && probe.cmdline.length > 0 && probe.ns.pid !== undefined) {
       stopped = true;
       resolve(probe);
       return;
     }
-    delay = Math.min(delay * 2, 100);
-    timer = setTimeout(tick, delay);
+    timer = setTimeout(tick, everyMs);
   };
   timer = setTimeout(tick, 0);
   return {

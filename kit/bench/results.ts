@@ -2,6 +2,7 @@
 // the Markdown, the chart and the report all read this one file.
 
 import type { EnvName } from './environment.ts';
+import type { CgroupLimits } from './limits.ts';
 import type { FsIdentity, NamespaceIds } from './probe.ts';
 import type { SysbenchReport } from './parse.ts';
 import { compare, summarize, type Summary, type Verdict } from './stats.ts';
@@ -44,6 +45,12 @@ export interface BenchRun {
   cgroup?: string;
   cwdFs?: FsIdentity;
   pid?: number;
+  /** the sysbench process's command line, read from the host */
+  cmdline?: string[];
+  /** the cgroup limits it ran under */
+  limits?: CgroupLimits;
+  /** the step's own reading of the number (null: it found none) */
+  read?: number | null;
   error?: string;
   stdout: string;
 }

@@ -11,11 +11,14 @@ import { parseSysbench } from './parse.ts';
 import { NAMESPACES, type NamespaceIds } from './probe.ts';
 import { RESULTS_SCHEMA, type BenchProfile, type BenchResults, type BenchRun, type EnvironmentRecord } from './results.ts';
 import { interleave } from './schedule.ts';
-import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants as allVariants, type Variant } from './workloads.ts';
+import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants as allVariants, type FileSet, type SysbenchCommands, type Variant, type WorkloadId } from './workloads.ts';
+import { NotDoneError } from '../errors.ts';
 
-export const PROFILES: Record<'quick' | 'full', BenchProfile> = {
+export const PROFILES: Record<'quick' | 'check' | 'full', BenchProfile> = {
   // 11 variants x 3 environments x (1 warm-up + 3 runs) of ~0.3 s: about a minute here
   quick: { mode: 'quick', reps: 3, targetS: 0.3, warmupS: 1, capFactor: 8, files: { totalSize: '64M', files: 4 } },
+  // the check of step 5: every workload in every environment, as short as sysbench allows
+  check: { mode: 'quick', reps: 3, targetS: 0.12, warmupS: 1, capFactor: 15, files: { totalSize: '16M', files: 2 } },
   // long enough runs for stable numbers, enough repetitions for a spread
   full: { mode: 'full', reps: 5, targetS: 2, warmupS: 2, capFactor: 4, files: { totalSize: '256M', files: 4 } },
 };
@@ -34,6 +37,10 @@ export interface BenchOptions {
   /** environments whose failing setup is a note, not an error (LXC) */
   optional?: EnvName[];
   profile: BenchProfile;
+  /** which sysbench command measures what (step 5) */
+  commands: SysbenchCommands;
+  /** the step's own reading of the numbers, recorded next to the kit's */
+  read?: (workload: WorkloadId, stdout: string) => number | undefined;
   /** only these variant ids (default: all) */
   only?: string[];
   onProgress?(e: ProgressEvent): void;
@@ -48,8 +55,9 @@ const iso = () => new Date().toISOString();
 export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const startedAt = iso();
   const t0 = performance.now();
-  const profile = opts.profile;
-  const vs = allVariants(profile.files).filter((v) => !opts.only || opts.only.includes(v.id));
+  let profile = opts.profile;
+  const selected = (files: FileSet) => allVariants(files, opts.commands).filter((v) => !opts.only || opts.only.includes(v.id));
+  let vs = selected(profile.files);
   const records: EnvironmentRecord[] = (opts.unavailable ?? []).map((u) => ({ name: u.name, available: false, note: u.note, ...(u.install ? { install: u.install } : {}) }));
   const ready: BenchEnvironment[] = [];
   const runs: BenchRun[] = [];
@@ -70,6 +78,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     }
 
     if (vs.some((v) => v.needsFiles)) {
+      const files = await fitFiles(profile.files, ready);
+      if (files.totalSize !== profile.files.totalSize) {
+        opts.onNote?.(`fileio uses ${files.totalSize} of files instead of ${profile.files.totalSize}: that is what fits in every environment (a bigger /home: --home-size)`);
+        profile = { ...profile, files };
+        vs = selected(files);
+      }
       for (const env of ready) {
         const rec = records.find((r) => r.name === env.name) as EnvironmentRecord;
         const s = performance.now();
@@ -93,13 +107,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       if (v.needsFiles && prepared && prepared.exitCode !== 0) {
         run = skipped(item, v, `fileio prepare failed: ${prepared.error}`);
       } else if (calibrating) {
-        run = await execute(env, item, v, timedArgv(v, profile.warmupS));
+        run = await execute(env, item, v, timedArgv(v, profile.warmupS), undefined, opts.read);
         const a = amountFor(v, run.report, profile.targetS);
         if (a !== undefined) amounts.set(v.id, a);
       } else if (amount === undefined) {
         run = skipped(item, v, 'no amount of work: the calibration run on the first environment failed');
       } else {
-        run = await execute(env, item, v, measuredArgv(v, amount, profile.targetS * profile.capFactor), amount);
+        run = await execute(env, item, v, measuredArgv(v, amount, profile.targetS * profile.capFactor), amount, opts.read);
       }
       runs.push(run);
       done++;
@@ -139,13 +153,22 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   };
 }
 
-async function execute(env: BenchEnvironment, item: { rep: number; warmup: boolean }, v: Variant, argv: string[], amount?: number): Promise<BenchRun> {
+async function execute(
+  env: BenchEnvironment,
+  item: { rep: number; warmup: boolean },
+  v: Variant,
+  argv: string[],
+  amount: number | undefined,
+  read: BenchOptions['read'],
+): Promise<BenchRun> {
   const startedAt = iso();
   const s = performance.now();
   let out: EnvRunResult;
   try {
     out = await env.run(argv, { cwd: env.workDir });
   } catch (err) {
+    // a TODO of the step is not a failed run: it ends the benchmark as "not attempted"
+    if (err instanceof NotDoneError) throw err;
     return { ...skipped({ ...item, env: env.name }, v, err instanceof Error ? err.message : String(err)), argv, startedAt };
   }
   const wallS = (performance.now() - s) / 1000;
@@ -166,8 +189,14 @@ async function execute(env: BenchEnvironment, item: { rep: number; warmup: boole
     ...(out.cgroup !== undefined ? { cgroup: out.cgroup } : {}),
     ...(out.cwdFs ? { cwdFs: out.cwdFs } : {}),
     ...(out.pid !== undefined ? { pid: out.pid } : {}),
+    ...(out.cmdline ? { cmdline: out.cmdline } : {}),
+    ...(out.limits ? { limits: out.limits } : {}),
     stdout: out.stdout,
   };
+  if (read) {
+    const theirs = read(v.workload, out.stdout);
+    run.read = typeof theirs === 'number' && Number.isFinite(theirs) ? theirs : null;
+  }
   if (out.exitCode !== 0 || value === undefined || !(value > 0)) {
     run.error = report.fatal ?? firstLine(out) ?? `exit code ${out.exitCode}, no ${v.metric} in the output`;
   } else {
@@ -192,6 +221,33 @@ function selfNamespaces(): NamespaceIds {
     if (id) ns[n] = id;
   }
   return ns;
+}
+
+const SIZE = /^(\d+)([KMG]?)$/i;
+const UNIT: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
+
+export function sizeBytes(size: string): number {
+  const m = SIZE.exec(size.trim());
+  if (!m) throw new Error(`not a sysbench size: ${size}`);
+  return Number(m[1]) * UNIT[m[2].toUpperCase()];
+}
+
+/**
+ * The files must fit in every environment; the container's /home is small
+ * (64 MiB by default). Use at most half of the smallest free space, in whole
+ * 4 MiB, never less than 8 MiB.
+ */
+export async function fitFiles(files: FileSet, envs: BenchEnvironment[]): Promise<FileSet> {
+  const frees: number[] = [];
+  for (const e of envs) {
+    const free = await e.freeBytes?.();
+    if (free !== undefined) frees.push(free);
+  }
+  const room = frees.length ? Math.min(...frees) / 2 : Infinity;
+  const wanted = sizeBytes(files.totalSize);
+  if (wanted <= room) return files;
+  const mib = Math.max(8, Math.floor(room / 2 ** 20 / 4) * 4);
+  return { ...files, totalSize: `${mib}M` };
 }
 
 const ORDER: EnvName[] = ['host', 'container', 'lxc'];

@@ -55,6 +55,18 @@ export interface FileSet {
   files: number;
 }
 
+/**
+ * Which sysbench command measures what: written by the student in step 5.
+ * Each returns a command line starting with 'sysbench', without the amount
+ * of work, the time limit and the final `run` (the kit adds those).
+ */
+export interface SysbenchCommands {
+  cpu(): string[];
+  fileio(files: FileSet, mode: FileMode, direct: boolean): string[];
+  memory(): string[];
+  threads(): string[];
+}
+
 const fileArgs = (fs: FileSet): string[] => [`--file-total-size=${fs.totalSize}`, `--file-num=${fs.files}`];
 
 const FILE_MODES: Record<FileMode, { label: string; measures: string }> = {
@@ -64,47 +76,63 @@ const FILE_MODES: Record<FileMode, { label: string; measures: string }> = {
   rndwr: { label: 'random write', measures: 'writing 16 KiB blocks at random offsets, with an fsync() every 100 writes' },
 };
 
-function fileVariant(workload: 'fileio-read' | 'fileio-write', mode: FileMode, direct: boolean, fs: FileSet): Variant {
+/** The value of `--name=value` in a command line (sysbench's own defaults when absent). */
+export function flagValue(args: string[], name: string): string | undefined {
+  const hit = args.find((a) => a.startsWith(`--${name}=`));
+  return hit?.slice(name.length + 3);
+}
+
+/** 'sysbench cpu ...' -> ['cpu', ...]: the runner puts the program name back. */
+const withoutProgram = (argv: string[]): string[] => (argv[0] === 'sysbench' || argv[0]?.endsWith('/sysbench') ? argv.slice(1) : argv);
+
+function fileVariant(workload: 'fileio-read' | 'fileio-write', mode: FileMode, direct: boolean, fs: FileSet, commands: SysbenchCommands): Variant {
   const m = FILE_MODES[mode];
   return {
     id: `${workload}/${mode}${direct ? '-direct' : ''}`,
     workload,
     label: `${m.label}, ${direct ? 'O_DIRECT' : 'page cache'}`,
     measures: `${m.measures}, ${direct ? 'opened with O_DIRECT (bypassing the page cache of the filesystem the files are on)' : 'through the page cache'}`,
-    args: ['fileio', ...fileArgs(fs), `--file-test-mode=${mode}`, ...(direct ? ['--file-extra-flags=direct'] : [])],
+    args: withoutProgram(commands.fileio(fs, mode, direct)),
     amount: 'events',
     metric: workload === 'fileio-read' ? 'readMiBps' : 'writtenMiBps',
     needsFiles: true,
   };
 }
 
-/** All variants, in the order they are measured (reads before writes, so that reads see the prepared files). */
-export function variants(fs: FileSet): Variant[] {
+/** All variants, in the order they are measured (reads before writes, so that reads see the prepared files intact). */
+export function variants(fs: FileSet, commands: SysbenchCommands): Variant[] {
+  const cpu = withoutProgram(commands.cpu());
+  const memory = withoutProgram(commands.memory());
+  const threads = withoutProgram(commands.threads());
+  const n = (args: string[], name: string, dflt: string) => flagValue(args, name) ?? dflt;
   const out: Variant[] = [
     {
       id: 'cpu',
       workload: 'cpu',
-      label: 'primes up to 20000, 1 thread',
+      label: `primes up to ${n(cpu, 'cpu-max-prime', '10000')}, ${n(cpu, 'threads', '1')} thread(s)`,
       measures: 'pure computation: trial division of every number up to the limit; no system calls in the loop',
-      args: ['cpu', '--cpu-max-prime=20000', '--threads=1'],
+      args: cpu,
       amount: 'events',
       metric: 'eventsPerSec',
       needsFiles: false,
     },
   ];
   for (const direct of [false, true]) {
-    for (const mode of ['seqrd', 'rndrd'] as const) out.push(fileVariant('fileio-read', mode, direct, fs));
+    for (const mode of ['seqrd', 'rndrd'] as const) out.push(fileVariant('fileio-read', mode, direct, fs, commands));
   }
-  for (const direct of [false, true]) {
-    for (const mode of ['seqwr', 'rndwr'] as const) out.push(fileVariant('fileio-write', mode, direct, fs));
+  // random writes before sequential ones: seqwr is sysbench's "creation"
+  // test, it truncates the files and leaves them as short as its run was,
+  // and rndwr refuses files smaller than prepared
+  for (const mode of ['rndwr', 'seqwr'] as const) {
+    for (const direct of [false, true]) out.push(fileVariant('fileio-write', mode, direct, fs, commands));
   }
   out.push(
     {
       id: 'memory',
       workload: 'memory',
-      label: 'sequential write, 1 MiB blocks',
-      measures: 'writing a 1 MiB buffer over and over: memory (cache) bandwidth, no system calls',
-      args: ['memory', '--memory-block-size=1M', '--memory-oper=write', '--memory-access-mode=seq', '--threads=1'],
+      label: `${n(memory, 'memory-oper', 'write')}s of ${n(memory, 'memory-block-size', '1K')} blocks, ${n(memory, 'threads', '1')} thread(s)`,
+      measures: 'writing a buffer over and over: memory (cache) bandwidth, no system calls',
+      args: memory,
       amount: 'memory-size',
       metric: 'memoryMiBps',
       needsFiles: false,
@@ -112,9 +140,9 @@ export function variants(fs: FileSet): Variant[] {
     {
       id: 'threads',
       workload: 'threads',
-      label: '4 threads, 8 mutexes, 1000 yields',
+      label: `${n(threads, 'threads', '1')} threads, ${n(threads, 'thread-locks', '8')} mutexes`,
       measures: 'scheduler and futex work: threads taking mutexes and calling sched_yield()',
-      args: ['threads', '--threads=4', '--thread-yields=1000', '--thread-locks=8'],
+      args: threads,
       amount: 'events',
       metric: 'eventsPerSec',
       needsFiles: false,

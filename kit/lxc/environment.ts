@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { Ledger } from '../ledger.ts';
-import { fromProbe, inDirectory, type BenchEnvironment, type EnvRunResult } from '../bench/environment.ts';
+import { fromProbe, inDirectory, statfsFree, type BenchEnvironment, type EnvRunResult } from '../bench/environment.ts';
 import { watchFor } from '../bench/probe.ts';
 import { attachArgv, containerName, createLxc, destroyLxc, type LxcContainer } from './lxc.ts';
 
@@ -36,6 +36,9 @@ export function lxcEnvironment(opts: { ledger: Ledger; stateDir: string; runId: 
       await destroyLxc(name);
       if (c) opts.ledger.forget(c.ledgerEntry);
       c = undefined;
+    },
+    async freeBytes() {
+      return c ? statfsFree(path.join(c.rootfs, LXC_WORKDIR.slice(1))) : undefined;
     },
     facts() {
       return { name, lxcpath: c?.lxcpath, rootfs: c?.rootfs, initPid: c?.initPid, version: opts.version };

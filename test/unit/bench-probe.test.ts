@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cgroupMounts, limitsFrom } from '../../kit/bench/limits.ts';
 import { findDescendant, mountFor, parseMountinfo, probeProcess, splitDev, watchFor } from '../../kit/bench/probe.ts';
 import { renderBar, progressBar } from '../../kit/bench/progress.ts';
 import { inDirectory } from '../../kit/bench/environment.ts';
@@ -25,6 +26,46 @@ describe('parseMountinfo and mountFor', () => {
     expect(mountFor(m, '254:0', '/usr/share')?.mountPoint).toBe('/usr');
     expect(mountFor(m, '254:0', '/root/x')?.mountPoint).toBe('/');
     expect(mountFor(m, '9:9', '/x')).toBeUndefined();
+  });
+});
+
+describe('cgroup limits', () => {
+  const HYBRID = [
+    '30 25 0:26 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw,nsdelegate',
+    '31 25 0:27 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct',
+    '32 25 0:28 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory',
+    '33 25 0:29 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids',
+  ].join('\n');
+  const files: Record<string, string> = {
+    '/sys/fs/cgroup/cpu,cpuacct/cw-1/cpu.cfs_quota_us': '50000',
+    '/sys/fs/cgroup/cpu,cpuacct/cw-1/cpu.cfs_period_us': '100000',
+    '/sys/fs/cgroup/memory/cw-1/memory.limit_in_bytes': '268435456',
+    '/sys/fs/cgroup/pids/cw-1/pids.max': '64',
+    '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712',
+    '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '-1',
+    '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000',
+    '/sys/fs/cgroup/pids/pids.max': 'max',
+    '/v2/cw-2/cpu.max': '25000 100000',
+    '/v2/cw-2/memory.max': '134217728',
+    '/v2/cw-2/pids.max': 'max',
+  };
+  const reader = (f: string) => files[f];
+
+  it('reads v1 quota, memory and pids limits on a hybrid machine', () => {
+    const mounts = cgroupMounts(HYBRID);
+    expect(mounts.map((m) => m.version)).toEqual([2, 1, 1, 1]);
+    expect(mounts[1].controllers).toEqual(['cpu', 'cpuacct']);
+    const cg = '4:pids:/cw-1\n3:memory:/cw-1\n2:cpu,cpuacct:/cw-1\n0::/\n';
+    expect(limitsFrom(cg, mounts, reader)).toEqual({ cpus: 0.5, memoryBytes: 268435456, pidsMax: 64 });
+  });
+
+  it('treats -1, max and the huge v1 memory number as no limit', () => {
+    expect(limitsFrom('3:memory:/\n2:cpu,cpuacct:/\n4:pids:/\n', cgroupMounts(HYBRID), reader)).toEqual({});
+  });
+
+  it('reads cpu.max and memory.max on v2', () => {
+    const mounts = cgroupMounts('30 25 0:26 / /v2 rw - cgroup2 cgroup2 rw');
+    expect(limitsFrom('0::/cw-2\n', mounts, reader)).toEqual({ cpus: 0.25, memoryBytes: 134217728 });
   });
 });
 

@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import reference from '../../solutions/05-bench.ts';
 import { parseSysbench } from '../../kit/bench/parse.ts';
+import { dfAvailable } from '../../kit/bench/environment.ts';
+import { fitFiles, sizeBytes } from '../../kit/bench/runner.ts';
 import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants, WORKLOADS } from '../../kit/bench/workloads.ts';
 
 const fixture = (name: string) => parseSysbench(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/sysbench', name), 'utf8'));
 const files = { totalSize: '64M', files: 4 };
 
 describe('the workload definitions', () => {
-  const vs = variants(files);
+  const vs = variants(files, reference.sysbench);
 
   it('cover the five workloads of the lab, fileio in four modes with and without O_DIRECT', () => {
     expect(new Set(vs.map((v) => v.workload))).toEqual(new Set(WORKLOADS));
@@ -55,5 +58,51 @@ describe('the workload definitions', () => {
     expect(metricOf(byId('fileio-write/seqwr-direct'), fixture('fileio-seqwr-direct.txt'))).toBe(203.31);
     expect(metricOf(byId('memory'), fixture('memory-1M-write-sized.txt'))).toBe(26613.08);
     expect(metricOf(byId('fileio-read/rndrd'), fixture('fileio-rndrd-unprepared.txt'))).toBeUndefined();
+  });
+});
+
+describe('the reference reading of the numbers (solutions/05-bench.ts read)', () => {
+  const raw = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../fixtures/sysbench', name), 'utf8');
+  const vs = variants(files, reference.sysbench);
+
+  it.each([
+    ['cpu', 'cpu-events.txt'],
+    ['fileio-read/rndrd', 'fileio-rndrd.txt'],
+    ['fileio-read/seqrd-direct', 'fileio-seqrd-direct.txt'],
+    ['fileio-write/rndwr', 'fileio-rndwr.txt'],
+    ['fileio-write/seqwr-direct', 'fileio-seqwr-direct.txt'],
+    ['memory', 'memory-1M-write-sized.txt'],
+    ['threads', 'threads.txt'],
+  ])('%s agrees with the kit\'s parser on %s', (id, file) => {
+    const v = vs.find((x) => x.id === id)!;
+    const kit = metricOf(v, parseSysbench(raw(file)));
+    const theirs = reference.read(v.workload, raw(file));
+    expect(kit).toBeGreaterThan(0);
+    expect(theirs).toBeCloseTo(kit!, 6);
+  });
+
+  it('finds nothing in a failed run', () => {
+    expect(reference.read('fileio-read', raw('fileio-rndrd-unprepared.txt'))).toBeUndefined();
+  });
+});
+
+describe('sizing the files to the smallest free space', () => {
+  const env = (free: number | undefined) => ({ freeBytes: async () => free }) as unknown as import('../../kit/bench/environment.ts').BenchEnvironment;
+
+  it('keeps the size when it fits in half of every free space', async () => {
+    expect(await fitFiles({ totalSize: '64M', files: 4 }, [env(10 * 2 ** 30), env(undefined)])).toEqual({ totalSize: '64M', files: 4 });
+  });
+
+  it('shrinks to half of the smallest, in whole 4 MiB, at least 8 MiB', async () => {
+    expect(await fitFiles({ totalSize: '256M', files: 4 }, [env(10 * 2 ** 30), env(54 * 2 ** 20)])).toEqual({ totalSize: '24M', files: 4 });
+    expect(await fitFiles({ totalSize: '256M', files: 4 }, [env(2 ** 20)])).toEqual({ totalSize: '8M', files: 4 });
+  });
+
+  it('reads sizes and df output', () => {
+    expect(sizeBytes('64M')).toBe(64 * 2 ** 20);
+    expect(sizeBytes('1G')).toBe(2 ** 30);
+    const df = 'Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/loop0               57288        24     52676   0% /home\n';
+    expect(dfAvailable(df)).toBe(52676 * 1024);
+    expect(dfAvailable('df: .: No such file or directory')).toBeUndefined();
   });
 });

@@ -1,0 +1,72 @@
+// Check 5 passes on the reference, reports "not attempted" on the skeleton,
+// and fails on the two typical mistakes: sysbench run on the host instead of
+// inside the container, and file I/O on the rootfs (the host's disk) instead
+// of the loop-backed /home. Each check benchmarks for about a minute.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import check from '../../checks/05-bench.ts';
+import { runCheck } from '../../kit/check/framework.ts';
+import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
+import { makeMutant, skeletonAt } from '../helpers/mutants.ts';
+
+const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
+const TIMEOUT = 240_000;
+const opts = (stepsDir: string) => ({ stepsDir, timeoutMs: 200_000 });
+
+const IN_CONTAINER = `return tools.container(['/bin/sh', '-c', 'mkdir -p "$1" && cd "$1" && shift && exec "$@"', 'sh', cwd, ...argv]);`;
+
+describe('check 5 (benchmark)', () => {
+  it('passes on the reference solution', { timeout: TIMEOUT }, async () => {
+    const r = await runCheck(check, opts(solutionsDir));
+    // with what was seen, so that a failure here explains itself
+    expect(r.assertions.filter((a) => a.status !== 'pass').map((a) => `${a.id}: ${a.seen ?? a.message}`)).toEqual([]);
+    expect(r.status).toBe('pass');
+  });
+
+  it('reports "not attempted" on the untouched skeleton, naming the TODO', { timeout: TIMEOUT }, async () => {
+    const s = skeletonAt(5);
+    try {
+      const r = await runCheck(check, opts(s.dir));
+      expect(r.status).toBe('not-attempted');
+      expect(r.assertions[0].message).toMatch(/TODO "[\w-]+" in .*05-bench\.ts:\d+/);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('fails when sysbench runs on the host instead of inside the container', { timeout: TIMEOUT }, async () => {
+    const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-mutant-bench-'));
+    // what a student might write: run the command with zx, right here
+    const onHost = `const { $ } = await import('zx'); const p = await $({ quiet: true, nothrow: true, cwd: ${JSON.stringify(hostDir)} })\`\${argv}\`; void tools; void cwd; return { stdout: p.stdout, stderr: p.stderr, exitCode: p.exitCode ?? 1 };`;
+    const m = makeMutant('05-host', [{ file: '05-bench.ts', find: IN_CONTAINER, replace: onHost }]);
+    try {
+      const r = await runCheck(check, opts(m.dir));
+      expect(r.status).toBe('fail');
+      for (const id of ['in-container', 'cgroup', 'home']) expect(failed(r)).toContain(id);
+      const a = r.assertions.find((x) => x.id === 'in-container');
+      expect(a?.seen).toMatch(/no sysbench process was seen inside the container/);
+      expect(a?.hint).toMatch(/tools\.container/);
+      expect(a?.page).toMatch(/^\/steps\/05-bench/);
+    } finally {
+      m.dispose();
+      fs.rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the file I/O runs on the rootfs (the host\'s disk) instead of /home', { timeout: TIMEOUT }, async () => {
+    const m = makeMutant('05-rootfs', [{ file: '05-bench.ts', find: "return '/home/bench';", replace: "return '/root/bench';" }]);
+    try {
+      const r = await runCheck(check, opts(m.dir));
+      expect(r.status).toBe('fail');
+      expect(failed(r)).toEqual(['home']);
+      expect(r.assertions.find((x) => x.id === 'home')?.seen).toMatch(/^ext4 from \/dev\/\S+ on \/$/);
+    } finally {
+      m.dispose();
+      // the mutant's folder is in the shared rootfs
+      fs.rmSync(path.join(rootfsDir(), 'root', 'bench'), { recursive: true, force: true });
+    }
+  });
+});
