@@ -25,9 +25,11 @@ Exit status 0 only when every assertion passes.
   --solution        check solutions/ instead of your steps/
   --steps-dir DIR   check the step files in DIR
   --json            print the results as JSON on stdout
+  --classroom       emit GitHub Classroom runner results (step<N>=<base64> to
+                    $GITHUB_OUTPUT, or stdout) and feedback to $GITHUB_STEP_SUMMARY
   --timeout S       give each check at most S seconds (default 120)`,
   async run(argv) {
-    const args = parseArgs(argv, ['solution', 'json', 'yes']);
+    const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom']);
     const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
     let ids: number[];
     if (args.positional.length) {
@@ -50,6 +52,7 @@ Exit status 0 only when every assertion passes.
       if (!args.flags.json) process.stderr.write(`${formatResult(r)}\n\n`);
     }
     if (args.flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    if (args.flags.classroom) (await import('../grade/classroom.ts')).emitClassroom(results);
     rememberResults(results);
     return results.every((r) => r.status === 'pass') ? 0 : 1;
   },

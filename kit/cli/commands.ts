@@ -14,9 +14,15 @@ import { watchCommand } from './watch.ts';
 
 export interface Command {
   summary: string;
-  usage: string;
+  /** shown by --help; a function for commands whose module loads on demand */
+  usage: string | (() => Promise<string>);
   run(argv: string[]): Promise<number>;
 }
+
+// grade and submit are large (zip, sandbox, reports): loaded only when used,
+// so that `npm run step` starts fast
+const grade = () => import('../grade/command.ts');
+const submit = () => import('../submit/command.ts');
 
 export const commands: Record<string, Command> = {
   step: stepCommand,
@@ -29,4 +35,14 @@ export const commands: Record<string, Command> = {
   watch: watchCommand,
   hint: hintCommand,
   reset: resetCommand,
+  grade: {
+    summary: 'grade a class: every submission, in a sandbox, with reports',
+    usage: async () => (await grade()).GRADE_USAGE,
+    run: async (argv) => (await grade()).gradeCommand(argv),
+  },
+  submit: {
+    summary: 'pack your work into one zip for your instructor',
+    usage: async () => (await submit()).SUBMIT_USAGE,
+    run: async (argv) => (await submit()).submitCommand(argv),
+  },
 };
