@@ -36,7 +36,8 @@ results/bench.json, bench.md and bench.svg. Then: npm run report.
   --no-container    host (and LXC) only
   --only IDS        only these variants, e.g. cpu,memory,fileio-read/rndrd-direct
   --yes             install missing Debian packages without asking
-  other --name value pairs go to the container's steps (e.g. --home-size 512M)`;
+  other --name value pairs go to the container's steps: --home-size 512M for
+                    bigger fileio files, --cpus 1 to lift step 4's CPU quota`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);

@@ -165,7 +165,7 @@ async function execute(
   const s = performance.now();
   let out: EnvRunResult;
   try {
-    out = await env.run(argv, { cwd: env.workDir });
+    out = await runOnce(env, argv);
   } catch (err) {
     // a TODO of the step is not a failed run: it ends the benchmark as "not attempted"
     if (err instanceof NotDoneError) throw err;
@@ -203,6 +203,21 @@ async function execute(
     run.value = value;
   }
   return run;
+}
+
+/**
+ * One run; an environment that fails to *start* (an exception, not a failing
+ * sysbench) gets one more try: on a busy machine a container's setup can
+ * trip over a transient condition, and one lost run should not cost a cell.
+ */
+async function runOnce(env: BenchEnvironment, argv: string[]): Promise<EnvRunResult> {
+  try {
+    return await env.run(argv, { cwd: env.workDir });
+  } catch (err) {
+    if (err instanceof NotDoneError) throw err;
+    await new Promise((r) => setTimeout(r, 200));
+    return env.run(argv, { cwd: env.workDir });
+  }
 }
 
 function skipped(item: { rep: number; warmup: boolean; env?: EnvName }, v: Variant, error: string): BenchRun {
