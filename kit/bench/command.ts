@@ -41,7 +41,7 @@ results/bench.json, bench.md and bench.svg. Then: npm run report.
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);
-  const dir = typeof args.flags['steps-dir'] === 'string' ? args.flags['steps-dir'] : args.flags.solution ? solutionsDir : stepsDir;
+  const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
   stepFile(dir, 5); // no step 5: say so before asking for root
   await ready({ yes: args.flags.yes === true });
   const profile = args.flags.quick ? PROFILES.quick : PROFILES.full;
@@ -53,20 +53,20 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const steps = await loadStepsUpTo(dir, 5);
   const bench = asBenchStep(steps.at(-1), `${path.basename(dir)}/05-bench.ts`);
   const ctx = newContext(options);
-  const envs: BenchEnvironment[] = [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId })];
-  if (!args.flags['no-container']) {
-    envs.push(containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(ctx.stateDir, 'bench', `container-${ctx.runId}`) }));
-  }
-  const unavailable: UnavailableEnvironment[] = [];
-  if (!args.flags['no-lxc']) {
-    const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
-    if ('run' in lxc) envs.push(lxc);
-    else {
-      warn(`${lxc.note}: the LXC column is skipped. To include it: ${lxc.install}`);
-      unavailable.push(lxc);
-    }
-  }
   try {
+    const envs: BenchEnvironment[] = [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId })];
+    if (!args.flags['no-container']) {
+      envs.push(containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(ctx.stateDir, 'bench', `container-${ctx.runId}`) }));
+    }
+    const unavailable: UnavailableEnvironment[] = [];
+    if (!args.flags['no-lxc']) {
+      const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
+      if ('run' in lxc) envs.push(lxc);
+      else {
+        warn(`${lxc.note}: the LXC column is skipped. To include it: ${lxc.install}`);
+        unavailable.push(lxc);
+      }
+    }
     return await runAndWrite({ envs, unavailable, profile, only, ledger: ctx.ledger, bench });
   } catch (err) {
     if (err instanceof NotDoneError) err.message = `Step 5 is not finished: ${err.message}`;

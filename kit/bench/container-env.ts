@@ -40,7 +40,9 @@ export function containerEnvironment(o: ContainerEnvOptions): BenchEnvironment {
   let entry: number | undefined;
   let n = 0;
   let lastFacts: Record<string, unknown> = {};
-  const workDir = o.bench.workDir();
+  // asked on first use, so that the step's TODOs are met in the order of its file
+  let dir: string | undefined;
+  const workDirOf = (): string => (dir ??= o.bench.workDir());
 
   const tools: BenchTools = {
     async container(argv) {
@@ -57,7 +59,7 @@ export function containerEnvironment(o: ContainerEnvOptions): BenchEnvironment {
         fs.closeSync(devnull);
       }
       // the container's PID 1 is the command; sysbench is it (after exec) or its child
-      const watch = watchFor(c.pid, 'sysbench', workDir);
+      const watch = watchFor(c.pid, 'sysbench', workDirOf());
       let status;
       try {
         status = await c.exited;
@@ -83,8 +85,12 @@ export function containerEnvironment(o: ContainerEnvOptions): BenchEnvironment {
 
   return {
     name: 'container',
-    description: `our container: steps ${o.steps.map((s) => s.id).join(', ')} (${o.options.solution ? 'solutions/' : path.basename(o.options.stepsDir)}), one container per run, files in ${workDir}`,
-    workDir,
+    get description() {
+      return `our container: steps ${o.steps.map((s) => s.id).join(', ')} (${o.options.solution ? 'solutions/' : path.basename(o.options.stepsDir)}), one container per run, files in ${workDirOf()}`;
+    },
+    get workDir() {
+      return workDirOf();
+    },
     async setup() {
       entry = o.ledger.record({ kind: 'path', path: o.scratchDir });
       fs.mkdirSync(o.scratchDir, { recursive: true });
@@ -99,11 +105,11 @@ export function containerEnvironment(o: ContainerEnvOptions): BenchEnvironment {
     },
     async freeBytes() {
       // asked inside: /home is mounted in the container's mount namespace only
-      const out = await o.bench.run(tools, ['df', '-k', '.'], workDir);
+      const out = await o.bench.run(tools, ['df', '-k', '.'], workDirOf());
       return out.exitCode === 0 ? dfAvailable(out.stdout) : undefined;
     },
     facts() {
-      return { workDir, steps: o.steps.map((s) => `${s.id} ${s.name}`), container: lastFacts };
+      return { workDir: dir, steps: o.steps.map((s) => `${s.id} ${s.name}`), container: lastFacts };
     },
   };
 }
