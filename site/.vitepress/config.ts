@@ -2,8 +2,15 @@
 // listed in the sidebar as they appear (a step page that does not exist yet is
 // simply not listed), so the site always builds. Dead links fail the build.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { defineConfig, type DefaultTheme } from 'vitepress';
-import { listStepPages } from './step-pages.ts';
+import { listStepPages, siteDir } from './step-pages.ts';
+
+/** A page written alongside a step (e.g. the benchmarking guide): listed once it exists. */
+function ifExists(text: string, link: string): DefaultTheme.SidebarItem[] {
+  return fs.existsSync(path.join(siteDir, `${link}.md`)) ? [{ text, link }] : [];
+}
 
 function stepItems(): DefaultTheme.SidebarItem[] {
   return listStepPages().map((p) => ({ text: p.title, link: p.link }));
@@ -20,6 +27,7 @@ const sidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Loop devices', link: '/theory/loop-devices' },
       { text: 'veth pairs', link: '/theory/veth' },
       { text: 'pivot_root vs chroot', link: '/theory/pivot-root' },
+      ...ifExists('Benchmarking', '/guide/benchmarking'),
     ],
   },
   { text: 'Steps', items: [{ text: 'Overview', link: '/steps/' }, ...stepItems()] },

@@ -18,6 +18,7 @@ const PENDING: Record<string, string> = {
   'docs:preview': 'the site (issue 7): "vitepress preview site"',
   submit: 'students submit (issue 8)',
   grade: 'instructors grade (issue 8)',
+  bench: 'step 5 benchmarks (issue 6)',
   report: 'the lab report (issue 6)',
   start: 'the menu (issue 10)',
   watch: 'watch mode (issue 10)',

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AssertionSpec } from '../../kit/check/types.ts';
 import { rootDir } from '../../site/.vitepress/step-pages.ts';
-import { builtFileFor, builtPages, distDir, ensureSiteBuilt, idsIn } from './build.ts';
+import { builtFileFor, builtPages, ensureSiteBuilt, idsIn } from './build.ts';
 
 interface PageRef {
   page: string;
@@ -57,19 +57,19 @@ async function assertionPageRefs(): Promise<PageRef[]> {
 }
 
 /** Problems with one reference; undefined when it resolves. 'pending' when its step page is not written yet. */
-function resolve(ref: PageRef): string | 'pending' | undefined {
-  const file = builtFileFor(ref.page);
+function resolve(ref: PageRef, dist: string): string | 'pending' | undefined {
+  const file = builtFileFor(ref.page, dist);
   if (!file) return /^\/steps\/\d\d-/.test(ref.page) ? 'pending' : `${ref.from}: no page ${ref.page}`;
   const anchor = ref.page.split('#')[1];
   if (anchor && !idsIn(file).has(decodeURIComponent(anchor))) return `${ref.from}: ${ref.page}: the page has no #${anchor}`;
   return undefined;
 }
 
-function check(refs: PageRef[]): void {
+function check(refs: PageRef[], dist: string): void {
   const problems: string[] = [];
   const pending = new Set<string>();
   for (const ref of refs) {
-    const r = resolve(ref);
+    const r = resolve(ref, dist);
     if (r === 'pending') pending.add(ref.page.split('#')[0]);
     else if (r) problems.push(r);
   }
@@ -78,34 +78,35 @@ function check(refs: PageRef[]): void {
 }
 
 describe('links into the site', () => {
+  let dist = '';
   beforeAll(async () => {
-    await ensureSiteBuilt();
-  }, 180_000);
+    dist = await ensureSiteBuilt();
+  }, 240_000);
 
   it('every page and anchor named by a check assertion exists', async () => {
     const refs = await assertionPageRefs();
     expect(refs.length).toBeGreaterThan(0);
-    check(refs);
+    check(refs, dist);
   });
 
   it('every page and anchor the kit names in its messages exists', () => {
     const refs = sourcePageRefs();
     expect(refs.length).toBeGreaterThan(0);
-    check(refs);
+    check(refs, dist);
   });
 
   it('every link between the site\'s own pages lands on an existing anchor', () => {
     const refs: PageRef[] = [];
-    for (const page of builtPages()) {
-      const file = builtFileFor(page) ?? '';
+    for (const page of builtPages(dist)) {
+      const file = builtFileFor(page, dist) ?? '';
       const html = fs.readFileSync(file, 'utf8');
       // only the page's content: the layout's own links (skip-to-content and the like) are VitePress's
       const main = html.slice(html.indexOf('<main'), html.lastIndexOf('</main>'));
       for (const m of main.matchAll(/href="(\/[^"#]*)?#([^"]+)"/g)) {
         const target = m[1] ?? page;
-        refs.push({ page: `${target}#${m[2]}`, from: path.relative(distDir, file) });
+        refs.push({ page: `${target}#${m[2]}`, from: path.relative(dist, file) });
       }
     }
-    check(refs);
+    check(refs, dist);
   });
 });
