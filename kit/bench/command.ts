@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { camel, parseArgs } from '../cli/args.ts';
+import type { Command } from '../cli/commands.ts';
 import { ready } from '../cli/common.ts';
 import { say, warn } from '../cli/output.ts';
 import { NotDoneError } from '../errors.ts';
@@ -20,6 +21,7 @@ import { hostEnvironment } from './host-env.ts';
 import { formatDuration, progressBar } from './progress.ts';
 import { PROFILES, runBench } from './runner.ts';
 import { asBenchStep, type BenchStep } from './step.ts';
+import { variants } from './workloads.ts';
 import { writeResults } from './write.ts';
 
 export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]
@@ -93,6 +95,8 @@ export async function runAndWrite(o: {
   optional?: EnvName[];
   resultsDir?: string;
 }): Promise<number> {
+  // the step's commands first: an unfinished TODO stops here, before anything is set up
+  variants(o.profile.files, o.bench.sysbench);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.on('SIGINT', onSignal);
@@ -126,3 +130,10 @@ export async function runAndWrite(o: {
     for (const e of await o.ledger.teardown({ ...reclaimers, ...lxcReclaimers })) warn(`could not clean up: ${e.message}`);
   }
 }
+
+/** The entry for kit/cli/commands.ts: `bench: benchCli`. */
+export const benchCli: Command = {
+  summary: 'step 5: sysbench on the host, in your container and in LXC',
+  usage: BENCH_USAGE,
+  run: benchCommand,
+};

@@ -10,6 +10,7 @@ import { runCheck } from '../check/framework.ts';
 import { checkFiles, loadCheck } from '../check/registry.ts';
 import type { CheckResult } from '../check/types.ts';
 import { parseArgs } from '../cli/args.ts';
+import type { Command } from '../cli/commands.ts';
 import { ready } from '../cli/common.ts';
 import { say, warn } from '../cli/output.ts';
 import { KitError } from '../errors.ts';
@@ -154,3 +155,10 @@ async function runChecks(dir: string, stepIds: number[]): Promise<CheckResult[]>
   }
   return results;
 }
+
+/** The entry for kit/cli/commands.ts: `report: reportCli`. */
+export const reportCli: Command = {
+  summary: 'write the lab report (results/report.md, .html, .pdf)',
+  usage: REPORT_USAGE,
+  run: reportCommand,
+};
