@@ -7,6 +7,7 @@ import { KitError } from './errors.ts';
 import { Ledger } from './ledger.ts';
 import { reclaimers } from './reclaim.ts';
 import { loadShim } from './native.ts';
+import { describeOp } from './ops.ts';
 import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
 import type { ExitStatus } from './reaper.ts';
@@ -75,6 +76,7 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
       env: { ...DEFAULT_ENV, ...(process.env.TERM ? { TERM: process.env.TERM } : {}) },
     };
     for (const step of start.steps) step.configure?.(ctx, spec);
+    refuseHostMounts(spec);
     // No ledger entry for the child itself: the shim sets PR_SET_PDEATHSIG,
     // so the kernel kills it whenever the kit dies, even by SIGKILL.
     child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground });
@@ -133,4 +135,24 @@ async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: Paus
       page: '/guide/troubleshooting#cleanup',
     });
   }
+}
+
+/** Operations that change the mount table of the namespace they run in. */
+const MOUNT_OPS = new Set(['mount', 'umount2', 'pivot_root']);
+
+/**
+ * Without a mount namespace of its own, the child's mount operations would
+ * change the host's mounts (make them private, cover its /proc): refuse
+ * before anything runs. The one mistake the kit does not let a student make
+ * for real, because undoing it needs a reboot more often than not.
+ */
+function refuseHostMounts(spec: ContainerSpec): void {
+  if (spec.cloneFlags.has('CLONE_NEWNS')) return;
+  const op = spec.ops.find((o) => MOUNT_OPS.has(o.op));
+  if (!op) return;
+  const where = op.origin ? ` (${op.origin.file}:${op.origin.line})` : '';
+  throw new KitError(`Refusing to run ${describeOp(op)}${where} without a mount namespace: it would change the host's own mounts.`, {
+    hint: "Add CLONE_NEWNS to spec.cloneFlags, so that the container's mounts happen in a copy of the mount table.",
+    page: '/steps/01-pid#its-own-proc',
+  });
 }

@@ -47,8 +47,9 @@ export type CloneFlagName =
   | 'CLONE_NEWIPC'
   | 'CLONE_NEWNET'
   | 'CLONE_NEWUSER'
-  | 'CLONE_NEWCGROUP'
-  | 'CLONE_NEWTIME';
+  | 'CLONE_NEWCGROUP';
+// CLONE_NEWTIME is not here on purpose: its bit lies in clone()'s exit-signal
+// byte, so only unshare() and clone3() accept it.
 
 /** The child between clone() and release: paused on its sync pipe. */
 export interface PausedChild {

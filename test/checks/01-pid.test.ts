@@ -37,6 +37,19 @@ describe('check 1 (PID namespace)', () => {
     ['hostname option ignored', ['hostname'], [{ file: '01-pid.ts', find: 'spec.ops.push(sethostname(hostname));', replace: "spec.ops.push(sethostname('container'));" }]],
   ];
 
+  it('refuses a mutant without CLONE_NEWNS before it touches the host\'s mounts', async () => {
+    const m = makeMutant('01', [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWNS');", replace: '' }]);
+    try {
+      const r = await runCheck(check, { stepsDir: m.dir });
+      expect(r.status).toBe('error');
+      expect(r.score).toBe(0);
+      expect(r.assertions[0].message).toMatch(/Refusing to run mount\(NULL, "\/", NULL, MS_REC \| MS_PRIVATE, NULL\) \(.*01-pid\.ts:\d+\) without a mount namespace/);
+      expect(r.assertions[0].page).toBe('/steps/01-pid#its-own-proc');
+    } finally {
+      m.dispose();
+    }
+  });
+
   for (const [name, mustFail, mutations] of mutants) {
     it(`fails on a mutant: ${name}`, async () => {
       const m = makeMutant('01', mutations);
