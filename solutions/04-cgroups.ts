@@ -11,9 +11,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { cgroupOptions, cpuQuota, createCgroup, reportUsage, type Cgroup } from '../kit/cgroup/index.ts';
+import { cancelPause, cgroupOptions, cpuQuota, createCgroup, limitHomeIo, pauseLater, reportUsage, weightToShares, type Cgroup, type CgroupOptions } from '../kit/cgroup/index.ts';
 import { todo } from '../kit/todo.ts';
-import type { StepDefinition } from '../kit/types.ts';
+import type { RunContext, StepDefinition } from '../kit/types.ts';
 
 const step: StepDefinition = {
   id: 4,
@@ -24,7 +24,8 @@ const step: StepDefinition = {
   async prepare(ctx) {
     // --memory 256M --cpus 0.5 --pids 64 (the defaults), checked and in bytes,
     // CPUs and processes; the CFS quota of cpuFraction CPUs per 100 ms period
-    const { memoryBytes, cpuFraction, pids } = cgroupOptions(ctx.options);
+    const options = cgroupOptions(ctx.options);
+    const { memoryBytes, cpuFraction, pids } = options;
     const { quotaUs, periodUs } = cpuQuota(cpuFraction);
 
     // @todo cgroup: Create this run's cgroup with createCgroup(ctx.ledger, name), with a name that carries the run id (ctx.runId) so that two containers never share one, and keep it in ctx.facts.cgroup.
@@ -47,6 +48,7 @@ const step: StepDefinition = {
 
     // Past its limit a process would otherwise be swapped out, not stopped.
     cg.forbidSwap();
+    extras(ctx, cg, options);
   },
 
   async setup(ctx, child) {
@@ -55,10 +57,14 @@ const step: StepDefinition = {
     // @todo join: Move the child into the cgroup now: write its pid (child.pid, a host pid) to the cgroup.procs file of every directory in cg.paths (one per hierarchy on v1, a single one on v2).
     for (const dir of cg.paths) fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(child.pid));
     // @end
+
+    // Extra: --pause-after N freezes the whole container N seconds in (the freezer).
+    pauseLater(ctx, cg);
   },
 
   async teardown(ctx) {
     // The container's first process has exited; others may still be inside.
+    cancelPause(ctx);
     const cg = ctx.facts.cgroup as Cgroup | undefined;
     if (!cg) return;
     // @todo account: Before the cgroup goes, read what the container used (cg.usage(): CPU time, peak memory, OOM kills), keep it in ctx.facts.usage and report it with reportUsage(ctx, usage).
@@ -73,5 +79,18 @@ const step: StepDefinition = {
     // @end
   },
 };
+
+/**
+ * Extras, not checked (see the page): --cpu-weight N, the container's share
+ * of a CPU under contention (v2 cpu.weight, 1..10000, default 100; v1
+ * cpu.shares, default 1024); --io-bps RATE, a limit on the /home loop device.
+ */
+function extras(ctx: RunContext, cg: Cgroup, { cpuWeight, ioBps }: CgroupOptions): void {
+  if (cpuWeight !== undefined) {
+    if (cg.driver === 'v2') cg.write('cpu', 'cpu.weight', String(cpuWeight));
+    else cg.write('cpu', 'cpu.shares', String(weightToShares(cpuWeight)));
+  }
+  if (ioBps !== undefined) limitHomeIo(ctx, cg, ioBps);
+}
 
 export default step;

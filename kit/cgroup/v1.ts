@@ -71,9 +71,12 @@ export class V1Cgroup extends BaseCgroup {
   }
 }
 
-/** Controllers the v1 driver needs: cpuacct for CPU time, freezer (if mounted) for race-free kills. */
+/**
+ * Controllers the v1 driver needs: cpuacct for CPU time; and if mounted,
+ * freezer (race-free kills, pausing) and blkio (an I/O limit set later).
+ */
 export function v1Controllers(limits: CgroupLimits): { required: string[]; optional: string[] } {
-  return { required: ['memory', 'cpu', 'cpuacct', 'pids', ...(limits.ioBps ? ['blkio'] : [])], optional: ['freezer'] };
+  return { required: ['memory', 'cpu', 'cpuacct', 'pids', ...(limits.ioBps ? ['blkio'] : [])], optional: ['freezer', 'blkio'] };
 }
 
 export function createV1(host: CgroupHost, layout: CgroupLayout, ledger: Ledger, name: string, limits: CgroupLimits): V1Cgroup {

@@ -81,6 +81,14 @@ export function createV2(host: CgroupHost, layout: CgroupLayout, ledger: Ledger,
     enableControllers(host, root, controllers);
     mkdirExisting(host, parent);
     enableControllers(host, parent, controllers);
+    // io as well when the root already hands it down, so that an I/O limit can be set later
+    if (!controllers.includes('io') && words(host.read(path.join(root, 'cgroup.subtree_control'))).includes('io')) {
+      try {
+        enableControllers(host, parent, ['io']);
+      } catch {
+        // optional
+      }
+    }
   });
   return new V2Cgroup({ host, ledger, ledgerId, name, layout: layout.kind, paths: [dir], controllers, limits }, root);
 }

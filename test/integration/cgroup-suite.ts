@@ -144,6 +144,23 @@ export function cgroupSuite(title: string, layouts: CgroupLayoutKind[]): void {
       expect(cg.usage().cpuUsec - u0).toBeGreaterThan(20_000);
     });
 
+    it('shares a contended CPU by weight: two busy loops pinned to one CPU at 200:100 get about 2:1', async () => {
+      const { cg: heavy } = await make({ cpuWeight: 200 });
+      const { cg: light } = await make({ cpuWeight: 100 });
+      const loop = 'exec taskset -c 0 sh -c "while :; do :; done"';
+      const [a, b] = [gated(loop), gated(loop)];
+      heavy.addProcess(a.pid);
+      light.addProcess(b.pid);
+      a.go();
+      b.go();
+      await sleep(300);
+      const [h0, l0] = [heavy.usage().cpuUsec, light.usage().cpuUsec];
+      await sleep(2000);
+      const ratio = (heavy.usage().cpuUsec - h0) / Math.max(1, light.usage().cpuUsec - l0);
+      expect(ratio).toBeGreaterThan(1.4);
+      expect(ratio).toBeLessThan(2.8);
+    });
+
     it('the reclaimer empties and removes a cgroup a killed run left behind', async () => {
       const { cg, ledger } = await make({ pids: 10 });
       const p = gated('sleep 60 & sleep 60 & wait');

@@ -119,6 +119,13 @@ describe('v2 (unified)', () => {
     expect(err.hint).toMatch(/no internal processes/);
   });
 
+  it('enables io for the kit parent too when the root already hands it down (an I/O limit may come later)', async () => {
+    const { fx, ledger } = setup('v2', { rootSubtree: 'cpu io memory pids' });
+    await createCgroup(ledger, 'run-1', {}, on(fx));
+    expect(written(fx)).toContain('container-workshop/cgroup.subtree_control=+io');
+    expect(written(fx).filter((w) => w.startsWith('cgroup.subtree_control'))).toEqual([]); // the root is left alone
+  });
+
   it('needs io only for an I/O limit', async () => {
     const { fx, ledger } = setup('v2', { rootSubtree: 'cpu memory pids' });
     await createCgroup(ledger, 'run-1', { ioBps: { device: '7:0', write: 1000 } }, on(fx));
@@ -152,6 +159,7 @@ describe('v1', () => {
       'cpu,cpuacct/container-workshop/run-abc123',
       'pids/container-workshop/run-abc123',
       'freezer/container-workshop/run-abc123',
+      'blkio/container-workshop/run-abc123',
     ]);
     expect(written(fx)).toEqual([
       'memory/container-workshop/run-abc123/memory.limit_in_bytes=67108864',
@@ -227,7 +235,7 @@ describe('hybrid', () => {
     const cg = await createCgroup(ledger, 'run-1', limits, on(fx));
     expect(cg.layout).toBe('hybrid');
     expect(cg.driver).toBe('v1');
-    expect(cg.paths.map((p) => path.relative(fx.root, p).split('/')[0])).toEqual(['memory', 'cpu', 'cpuacct', 'pids', 'freezer']);
+    expect(cg.paths.map((p) => path.relative(fx.root, p).split('/')[0])).toEqual(['memory', 'cpu', 'cpuacct', 'pids', 'freezer', 'blkio']);
     expect(fx.writes.some((w) => w.file.startsWith('unified'))).toBe(false);
     expect(written(fx)).toContain('cpu/container-workshop/run-1/cpu.cfs_quota_us=25000');
   });
