@@ -94,15 +94,17 @@ function prioritise(pid: number): void {
 /**
  * cpu.weight / cpu.shares at their maximum for the container's cgroup and
  * the kit's parent above it (the parent competes with the rest of the
- * machine as one group). Returns a function that puts the old values back.
+ * machine as one group). Returns a function that undoes it.
  */
 function topWeight(dir: string, v2: boolean): () => void {
   const file = v2 ? 'cpu.weight' : 'cpu.shares';
   const saved: [string, string][] = [];
-  for (const d of [dir, ...(path.basename(path.dirname(dir)) === KIT_PARENT ? [path.dirname(dir)] : [])]) {
+  const parent = path.dirname(dir);
+  for (const d of [dir, ...(path.basename(parent) === KIT_PARENT ? [parent] : [])]) {
     const f = path.join(d, file);
     try {
-      saved.push([f, fs.readFileSync(f, 'utf8').trim()]);
+      // the parent goes back to the default (another check may be raising it too), the run's own cgroup to its value
+      saved.push([f, d === parent ? (v2 ? '100' : '1024') : fs.readFileSync(f, 'utf8').trim()]);
       fs.writeFileSync(f, v2 ? '10000' : '262144');
     } catch {
       // no cpu controller there: the CPU assertion will show it
@@ -138,6 +140,7 @@ function startBaseline(ledger: Ledger): { pid: number; stop: () => void } {
     },
   };
 }
+
 const CONTROLLERS = ['memory', 'cpu', 'pids'];
 
 export default defineCheck({
