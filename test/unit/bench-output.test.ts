@@ -113,7 +113,7 @@ describe('renderMarkdown', () => {
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Workload'));
     expect(rows).toHaveLength(variants(PROFILES.quick.files, reference.sysbench).length);
     expect(md).toMatch(/\| Workload \| What \| host \| our container \| LXC \| our container \/ host \| LXC \/ host \|/);
-    expect(md).toMatch(/\*\*2\.00× \(2\.00× as fast/);
+    expect(md).toMatch(/\*\*2\.00× \(faster; noise ±/);
     expect(md).toMatch(/CPU total time for the same 500 events/);
     expect(md).toMatch(/!\[Speed relative to the host\]\(bench\.svg\)/);
     expect(md).toMatch(/## Observations/);
