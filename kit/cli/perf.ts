@@ -6,6 +6,7 @@ import path from 'node:path';
 import { projectRoot } from '../paths.ts';
 import { figure1 } from '../perf/figure1.ts';
 import { figure2 } from '../perf/fig2-mount.ts';
+import { figure3 } from '../perf/figure3.ts';
 import { formatFigure, type FigureResult } from '../perf/measure.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
@@ -16,6 +17,7 @@ import { say } from './output.ts';
 export const figures: Record<number, (runs: number) => Promise<FigureResult>> = {
   1: figure1,
   2: figure2,
+  3: figure3,
 };
 
 export const perfCommand: Command = {
@@ -25,6 +27,7 @@ export const perfCommand: Command = {
 Measures the kit against its peers in one run, interleaved:
   figure 1: step-1 container round trip vs \`unshare --fork --pid ...\`
   figure 2: step-2 container round trip (image made) vs \`runc run\` of the same bundle
+  figure 3: step-3 container round trip and its network setup (ip -batch vs one ip per command)
 Prints medians, p10/p90 and ratios; writes results/perf.json.
 
   --runs N     repetitions per series (default 100)
