@@ -84,8 +84,8 @@ const STALE_MS = 10_000;
  * Leftovers of commands killed while writing in the runs folder:
  * - the claim folder of a reclaiming command that was killed: its ledgers go back to runs/;
  * - NAME.json.tmp of a run killed halfway through a ledger write. The write
- *   was for a resource not created yet (record, then create), so it can go
- *   once its owner is dead.
+ *   was for a resource not created yet (record, then create) or for one
+ *   already removed (forget), so it can go once its owner is dead.
  */
 function tidyRunsDir(dir: string): void {
   for (const name of safeReaddir(dir)) {
@@ -96,14 +96,18 @@ function tidyRunsDir(dir: string): void {
       continue;
     }
     if (!name.endsWith('.json.tmp')) continue;
-    let owner: LedgerFile | undefined;
-    try {
-      owner = JSON.parse(fs.readFileSync(full, 'utf8')) as LedgerFile;
-    } catch {
-      owner = undefined; // half written
-    }
+    // half written (killed inside writeFileSync): the ledger it was replacing names the owner
+    const owner = readLedger(full) ?? readLedger(full.slice(0, -'.tmp'.length));
     const dead = owner ? processStartTime(owner.ownerPid) !== owner.ownerStartTime : ageMs(full) > STALE_MS;
     if (dead) fs.rmSync(full, { force: true });
+  }
+}
+
+function readLedger(file: string): LedgerFile | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as LedgerFile;
+  } catch {
+    return undefined;
   }
 }
 
