@@ -7,6 +7,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { KIT_PARENT } from './cgroup/tree.ts';
 import { namespaceId, processStartTime } from './proc.ts';
 
 export interface HostSnapshot {
@@ -39,8 +40,8 @@ export interface SnapshotOptions {
   isKitCgroup?: (relPath: string) => boolean;
 }
 
-/** Names the kit gives its cgroups carry "cw" or "container-workshop" as a word. */
-export const DEFAULT_KIT_CGROUP = (rel: string): boolean => /(^|[/_.-])(cw|container-workshop)([_.-]|$)/.test(rel);
+/** The kit's cgroups live below KIT_PARENT on each hierarchy (kit/cgroup/tree.ts); "cw-" names are the kit's too. */
+export const DEFAULT_KIT_CGROUP = (rel: string): boolean => rel.split('/').some((seg) => seg === KIT_PARENT || /^cw[-_]/.test(seg));
 
 const NAMESPACES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'cgroup'] as const;
 
