@@ -6,7 +6,6 @@
 
 import path from 'node:path';
 import { containerEnvironment } from '../kit/bench/container-env.ts';
-import { lxcEnvironmentIfAvailable } from '../kit/bench/command.ts';
 import type { BenchEnvironment, UnavailableEnvironment } from '../kit/bench/environment.ts';
 import { hostEnvironment } from '../kit/bench/host-env.ts';
 import { NAMESPACES } from '../kit/bench/probe.ts';
@@ -18,6 +17,7 @@ import { flagValue, WORKLOADS, type FileSet } from '../kit/bench/workloads.ts';
 import { defineCheck } from '../kit/check/framework.ts';
 import type { AssertionSpec } from '../kit/check/types.ts';
 import { newContext } from '../kit/lifecycle.ts';
+import { lxcEnvironmentIfAvailable } from '../kit/lxc/environment.ts';
 import { reclaimers as lxcReclaimers } from '../kit/lxc/lxc.ts';
 import { reclaimers } from '../kit/reclaim.ts';
 import { listStepFiles, loadStepsUpTo } from '../kit/steps.ts';

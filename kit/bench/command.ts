@@ -3,14 +3,13 @@
 
 import path from 'node:path';
 import { camel, parseArgs } from '../cli/args.ts';
-import type { Command } from '../cli/commands.ts';
 import { ready } from '../cli/common.ts';
 import { say, warn } from '../cli/output.ts';
 import { NotDoneError } from '../errors.ts';
 import type { Ledger } from '../ledger.ts';
 import { newContext } from '../lifecycle.ts';
-import { lxcEnvironment } from '../lxc/environment.ts';
-import { lxcAvailability, reclaimers as lxcReclaimers } from '../lxc/lxc.ts';
+import { lxcEnvironmentIfAvailable } from '../lxc/environment.ts';
+import { reclaimers as lxcReclaimers } from '../lxc/lxc.ts';
 import { solutionsDir, stepsDir } from '../paths.ts';
 import { reclaimers } from '../reclaim.ts';
 import { loadStepsUpTo, stepFile } from '../steps.ts';
@@ -23,23 +22,6 @@ import { PROFILES, runBench } from './runner.ts';
 import { asBenchStep, type BenchStep } from './step.ts';
 import { variants } from './workloads.ts';
 import { writeResults } from './write.ts';
-
-export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]
-
-Step 5: runs sysbench (cpu, fileio read and write through the page cache and
-with O_DIRECT, memory, threads) on the host, in your container (steps 1 to 5,
-one container per run) and in a throwaway LXC container, interleaved; writes
-results/bench.json, bench.md and bench.svg. Then: npm run report.
-
-  --quick           short runs, 3 repetitions: about a minute (the full run: several minutes)
-  --solution        benchmark the reference container (solutions/) instead of steps/
-  --steps-dir DIR   use the step files in DIR
-  --no-lxc          leave LXC out
-  --no-container    host (and LXC) only
-  --only IDS        only these variants, e.g. cpu,memory,fileio-read/rndrd-direct
-  --yes             install missing Debian packages without asking
-  other --name value pairs go to the container's steps: --home-size 512M for
-                    bigger fileio files, --cpus 1 to lift step 4's CPU quota`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);
@@ -77,13 +59,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
 }
 
 const BENCH_FLAGS = ['quick', 'solution', 'no-lxc', 'no-container', 'only', 'steps-dir', 'yes'];
-
-/** The LXC environment, or why there is none (with the install command). */
-export async function lxcEnvironmentIfAvailable(o: { ledger: Ledger; stateDir: string; runId: string }): Promise<BenchEnvironment | UnavailableEnvironment> {
-  const lxc = await lxcAvailability();
-  if (!lxc.ok) return { name: 'lxc', note: lxc.note, install: lxc.install };
-  return lxcEnvironment({ ...o, version: lxc.version });
-}
 
 export async function runAndWrite(o: {
   envs: BenchEnvironment[];
@@ -131,9 +106,3 @@ export async function runAndWrite(o: {
   }
 }
 
-/** The entry for kit/cli/commands.ts: `bench: benchCli`. */
-export const benchCli: Command = {
-  summary: 'step 5: sysbench on the host, in your container and in LXC',
-  usage: BENCH_USAGE,
-  run: benchCommand,
-};

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { Ledger } from '../ledger.ts';
-import { fromProbe, inDirectory, statfsFree, type BenchEnvironment, type EnvRunResult } from '../bench/environment.ts';
+import { fromProbe, inDirectory, statfsFree, type BenchEnvironment, type EnvRunResult, type UnavailableEnvironment } from '../bench/environment.ts';
 import { watchFor } from '../bench/probe.ts';
-import { attachArgv, containerName, createLxc, destroyLxc, type LxcContainer } from './lxc.ts';
+import { attachArgv, containerName, createLxc, destroyLxc, lxcAvailability, type LxcContainer } from './lxc.ts';
 
 /** The working directory inside the container (a plain folder of its rootfs). */
 export const LXC_WORKDIR = '/bench';
@@ -44,4 +44,11 @@ export function lxcEnvironment(opts: { ledger: Ledger; stateDir: string; runId: 
       return { name, lxcpath: c?.lxcpath, rootfs: c?.rootfs, initPid: c?.initPid, version: opts.version };
     },
   };
+}
+
+/** The LXC environment, or why there is none (with the command that installs it). */
+export async function lxcEnvironmentIfAvailable(o: { ledger: Ledger; stateDir: string; runId: string }): Promise<BenchEnvironment | UnavailableEnvironment> {
+  const lxc = await lxcAvailability();
+  if (!lxc.ok) return { name: 'lxc', note: lxc.note, install: lxc.install };
+  return lxcEnvironment({ ...o, version: lxc.version });
 }

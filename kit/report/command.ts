@@ -10,7 +10,6 @@ import { runCheck } from '../check/framework.ts';
 import { checkFiles, loadCheck } from '../check/registry.ts';
 import type { CheckResult } from '../check/types.ts';
 import { parseArgs } from '../cli/args.ts';
-import type { Command } from '../cli/commands.ts';
 import { ready } from '../cli/common.ts';
 import { say, warn } from '../cli/output.ts';
 import { KitError } from '../errors.ts';
@@ -21,20 +20,6 @@ import { htmlPage } from './html.ts';
 import { CHROMIUM_HINT, findChromium, printPdf } from './pdf.ts';
 import { fillRegions, region } from './regions.ts';
 import { benchSection, containerSection, headerComment, observationsSection, stepsSection, type StepText } from './sections.ts';
-
-export const REPORT_USAGE = `usage: npm run report [-- [--solution] [--steps-dir DIR] [--no-checks] [--no-pdf]]
-
-Writes the lab report to results/: report.md, report.html and report.pdf
-(the PDF needs Chromium). The report holds the container as the checks of
-steps 1 to 4 observe it, the steps and why, the benchmark of step 5
-(results/bench.json: run npm run bench first) and observations drawn from
-its numbers. Edit report.md freely: running the command again rewrites only
-the regions between <!-- kit:begin ... --> and <!-- kit:end ... -->.
-
-  --solution        report on solutions/ instead of your steps/
-  --steps-dir DIR   report on the step files in DIR
-  --no-checks       do not run the checks (no root needed)
-  --no-pdf          Markdown and HTML only`;
 
 const TITLE = 'Lab report: a Linux container built step by step, and what it costs';
 
@@ -156,9 +141,3 @@ async function runChecks(dir: string, stepIds: number[]): Promise<CheckResult[]>
   return results;
 }
 
-/** The entry for kit/cli/commands.ts: `report: reportCli`. */
-export const reportCli: Command = {
-  summary: 'write the lab report (results/report.md, .html, .pdf)',
-  usage: REPORT_USAGE,
-  run: reportCommand,
-};
