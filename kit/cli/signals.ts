@@ -41,7 +41,7 @@ export function stoppedWhileStarting(sig: Handled): KitError {
 
 export function forwardSignals(opts: { interactive: boolean; graceMs?: number }): SignalForwarder {
   let pid: number | undefined;
-  let received: number | undefined;
+  let received: Handled | undefined;
   let exited = false;
   const timers: NodeJS.Timeout[] = [];
   const abort = new AbortController();
@@ -53,10 +53,14 @@ export function forwardSignals(opts: { interactive: boolean; graceMs?: number })
       // already gone
     }
   };
+  const forward = (sig: Handled) => {
+    kill(sig);
+    timers.push(setTimeout(() => kill('SIGKILL'), opts.graceMs ?? 1000).unref());
+  };
   const handler = (sig: Handled) => {
     if (sig === 'SIGINT' && opts.interactive && pid !== undefined) return;
     if (sig === 'SIGHUP') ignoreOutputErrors(); // the terminal is gone: writing to it fails with EIO
-    received ??= os.constants.signals[sig];
+    received ??= sig;
     if (exited) return; // tearing down already: finish it, then exit 128 + n
     if (pid === undefined) {
       if (abort.signal.aborted) {
@@ -67,8 +71,7 @@ export function forwardSignals(opts: { interactive: boolean; graceMs?: number })
       abort.abort(stoppedWhileStarting(sig));
       return;
     }
-    kill(sig);
-    timers.push(setTimeout(() => kill('SIGKILL'), opts.graceMs ?? 1000).unref());
+    forward(sig);
   };
   for (const s of HANDLED) process.on(s, handler);
   const stopForwarding = () => {
@@ -77,12 +80,13 @@ export function forwardSignals(opts: { interactive: boolean; graceMs?: number })
   };
   return {
     get received() {
-      return received;
+      return received === undefined ? undefined : os.constants.signals[received];
     },
     abortSignal: abort.signal,
     attach(p) {
       pid = p;
-      if (received !== undefined) kill('SIGKILL'); // arrived while its start completed
+      // arrived while its start was completing: it gets the signal now, like a running one
+      if (received !== undefined) forward(received);
     },
     containerExited() {
       exited = true;

@@ -110,6 +110,17 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
     expect((await sandbox.settle(before, [`30.${n}`])).leftovers).toEqual([]);
   }, 60_000);
 
+  it('SIGTERM while the container runs: its PID 1 gets it first (and may exit cleanly), then the kit tears down, exit 143', async () => {
+    const before = await sandbox.snapshot();
+    const n = digits();
+    const k = startKit(['step', String(TOP), '--solution', '--', 'sh', '-c', `trap "echo got-TERM; exit 7" TERM; echo ready; sleep 30.${n} & wait`], sandbox.env);
+    expect(await k.ready, k.stderr()).toBe(true);
+    k.signal('SIGTERM');
+    expect((await k.exit).code).toBe(143);
+    expect(k.stdout()).toBe('ready\ngot-TERM\n');
+    expect((await sandbox.settle(before, [`30.${n}`])).leftovers).toEqual([]);
+  }, 60_000);
+
   it('SIGINT during the teardown: the teardown finishes, exit 130', async () => {
     const before = await sandbox.snapshot();
     const k = startKit(['step', String(TOP), '--steps-dir', slowSteps('teardown', 1000), '--', 'true'], sandbox.env);
