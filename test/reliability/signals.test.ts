@@ -35,7 +35,7 @@ afterAll(async () => {
  * to say `cw-test: in HOOK` on stderr after its own work, then wait `waitMs`.
  */
 function slowSteps(hook: 'setup' | 'teardown', waitMs: number): string {
-  const dir = fs.mkdtempSync(path.join(projectRoot, '.reliability-slow-'));
+  const dir = fs.mkdtempSync(path.join(projectRoot, '.mutant-reliability-slow-'));
   dirs.push(dir);
   for (const f of listStepFiles(solutionsDir).filter((s) => s.id <= TOP)) {
     const name = path.basename(f.file);
