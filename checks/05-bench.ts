@@ -45,7 +45,9 @@ export default defineCheck({
     const steps = await loadStepsUpTo(t.stepsDir, 5);
     const bench = asBenchStep(steps.at(-1), 'step 5');
     // randomised: a hard-coded file set would not match
-    const files: FileSet = { totalSize: `${t.random.int(3, 5) * 4}M`, files: t.random.int(2, 5) };
+    // (whole MiB per file: O_DIRECT reads whole 16 KiB blocks, so each file must hold a whole number of them)
+    const count = t.random.int(2, 5);
+    const files: FileSet = { totalSize: `${count * t.random.int(2, 4)}M`, files: count };
     const options: RunOptions = { argv: [], solution: false, stepsDir: t.stepsDir, homeImage: path.join(t.tmp, 'home.img'), quiet: true };
     const ctx = newContext(options);
     t.defer(async () => {
@@ -79,6 +81,8 @@ type Expect = Parameters<Parameters<typeof defineCheck>[0]['run']>[0]['expect'];
 function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean): void {
   const files = r.profile.files;
   const container = r.runs.filter((x) => x.env === 'container' && !x.warmup);
+  // where a run happened is judged on the runs that produced a number (a failed one is all-results' business)
+  const good = container.filter((x) => x.value !== undefined);
 
   // commands: what the student's functions returned, and what really ran in the container
   const wrong: string[] = [];
@@ -109,21 +113,21 @@ function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean): 
 
   // inside the container: namespaces seen from the host while sysbench ran
   const hostNs = r.host.nsIds;
-  const outside = container.find((x) => !x.nsIds || NAMESPACES.filter((n) => n !== 'user' && n !== 'cgroup').some((n) => !x.nsIds?.[n] || x.nsIds[n] === hostNs[n]));
-  t.expect('in-container', container.length > 0 && !outside, {
+  const outside = good.find((x) => !x.nsIds || NAMESPACES.filter((n) => n !== 'user' && n !== 'cgroup').some((n) => !x.nsIds?.[n] || x.nsIds[n] === hostNs[n]));
+  t.expect('in-container', good.length > 0 && !outside, {
     expected: 'pid, mnt, net, uts, ipc namespaces other than the host\'s',
-    seen: container.length === 0 ? 'no container runs' : outside ? describeOutside(outside, hostNs) : 'all runs inside',
+    seen: good.length === 0 ? 'no container run gave a result' : outside ? describeOutside(outside, hostNs) : 'all runs inside',
   });
 
   // cgroup: differs from the host's when step 4 is part of the container
-  const sameCgroup = container.find((x) => x.cgroup === undefined || x.cgroup === r.host.cgroup);
-  t.expect('cgroup', container.length > 0 && (!hasCgroupStep || !sameCgroup), {
+  const sameCgroup = good.find((x) => x.cgroup === undefined || x.cgroup === r.host.cgroup);
+  t.expect('cgroup', good.length > 0 && (!hasCgroupStep || !sameCgroup), {
     expected: hasCgroupStep ? 'a cgroup of its own (step 4)' : 'no step 4 yet: not compared',
     seen: sameCgroup ? `${sameCgroup.variant}: ${sameCgroup.cgroup === undefined ? 'no sysbench process seen' : 'the host\'s cgroup'}` : hasCgroupStep ? 'its own cgroup' : 'not compared',
   });
 
   // files on /home
-  const fileRuns = container.filter((x) => x.variant.startsWith('fileio'));
+  const fileRuns = good.filter((x) => x.variant.startsWith('fileio'));
   const offHome = fileRuns.find((x) => !x.cwdFs || x.cwdFs.mountPoint !== '/home' || x.cwdFs.fstype !== 'ext4' || !x.cwdFs.source?.startsWith('/dev/loop'));
   t.expect('home', fileRuns.length > 0 && !offHome, {
     expected: 'working directory on ext4 from /dev/loopN mounted on /home',
@@ -142,15 +146,19 @@ function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean): 
   const implausible = measured.find((x) => plausibility(x));
   t.expect('plausible', measured.length > 0 && !implausible, { expected: 'reads read, writes write, O_DIRECT where asked', seen: implausible ? `${implausible.variant} on ${implausible.env}: ${plausibility(implausible)}` : 'plausible' });
 
-  // CPU ratio near 1 (or the CPU limit)
+  // CPU ratio: between what its CPU quota allows and the host's own speed,
+  // give or take the noise. (Short runs can beat the quota: a fresh cgroup
+  // starts a period with its whole quota, so a run of a tenth of a second
+  // may never be throttled. Hence a band, not a point.)
   const cpu = tabulate(r).find((x) => x.variant === 'cpu')?.cells.find((c) => c.env === 'container');
   const limit = container.find((x) => x.variant === 'cpu' && x.limits?.cpus !== undefined)?.limits?.cpus;
-  const expected = Math.min(1, limit ?? 1);
+  const low = Math.min(1, limit ?? 1);
   const v = cpu?.verdict;
-  const tolerance = v ? Math.max(3 * v.noise, 0.1) : 0;
-  t.expect('cpu-ratio', !!v && Math.abs(v.ratio / expected - 1) <= tolerance, {
-    expected: `${formatRatio(expected)} of the host${limit !== undefined ? ` (CPU limit ${limit})` : ''} ± ${Math.round(tolerance * 100)} %`,
-    seen: v ? formatRatio(v.ratio) : 'no CPU numbers',
+  const tolerance = v ? Math.max(3 * v.noise, 0.15) : 0;
+  const inBand = !!v && v.ratio >= low * (1 - tolerance) && v.ratio <= 1 + tolerance;
+  t.expect('cpu-ratio', inBand, {
+    expected: `${low < 1 ? `${formatRatio(low)} (its CPU limit) to ` : ''}${formatRatio(1)} of the host, ± ${Math.round(tolerance * 100)} %`,
+    seen: v ? `${formatRatio(v.ratio)} (${cpu?.summary?.n ?? 0} runs)` : 'no CPU numbers',
   });
 }
 

@@ -16,6 +16,8 @@ export interface BenchProfile {
   mode: BenchMode;
   /** measured runs per variant and environment */
   reps: number;
+  /** more (or fewer) runs for some variants, by id */
+  repsFor?: Record<string, number>;
   /** seconds each measured run should take (the amount of work is calibrated to it) */
   targetS: number;
   /** seconds of the time-bounded warm-up on the host (calibration) */

@@ -13,6 +13,8 @@ import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
 import { makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
+/** id: seen, for messages that explain an unexpected failure */
+const failures = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => `${a.id}: ${a.seen ?? a.message}`);
 const TIMEOUT = 240_000;
 const opts = (stepsDir: string) => ({ stepsDir, timeoutMs: 200_000 });
 
@@ -22,7 +24,7 @@ describe('check 5 (benchmark)', () => {
   it('passes on the reference solution', { timeout: TIMEOUT }, async () => {
     const r = await runCheck(check, opts(solutionsDir));
     // with what was seen, so that a failure here explains itself
-    expect(r.assertions.filter((a) => a.status !== 'pass').map((a) => `${a.id}: ${a.seen ?? a.message}`)).toEqual([]);
+    expect(failures(r)).toEqual([]);
     expect(r.status).toBe('pass');
   });
 
@@ -45,7 +47,7 @@ describe('check 5 (benchmark)', () => {
     try {
       const r = await runCheck(check, opts(m.dir));
       expect(r.status).toBe('fail');
-      for (const id of ['in-container', 'cgroup', 'home']) expect(failed(r)).toContain(id);
+      for (const id of ['in-container', 'cgroup', 'home']) expect(failed(r), failures(r).join('; ')).toContain(id);
       const a = r.assertions.find((x) => x.id === 'in-container');
       expect(a?.seen).toMatch(/no sysbench process was seen inside the container/);
       expect(a?.hint).toMatch(/tools\.container/);
@@ -61,7 +63,7 @@ describe('check 5 (benchmark)', () => {
     try {
       const r = await runCheck(check, opts(m.dir));
       expect(r.status).toBe('fail');
-      expect(failed(r)).toEqual(['home']);
+      expect(failed(r), failures(r).join('; ')).toEqual(['home']);
       expect(r.assertions.find((x) => x.id === 'home')?.seen).toMatch(/^ext4 from \/dev\/\S+ on \/$/);
     } finally {
       m.dispose();

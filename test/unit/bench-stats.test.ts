@@ -79,4 +79,10 @@ describe('interleave', () => {
     expect(s.slice(3).filter((r) => r.warmup)).toHaveLength(3);
     expect(s[9]).toEqual({ variant: 'memory', env: 'host', rep: 0, warmup: true });
   });
+
+  it('gives some variants more runs', () => {
+    const s = interleave(['cpu', 'memory'], ['host', 'lxc'], (v) => (v === 'cpu' ? 4 : 1));
+    expect(s.filter((r) => r.variant === 'cpu' && !r.warmup)).toHaveLength(8);
+    expect(s.filter((r) => r.variant === 'memory' && !r.warmup)).toHaveLength(2);
+  });
 });

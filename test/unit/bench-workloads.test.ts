@@ -93,9 +93,10 @@ describe('sizing the files to the smallest free space', () => {
     expect(await fitFiles({ totalSize: '64M', files: 4 }, [env(10 * 2 ** 30), env(undefined)])).toEqual({ totalSize: '64M', files: 4 });
   });
 
-  it('shrinks to half of the smallest, in whole 4 MiB, at least 8 MiB', async () => {
+  it('shrinks to half of the smallest free space, in whole MiB per file', async () => {
     expect(await fitFiles({ totalSize: '256M', files: 4 }, [env(10 * 2 ** 30), env(54 * 2 ** 20)])).toEqual({ totalSize: '24M', files: 4 });
-    expect(await fitFiles({ totalSize: '256M', files: 4 }, [env(2 ** 20)])).toEqual({ totalSize: '8M', files: 4 });
+    expect(await fitFiles({ totalSize: '256M', files: 5 }, [env(54 * 2 ** 20)])).toEqual({ totalSize: '25M', files: 5 });
+    expect(await fitFiles({ totalSize: '256M', files: 4 }, [env(2 ** 20)])).toEqual({ totalSize: '4M', files: 4 });
   });
 
   it('reads sizes and df output', () => {
