@@ -59,7 +59,7 @@ export function describeRun(results: BenchResults): string {
   const p = results.profile;
   const m = results.machine;
   return [
-    `Mode **${results.mode}**: ${p.reps} measured runs per workload and environment, interleaved, each a fixed amount of work of about ${p.targetS} s on the host (calibrated by a ${p.warmupS} s warm-up); fileio on ${p.files.files} files of ${p.files.totalSize} in total.`,
+    `Mode **${results.mode}**: ${p.reps} measured runs per workload and environment, interleaved, each a fixed amount of work of about ${p.targetS} s on the host (calibrated by ${p.warmupS >= 1 ? `a ${p.warmupS} s warm-up` : 'a short warm-up'}); fileio on ${p.files.files} files of ${p.files.totalSize} in total.`,
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${Math.round(m.memoryMiB / 1024)} GiB, Linux ${m.kernel}, sysbench ${m.sysbench ?? '?'}.`,
     `Started ${results.startedAt}, took ${results.durationS.toFixed(1)} s.`,
   ].join(' ');

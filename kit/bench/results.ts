@@ -20,7 +20,7 @@ export interface BenchProfile {
   repsFor?: Record<string, number>;
   /** seconds each measured run should take (the amount of work is calibrated to it) */
   targetS: number;
-  /** seconds of the time-bounded warm-up on the host (calibration) */
+  /** seconds of the time-bounded warm-up on the host (calibration); 0: a small fixed amount instead */
   warmupS: number;
   /** a measured run is stopped after targetS * capFactor */
   capFactor: number;

@@ -11,7 +11,7 @@ import { parseSysbench } from './parse.ts';
 import { NAMESPACES, type NamespaceIds } from './probe.ts';
 import { RESULTS_SCHEMA, type BenchProfile, type BenchResults, type BenchRun, type EnvironmentRecord } from './results.ts';
 import { interleave } from './schedule.ts';
-import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants as allVariants, type FileSet, type SysbenchCommands, type Variant, type WorkloadId } from './workloads.ts';
+import { amountFor, calibrationAmount, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants as allVariants, type FileSet, type SysbenchCommands, type Variant, type WorkloadId } from './workloads.ts';
 import { NotDoneError } from '../errors.ts';
 
 export const PROFILES: Record<'quick' | 'check' | 'full', BenchProfile> = {
@@ -19,7 +19,7 @@ export const PROFILES: Record<'quick' | 'check' | 'full', BenchProfile> = {
   quick: { mode: 'quick', reps: 3, targetS: 0.3, warmupS: 1, capFactor: 8, files: { totalSize: '64M', files: 4 } },
   // the check of step 5: every workload in every environment, as short as sysbench allows
   // (the CPU ratio is judged, so CPU gets more runs: its median must survive a busy moment)
-  check: { mode: 'quick', reps: 3, repsFor: { cpu: 7 }, targetS: 0.12, warmupS: 1, capFactor: 15, files: { totalSize: '16M', files: 2 } },
+  check: { mode: 'quick', reps: 3, repsFor: { cpu: 7 }, targetS: 0.12, warmupS: 0, capFactor: 15, files: { totalSize: '16M', files: 2 } },
   // long enough runs for stable numbers, enough repetitions for a spread
   full: { mode: 'full', reps: 5, targetS: 2, warmupS: 2, capFactor: 4, files: { totalSize: '256M', files: 4 } },
 };
@@ -109,7 +109,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       if (v.needsFiles && prepared && prepared.exitCode !== 0) {
         run = skipped(item, v, `fileio prepare failed: ${prepared.error}`);
       } else if (calibrating) {
-        run = await execute(env, item, v, timedArgv(v, profile.warmupS), undefined, opts.read);
+        // warmupS 0: calibrate on a small fixed amount instead of a whole second (sysbench's shortest --time)
+        const argv = profile.warmupS >= 1 ? timedArgv(v, profile.warmupS) : measuredArgv(v, calibrationAmount(v), profile.targetS * profile.capFactor);
+        run = await execute(env, item, v, argv, undefined, opts.read);
         const a = amountFor(v, run.report, profile.targetS);
         if (a !== undefined) amounts.set(v.id, a);
       } else if (amount === undefined) {

@@ -168,6 +168,19 @@ export function measuredArgv(v: Variant, amount: number, capSeconds: number): st
   return ['sysbench', ...v.args, ...work, cap, 'run'];
 }
 
+/**
+ * A small fixed amount for a quick calibration (the check's), when a whole
+ * second of warm-up per workload is too long: enough work to measure a rate.
+ */
+export function calibrationAmount(v: Variant): number {
+  if (v.amount === 'memory-size') return 512;
+  if (v.workload === 'cpu') return 200;
+  if (v.workload === 'threads') return 100;
+  // O_DIRECT goes to the device (a few thousand requests a second); buffered reads come from memory
+  if (v.id.endsWith('-direct')) return 1000;
+  return v.workload === 'fileio-write' ? 5000 : 20000;
+}
+
 /** The amount of work that takes about `seconds` at the rate of a warm-up run. */
 export function amountFor(v: Variant, warmup: SysbenchReport, seconds: number): number | undefined {
   if (v.amount === 'memory-size') {
