@@ -30,6 +30,29 @@ const CONFLICT = 75; // EX_TEMPFAIL: flock(1)'s exit code when the lock is taken
 
 export const lockFileOf = (image: string): string => `${image}.lock`;
 
+/**
+ * Locks this process holds, by image path. A teardown that throws before it
+ * releases its lock would otherwise keep the image "busy" for as long as the
+ * process lives (a grader, in-process checks); the loop reclaimer releases
+ * what is left here once the image is detached.
+ */
+const heldHere = new Map<string, ImageLock>();
+const key = (image: string): string => {
+  try {
+    return fs.realpathSync(image);
+  } catch {
+    return image;
+  }
+};
+
+/** Release this process's lock on `image`, if it holds one. */
+export function releaseHeldLock(image: string): void {
+  heldHere.get(key(image))?.release();
+}
+
+/** Whether this process itself holds the lock on `image`. */
+export const holdsLock = (image: string): boolean => heldHere.has(key(image));
+
 /** flock -n -x on a fresh open file description; returns its fd, or undefined if someone holds it. */
 async function tryFlock(lockFile: string): Promise<number | undefined> {
   const fd = fs.openSync(lockFile, 'a+', 0o644);
@@ -61,14 +84,18 @@ export async function lockImage(image: string, runId: string): Promise<ImageLock
   fs.ftruncateSync(fd, 0);
   fs.writeSync(fd, `${JSON.stringify(owner)}\n`);
   let held = true;
-  return {
+  const k = key(image);
+  const lock: ImageLock = {
     lockFile,
     release() {
       if (!held) return;
       held = false;
+      heldHere.delete(k);
       fs.closeSync(fd); // the last close of the description releases the flock
     },
   };
+  heldHere.set(k, lock);
+  return lock;
 }
 
 /** Someone holds the lock; `owner` is what they wrote into it (absent for a moment after they took it). */

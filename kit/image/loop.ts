@@ -10,7 +10,7 @@ import { $ } from 'zx';
 import { KitError } from '../errors.ts';
 import type { Ledger, LedgerEntry, Reclaimer } from '../ledger.ts';
 import { exec } from './exec.ts';
-import { imageLockHolder } from './lock.ts';
+import { holdsLock, imageLockHolder, releaseHeldLock } from './lock.ts';
 import { TROUBLESHOOTING } from './page.ts';
 
 const sh = $({ quiet: true, nothrow: true });
@@ -158,7 +158,13 @@ function attachedTo(device: string, backingFile: string): boolean {
  */
 export const reclaimLoop: Reclaimer = async (entry: LedgerEntry) => {
   if (entry.kind !== 'loop') return;
-  if (entry.device) return detachLoop(entry.device, entry.backingFile);
-  if (await imageLockHolder(entry.backingFile)) return;
-  for (const device of await loopDevicesFor(entry.backingFile)) await detachLoop(device, entry.backingFile);
+  if (entry.device) {
+    await detachLoop(entry.device, entry.backingFile);
+  } else {
+    // another live run's image is not ours to detach (but a lock this very
+    // process still holds is: its teardown failed before releasing it)
+    if (!holdsLock(entry.backingFile) && (await imageLockHolder(entry.backingFile))) return;
+    for (const device of await loopDevicesFor(entry.backingFile)) await detachLoop(device, entry.backingFile);
+  }
+  releaseHeldLock(entry.backingFile);
 };
