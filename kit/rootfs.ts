@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KitError } from './errors.ts';
 import { rootfsDir } from './paths.ts';
+import { isAlive } from './proc.ts';
 import { staticBusybox, which } from './preflight.ts';
 
 /** Bump when the recipe changes: existing rootfs folders are rebuilt. */
@@ -30,7 +31,8 @@ export function ensureRootfs(log: (msg: string) => void = (msg) => process.stder
   const dir = rootfsDir();
   if (rootfsReady(dir)) return dir;
   const started = Date.now();
-  log('building the container root filesystem (busybox + sysbench) in state/rootfs ...');
+  log(`building the container root filesystem (busybox + sysbench) in ${path.relative(process.cwd(), dir) || dir} ...`);
+  removeDeadBuilds(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
@@ -43,6 +45,18 @@ export function ensureRootfs(log: (msg: string) => void = (msg) => process.stder
   }
   log(`root filesystem ready in ${Date.now() - started} ms`);
   return dir;
+}
+
+/** Half-built folders of builds whose process died (rootfs.tmp-PID). */
+function removeDeadBuilds(dir: string): void {
+  const parent = path.dirname(dir);
+  const prefix = `${path.basename(dir)}.tmp-`;
+  if (!fs.existsSync(parent)) return;
+  for (const name of fs.readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && !isAlive(pid)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
 }
 
 function buildInto(root: string): void {

@@ -1,6 +1,8 @@
 // The registry of CLI commands. Each one: a summary line, its usage text
 // (shown by --help) and a run function returning the exit code.
 
+import { benchCli } from '../bench/cli.ts';
+import { reportCli } from '../report/cli.ts';
 import { checkCommand } from './check.ts';
 import { cleanCommand } from './clean.ts';
 import { hintCommand } from './hint.ts';
@@ -35,6 +37,8 @@ export const commands: Record<string, Command> = {
   watch: watchCommand,
   hint: hintCommand,
   reset: resetCommand,
+  bench: benchCli,
+  report: reportCli,
   grade: {
     summary: 'grade a class: every submission, in a sandbox, with reports',
     usage: async () => (await grade()).GRADE_USAGE,

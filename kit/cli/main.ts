@@ -2,6 +2,7 @@
 // The kit's command line: `npm run <command> -- [options]`. Each command lives
 // in its own module; this file only dispatches and reports errors.
 
+import './no-color.ts';
 import { KitError } from '../errors.ts';
 import { reportError } from './output.ts';
 import { commands } from './commands.ts';
