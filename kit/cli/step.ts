@@ -23,12 +23,23 @@ with its exit code. The container's output is the only thing on stdout.
 
   --solution        use solutions/ instead of your steps/
   --steps-dir DIR   use the step files in DIR
-  --hostname NAME   the container's hostname (step 1)
-  --home-size SIZE  size of the /home image, e.g. 64M (step 2; default 64M)
-  --home-image NAME|PATH  which image file holds /home (step 2; default state/images/home.img)
-  --recreate-image  recreate a damaged or too small /home image without asking (step 2)
   --yes             install missing Debian packages without asking
-  other --name value pairs are passed to the steps (see each step's page)
+
+  step options (each step's page explains its own):
+  --hostname NAME          the container's hostname (step 1)
+  --home-size SIZE         size of the /home image, e.g. 64M (step 2; default 64M)
+  --home-image NAME|PATH   which image file holds /home (step 2; default state/images/home.img)
+  --recreate-image         recreate a damaged or too small /home image without asking (step 2)
+  --subnet-pool CIDR       where the veth pair's /30 comes from (step 3; default 10.200.0.0/16)
+  --subnet-prefix N        size of each container's subnet (step 3; default 30)
+  --ip-mode batch|each     one \`ip -batch\` per namespace, or one \`ip\` per command (step 3)
+  --memory SIZE            memory limit (step 4; default 256M)
+  --cpus N                 CPU quota in CPUs (step 4; default 0.5)
+  --pids N                 process limit (step 4; default 64)
+  --cpu-weight N           CPU weight under contention, 1..10000 (step 4 extra)
+  --io-bps RATE            read/write limit on the /home loop device, e.g. 10M (step 4 extra)
+  --pause-after S --pause-for S   freeze the container after S seconds, for S seconds (step 4 extra)
+  other --name value pairs are passed to the steps too
 
 examples:
   npm run step 1
