@@ -1,7 +1,7 @@
 // Check 5 passes on the reference, reports "not attempted" on the skeleton,
 // and fails on the two typical mistakes: sysbench run on the host instead of
 // inside the container, and file I/O on the rootfs (the host's disk) instead
-// of the loop-backed /home. Each check benchmarks for about a minute.
+// of the loop-backed /home. Each check benchmarks for about half a minute.
 
 import fs from 'node:fs';
 import os from 'node:os';
