@@ -15,6 +15,7 @@ import { projectRoot, runsDir, stateDir } from '../kit/paths.ts';
 import { namespaceId, processStartTime } from '../kit/proc.ts';
 import { reclaimers } from '../kit/reclaim.ts';
 import { ensureRootfs } from '../kit/rootfs.ts';
+import { readMountinfo, type MountinfoEntry } from '../kit/mountinfo.ts';
 
 const page = '/steps/02-mount';
 const sh = $({ quiet: true, nothrow: true });
@@ -36,31 +37,6 @@ export const assertions: AssertionSpec[] = [
 /** Single-quote a string for sh. */
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-interface MountLine {
-  majorMinor: string;
-  root: string;
-  mountPoint: string;
-  options: string;
-  fstype: string;
-  source: string;
-}
-
-function parseMountinfo(text: string): MountLine[] {
-  return text.split('\n').filter(Boolean).map((l) => {
-    const f = l.split(' ');
-    const dash = f.indexOf('-');
-    const unescape = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-    return { majorMinor: f[2], root: unescape(f[3]), mountPoint: unescape(f[4]), options: f[5], fstype: f[dash + 1], source: f[dash + 2] };
-  });
-}
-
-const readMountinfo = (pid: number | 'self'): MountLine[] => {
-  try {
-    return parseMountinfo(fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8'));
-  } catch {
-    return [];
-  }
-};
 
 /**
  * The mount table of a namespace as seen from its root mount: a helper
@@ -68,7 +44,7 @@ const readMountinfo = (pid: number | 'self'): MountLine[] => {
  * sets its root to the namespace's root, not to the probe's root, which a
  * chroot would have moved) and its mountinfo is read from the host.
  */
-async function namespaceMounts(ledger: Ledger, pid: number): Promise<MountLine[] | undefined> {
+async function namespaceMounts(ledger: Ledger, pid: number): Promise<MountinfoEntry[] | undefined> {
   const mnt = namespaceId(pid, 'mnt');
   const helper = spawn('nsenter', [`--mount=/proc/${pid}/ns/mnt`, '--', 'sleep', '10'], { stdio: 'ignore' });
   if (helper.pid === undefined) return undefined;

@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import type { Reclaimer, ResourceKind } from './ledger.ts';
+import { readMountinfo } from './mountinfo.ts';
 import { processStartTime } from './proc.ts';
 
 const reclaimProcess: Reclaimer = async (e) => {
@@ -18,7 +19,7 @@ const reclaimProcess: Reclaimer = async (e) => {
 
 const reclaimMount: Reclaimer = async (e) => {
   if (e.kind !== 'mount') return;
-  const mounted = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === e.target);
+  const mounted = readMountinfo().some((m) => m.mountPoint === e.target);
   if (!mounted) return;
   const { $ } = await import('zx'); // loaded on demand: zx costs ~100 ms at start-up
   await $({ quiet: true, nothrow: true })`umount -l ${e.target}`;

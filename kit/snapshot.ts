@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { KIT_PARENT } from './cgroup/tree.ts';
+import { readMountinfo } from './mountinfo.ts';
 import { namespaceId, processStartTime } from './proc.ts';
 
 export interface HostSnapshot {
@@ -99,19 +100,8 @@ function minus(a: string[], b: string[]): string[] {
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 
-/** Mountinfo fields: 4 is the mount point, then after the "-" separator: fstype, source. */
 function hostMounts(): string[] {
-  return sorted(
-    fs
-      .readFileSync('/proc/self/mountinfo', 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => {
-        const f = l.split(' ');
-        const dash = f.indexOf('-');
-        return `${f[4]} ${f[dash + 1]} ${f[dash + 2]}`;
-      }),
-  );
+  return sorted(readMountinfo().map((m) => `${m.mountPoint} ${m.fstype} ${m.source}`));
 }
 
 function attachedLoops(): string[] {
@@ -141,13 +131,9 @@ function runNetns(): string[] {
 
 /** Mount points of every cgroup hierarchy, v1 and v2, from our mountinfo. */
 export function cgroupHierarchies(): string[] {
-  return fs
-    .readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.split(' '))
-    .filter((f) => ['cgroup', 'cgroup2'].includes(f[f.indexOf('-') + 1]))
-    .map((f) => f[4]);
+  return readMountinfo()
+    .filter((m) => m.fstype === 'cgroup' || m.fstype === 'cgroup2')
+    .map((m) => m.mountPoint);
 }
 
 function kitCgroups(isKit: (rel: string) => boolean): string[] {

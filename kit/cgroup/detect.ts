@@ -10,6 +10,7 @@
 // distributions mount them differently ('cpu,cpuacct' together or apart).
 
 import path from 'node:path';
+import { parseMountinfo, type MountinfoEntry } from '../mountinfo.ts';
 import { cgroupNotMounted } from './errors.ts';
 import { CGROUP2_SUPER_MAGIC, CGROUP_SUPER_MAGIC, TMPFS_MAGIC, realHost, type CgroupHost } from './host.ts';
 
@@ -66,33 +67,5 @@ export function v1Hierarchies(mountinfo: string, root = DEFAULT_CGROUP_ROOT): Re
   return byController;
 }
 
-export interface MountinfoEntry {
-  root: string;
-  mountPoint: string;
-  fstype: string;
-  source: string;
-  superOptions: string;
-}
-
-/** proc(5) mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS" */
-export function parseMountinfo(text: string): MountinfoEntry[] {
-  const out: MountinfoEntry[] = [];
-  for (const line of text.split('\n')) {
-    const f = line.split(' ');
-    const dash = f.indexOf('-', 6);
-    if (dash < 0 || f.length < dash + 4) continue;
-    out.push({
-      root: unescapeOctal(f[3]),
-      mountPoint: unescapeOctal(f[4]),
-      fstype: f[dash + 1],
-      source: unescapeOctal(f[dash + 2]),
-      superOptions: f[dash + 3],
-    });
-  }
-  return out;
-}
-
-/** mountinfo writes space, tab, newline and backslash as \040, \011, \012, \134 */
-function unescapeOctal(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
+// the parser is the kit's (kit/mountinfo.ts); re-exported for this folder's users
+export { parseMountinfo, type MountinfoEntry };

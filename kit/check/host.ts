@@ -2,6 +2,7 @@
 // and finding processes by namespace.
 
 import fs from 'node:fs';
+import { readMountinfo } from '../mountinfo.ts';
 import { namespaceId } from '../proc.ts';
 
 /** Host pids whose /proc/PID/ns/NAME is `id` (e.g. every process of a container). */
@@ -20,15 +21,8 @@ export function hostHostname(): string {
 
 /** Mount points of the host (mount namespace of this process), as "target fstype" lines. */
 export function hostMounts(): string[] {
-  return fs
-    .readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const f = l.split(' ');
-      const dash = f.indexOf('-');
-      return `${f[4]} ${f[dash + 1]}`;
-    })
+  return readMountinfo()
+    .map((m) => `${m.mountPoint} ${m.fstype}`)
     .sort();
 }
 

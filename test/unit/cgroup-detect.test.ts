@@ -65,7 +65,18 @@ describe('detectLayout', () => {
 describe('mountinfo parsing', () => {
   it('reads root, mount point, type and super options, after optional fields', () => {
     const [m] = parseMountinfo('30 25 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:15 master:2 - cgroup cgroup rw,cpu,cpuacct\n');
-    expect(m).toEqual({ root: '/', mountPoint: '/sys/fs/cgroup/cpu,cpuacct', fstype: 'cgroup', source: 'cgroup', superOptions: 'rw,cpu,cpuacct' });
+    expect(m).toEqual({
+      id: 30,
+      parent: 25,
+      majorMinor: '0:28',
+      root: '/',
+      mountPoint: '/sys/fs/cgroup/cpu,cpuacct',
+      options: 'rw,nosuid',
+      optional: ['shared:15', 'master:2'],
+      fstype: 'cgroup',
+      source: 'cgroup',
+      superOptions: 'rw,cpu,cpuacct',
+    });
   });
 
   it('decodes octal escapes in paths', () => {
