@@ -41,6 +41,8 @@ export default defineCheck({
   title: 'Benchmark: sysbench on the host, in our container and in LXC',
   page,
   assertions,
+  // sysbench in three environments, several runs each: about 30 s, far more on a busy machine
+  timeoutMs: 300_000,
   async run(t) {
     const steps = await loadStepsUpTo(t.stepsDir, 5);
     const bench = asBenchStep(steps.at(-1), 'step 5');

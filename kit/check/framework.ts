@@ -17,6 +17,8 @@ export interface CheckDefinition {
   page: string;
   /** every assertion the check can make; the site renders these */
   assertions: AssertionSpec[];
+  /** how long the check may take (default 120 s; --timeout overrides it) */
+  timeoutMs?: number;
   run(t: CheckContext): Promise<void>;
 }
 
@@ -45,6 +47,8 @@ export interface CheckContext {
   readonly stepsDir: string;
   /** a temporary folder for this check, removed afterwards */
   readonly tmp: string;
+  /** aborted when the check runs out of time: long loops should stop */
+  readonly signal: AbortSignal;
   random: {
     hex(bytes?: number): string;
     int(min: number, max: number): number;
@@ -82,10 +86,13 @@ export async function runCheck(def: CheckDefinition, opts: RunCheckOptions): Pro
   const deferred: (() => Promise<void> | void)[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `cw-check${def.step}-`));
   const probes: Probe[] = [];
+  const timeoutMs = opts.timeoutMs ?? def.timeoutMs ?? 120_000;
+  const abort = new AbortController();
 
   const t: CheckContext = {
     stepsDir: opts.stepsDir,
     tmp,
+    signal: abort.signal,
     random: {
       hex: (bytes = 3) => crypto.randomBytes(bytes).toString('hex'),
       int: (min, max) => crypto.randomInt(min, max + 1),
@@ -112,10 +119,10 @@ export async function runCheck(def: CheckDefinition, opts: RunCheckOptions): Pro
     await Promise.race([
       def.run(t),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new KitError(`the check did not finish within ${Math.round((opts.timeoutMs ?? 120_000) / 1000)} s`)),
-          opts.timeoutMs ?? 120_000,
-        );
+        timer = setTimeout(() => {
+          abort.abort();
+          reject(new KitError(`the check did not finish within ${Math.round(timeoutMs / 1000)} s`, { hint: 'Is the container hanging (a command that never exits, a blocked operation)? A busy machine can also be the cause: try --timeout with more seconds.' }));
+        }, timeoutMs);
       }),
     ]);
   } catch (err) {

@@ -27,7 +27,7 @@ Exit status 0 only when every assertion passes.
   --json            print the results as JSON on stdout
   --classroom       emit GitHub Classroom runner results (step<N>=<base64> to
                     $GITHUB_OUTPUT, or stdout) and feedback to $GITHUB_STEP_SUMMARY
-  --timeout S       give each check at most S seconds (default 120)`,
+  --timeout S       give each check at most S seconds (default: the check's own, 120 for most)`,
   async run(argv) {
     const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom']);
     const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
