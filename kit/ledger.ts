@@ -9,7 +9,7 @@ import { processStartTime } from './proc.ts';
 
 export type Resource =
   | { kind: 'mount'; target: string }
-  | { kind: 'loop'; backingFile: string; device?: string }
+  | { kind: 'loop'; backingFile: string; device?: string; runId?: string }
   | { kind: 'veth'; name: string }
   | { kind: 'netns'; name: string }
   | { kind: 'cgroup'; paths: string[] }

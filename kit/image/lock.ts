@@ -36,7 +36,7 @@ export const lockFileOf = (image: string): string => `${image}.lock`;
  * process lives (a grader, in-process checks); the loop reclaimer releases
  * what is left here once the image is detached.
  */
-const heldHere = new Map<string, ImageLock>();
+const heldHere = new Map<string, { runId: string; lock: ImageLock }>();
 const key = (image: string): string => {
   try {
     return fs.realpathSync(image);
@@ -45,13 +45,14 @@ const key = (image: string): string => {
   }
 };
 
-/** Release this process's lock on `image`, if it holds one. */
-export function releaseHeldLock(image: string): void {
-  heldHere.get(key(image))?.release();
+/** Release the lock on `image` that this process holds for run `runId`, if any. */
+export function releaseHeldLock(image: string, runId: string | undefined): void {
+  if (holdsLock(image, runId)) heldHere.get(key(image))?.lock.release();
 }
 
-/** Whether this process itself holds the lock on `image`. */
-export const holdsLock = (image: string): boolean => heldHere.has(key(image));
+/** Whether this process holds the lock on `image` for run `runId` (not for another live run). */
+export const holdsLock = (image: string, runId: string | undefined): boolean =>
+  runId !== undefined && heldHere.get(key(image))?.runId === runId;
 
 /** flock -n -x on a fresh open file description; returns its fd, or undefined if someone holds it. */
 async function tryFlock(lockFile: string): Promise<number | undefined> {
@@ -94,7 +95,7 @@ export async function lockImage(image: string, runId: string): Promise<ImageLock
       fs.closeSync(fd); // the last close of the description releases the flock
     },
   };
-  heldHere.set(k, lock);
+  heldHere.set(k, { runId, lock });
   return lock;
 }
 

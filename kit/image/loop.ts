@@ -75,7 +75,8 @@ export function noLoopDeviceError(detail: string, loopControl = LOOP_CONTROL): K
  */
 export async function attachLoop(ledger: Ledger, file: string): Promise<{ device: string; entryId: number }> {
   const backingFile = fs.realpathSync(file);
-  const entryId = ledger.record({ kind: 'loop', backingFile });
+  // the run id ties the entry to the image lock that run holds (lock.ts)
+  const entryId = ledger.record({ kind: 'loop', backingFile, runId: ledger.runId });
   const out = await exec('losetup', ['--find', '--show', backingFile]);
   const device = out.stdout.trim();
   if (out.code !== 0 || !device.startsWith('/dev/')) {
@@ -163,8 +164,8 @@ export const reclaimLoop: Reclaimer = async (entry: LedgerEntry) => {
   } else {
     // another live run's image is not ours to detach (but a lock this very
     // process still holds is: its teardown failed before releasing it)
-    if (!holdsLock(entry.backingFile) && (await imageLockHolder(entry.backingFile))) return;
+    if (!holdsLock(entry.backingFile, entry.runId) && (await imageLockHolder(entry.backingFile))) return;
     for (const device of await loopDevicesFor(entry.backingFile)) await detachLoop(device, entry.backingFile);
   }
-  releaseHeldLock(entry.backingFile);
+  releaseHeldLock(entry.backingFile, entry.runId);
 };
