@@ -247,6 +247,7 @@ export default defineCheck({
       seen: conclusive
         ? `${cpu.share.toFixed(2)} of a CPU over ${cpu.wall.toFixed(1)} s, an unlimited host loop ${cpu.base.toFixed(2)} (${limits})`
         : `the machine is too busy to tell: an unlimited loop on the host got only ${cpu.base.toFixed(2)} of a CPU, the container ${cpu.share.toFixed(2)}; run the check again when it is quieter`,
+      inconclusive: !conclusive,
     });
     const used = cpu.used;
     process.kill(probe.pid, 'SIGUSR1');

@@ -24,6 +24,9 @@ export interface CheckDefinition {
 
 export const defineCheck = (def: CheckDefinition): CheckDefinition => def;
 
+/** What a failed assertion says beyond its spec. */
+export type AssertionDetail = Pick<AssertionResult, 'expected' | 'seen' | 'inconclusive'>;
+
 export interface Probe extends RunningContainer {
   /** what the probe wrote to stdout so far */
   output(): string;
@@ -56,7 +59,7 @@ export interface CheckContext {
   };
   start(probe: StartProbe): Promise<Probe>;
   /** record an assertion; `ok` decides pass/fail */
-  expect(id: string, ok: boolean, detail?: { expected?: string; seen?: string }): boolean;
+  expect(id: string, ok: boolean, detail?: AssertionDetail): boolean;
   /** run at the end of the check, even on failure (newest first) */
   defer(fn: () => Promise<void> | void): void;
 }
@@ -65,7 +68,7 @@ class Recorder {
   readonly results = new Map<string, AssertionResult>();
   constructor(readonly specs: AssertionSpec[]) {}
 
-  record(id: string, ok: boolean, detail: { expected?: string; seen?: string }): void {
+  record(id: string, ok: boolean, detail: AssertionDetail): void {
     const spec = this.specs.find((s) => s.id === id);
     if (!spec) throw new Error(`check bug: unknown assertion id ${id}`);
     // an assertion recorded twice keeps its first failure

@@ -22,6 +22,9 @@ export interface AssertionResult extends AssertionSpec {
   seen?: string;
   /** extra detail for not-attempted / error (e.g. which TODO is not done) */
   message?: string;
+  /** failed because the machine was too busy to judge, not because of the
+   * student's code: the grader runs such a step again, alone */
+  inconclusive?: boolean;
 }
 
 export interface CheckResult {

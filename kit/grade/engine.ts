@@ -44,7 +44,7 @@ export interface EngineConfig {
 
 /** The check could not judge (the machine was too busy): not the student's fault. */
 export function inconclusive(r: CheckResult): boolean {
-  return r.assertions.some((a) => a.status !== 'pass' && /too busy to tell|inconclusive/i.test(`${a.seen ?? ''} ${a.message ?? ''}`));
+  return r.assertions.some((a) => a.status !== 'pass' && a.inconclusive === true);
 }
 
 export class Aborted extends Error {}

@@ -60,6 +60,7 @@ export function trustedResult(parsed: unknown[] | undefined, cat: StepCatalog, s
     if (expected !== undefined) out.expected = expected;
     if (seenValue !== undefined) out.seen = seenValue;
     if (message !== undefined) out.message = message;
+    if (got.inconclusive === true) out.inconclusive = true;
     return out;
   });
   const score = assertions.filter((a) => a.status === 'pass').reduce((s, a) => s + a.points, 0);

@@ -67,9 +67,16 @@ describe("reading a child's output", () => {
 
   it('tells an inconclusive check (machine too busy) from a failure', () => {
     const busy = blanketResult(cat, 'fail', 'x');
-    busy.assertions[0].seen = 'the machine is too busy to tell: ...';
+    busy.assertions[0].inconclusive = true;
     expect(inconclusive(busy)).toBe(true);
+    // the words alone do not make it inconclusive: only the check's flag does
+    const says = blanketResult(cat, 'fail', 'x');
+    says.assertions[0].seen = 'the machine is too busy to tell: ...';
+    expect(inconclusive(says)).toBe(false);
     expect(inconclusive(blanketResult(cat, 'fail', 'wrong'))).toBe(false);
+    // and it survives the trip through the grading child's JSON
+    const parsed = trustedResult([{ ...busy, assertions: busy.assertions.map((a) => ({ ...a })) }], cat, '', 0);
+    expect(typeof parsed === 'string' ? parsed : parsed.assertions[0].inconclusive).toBe(true);
   });
 });
 
