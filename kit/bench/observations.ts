@@ -62,20 +62,26 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
 
   for (const env of envs) {
     const who = ENV_LABELS[env];
-    const cached = ['fileio-read/seqrd', 'fileio-read/rndrd'].map((id) => verdictOf(row(id), env)).filter((v): v is Verdict => !!v);
-    if (cached.length && cached.every(isSame)) {
-      out.push(`File reads through the page cache: ${who} reads as fast as the host (${cached.map((v) => formatRatio(v.ratio)).join(', ')}): the files were just written, so both read them from memory, and the filesystem underneath hardly matters.`);
+    // sequential and random reads, each named, so that two verdicts never read as one
+    const reads = (ids: [string, string]) =>
+      (['sequential', 'random'] as const)
+        .map((label, i) => ({ label, v: verdictOf(row(ids[i]), env) }))
+        .filter((x): x is { label: 'sequential' | 'random'; v: Verdict } => !!x.v);
+    const both = (xs: { label: string; v: Verdict }[]) => xs.map((x) => `${x.label} reads are ${phrase(x.v)}`).join('; ');
+    const cached = reads(['fileio-read/seqrd', 'fileio-read/rndrd']);
+    if (cached.length && cached.every((x) => isSame(x.v))) {
+      out.push(`File reads through the page cache: ${who} reads as fast as the host (${cached.map((x) => `${x.label} ${formatRatio(x.v.ratio)}`).join(', ')}): the files were just written, so both read them from memory, and the filesystem underneath hardly matters.`);
     } else if (cached.length) {
-      out.push(`File reads through the page cache: ${who} is ${cached.map(phrase).join('; ')}.${memoryLimitNote(results, env)}`);
+      out.push(`File reads through the page cache in ${who}: ${both(cached)}.${memoryLimitNote(results, env)}`);
     }
 
-    const direct = ['fileio-read/seqrd-direct', 'fileio-read/rndrd-direct'].map((id) => verdictOf(row(id), env)).filter((v): v is Verdict => !!v);
+    const direct = reads(['fileio-read/seqrd-direct', 'fileio-read/rndrd-direct']);
     if (direct.length) {
-      const faster = direct.filter((v) => v.kind === 'faster');
+      const faster = direct.filter((x) => x.v.kind === 'faster');
       if (env === 'container' && faster.length) {
-        out.push(`O_DIRECT reads: our container reads ${faster.map((v) => formatRatio(v.ratio)).join(' and ')} as fast as the host. O_DIRECT only skips the cache of the filesystem the file is on: /home is ext4 on a loop device, and the loop device reads its backing file through the host's page cache, where the image already is. The host's O_DIRECT reads really go to the disk. Two caches, and "direct" bypasses only one of them.`);
+        out.push(`O_DIRECT reads: our container reads ${faster.map((x) => `${formatRatio(x.v.ratio)} (${x.label})`).join(' and ')} as fast as the host. O_DIRECT only skips the cache of the filesystem the file is on: /home is ext4 on a loop device, and the loop device reads its backing file through the host's page cache, where the image already is. The host's O_DIRECT reads really go to the disk. Two caches, and "direct" bypasses only one of them.`);
       } else {
-        out.push(`O_DIRECT reads: ${who} is ${direct.map(phrase).join('; ')}.`);
+        out.push(`O_DIRECT reads in ${who}: ${both(direct)}.`);
       }
     }
 
