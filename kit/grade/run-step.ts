@@ -10,6 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CheckResult } from '../check/types.ts';
 import type { Ledger } from '../ledger.ts';
@@ -58,6 +59,8 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const jail = o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
   const inner = Math.max(5, Math.floor((o.timeoutMs - GRACE_MS) / 1000));
   const command = [process.execPath, '--import', 'tsx', o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner)];
+  const tmpDir = path.join(o.ws.stateDir, 'tmp');
+  fs.mkdirSync(tmpDir, { recursive: true, mode: 0o1777 });
   const sb = sandboxArgv({ procsFiles: jail.procsFiles, writable: [o.ws.stateDir], tmpSize: o.tmpSize ?? '256m', argv: command });
 
   let stdout = '';
@@ -77,6 +80,12 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
       CI: 'true',
       NO_COLOR: '1',
       CW_STATE_DIR: o.ws.stateDir,
+      // The checks' temporary files (a check's own /home image among them)
+      // go to the workspace, whose path is the same inside the sandbox and on
+      // the host: the ledger reclaim after a killed child then finds a loop
+      // device's backing file under the name it recorded. On the sandbox's
+      // private /tmp, the host would see another path and leave it attached.
+      TMPDIR: tmpDir,
       ...sb.env,
     },
   });

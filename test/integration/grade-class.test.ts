@@ -46,7 +46,8 @@ function folderSubmission(name: string, steps: Record<number, string>): void {
 /**
  * What a grading run could leave on the host. Each grading child has private
  * mount and network namespaces, so its mounts, veths and named netns die with
- * it; what could outlive it is a cgroup, a loop device on a workspace file, a
+ * it; what could outlive it is a cgroup, a loop device (any: its backing
+ * file may be named differently on the host than in the sandbox), a
  * mount or process under the workspaces, the hostname. (Links and netns of the
  * whole host are not compared: on a shared development machine other runs
  * come and go meanwhile; test files run one at a time in CI.)
@@ -67,7 +68,9 @@ function hostState(): HostState {
       // a file, not a hierarchy
     }
   }
-  const loops = execFileSync('losetup', ['-a'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(work) || l.includes(tmp));
+  // every loop device of the host, not only those on the workspaces' paths: a
+  // child's image on its private /tmp shows under another name once it is gone
+  const loops = execFileSync('losetup', ['-a'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
   const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m && (m.startsWith(work) || m.startsWith(tmp)));
   return { cgroups: cgroups.sort(), loops, mounts, hostname: fs.readFileSync('/proc/sys/kernel/hostname', 'utf8') };
 }
