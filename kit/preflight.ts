@@ -76,6 +76,7 @@ export const TEST_REQUIREMENTS: Requirement[] = [
   { what: 'runc for the perf comparison', present: onPath('runc'), pkg: 'runc' },
   { what: 'tmux for the terminal tests', present: onPath('tmux'), pkg: 'tmux' },
   { what: 'LXC for the benchmark comparison', present: onPath('lxc-create'), pkg: 'lxc' },
+  { what: 'ps (procps) for the tests that look for leftover processes', present: onPath('ps'), pkg: 'procps' },
 ];
 
 export const LXC_REQUIREMENTS: Requirement[] = [TEST_REQUIREMENTS[3]];
