@@ -27,6 +27,16 @@ export interface KitProcess {
 /** Ceiling for any one kit process: it is SIGKILLed (with its group) after this. */
 const HARD_LIMIT_MS = 60_000;
 
+/**
+ * Every run id that some kit command of this test process said it reclaimed
+ * ("reclaiming run ID"): with runs in parallel, any command's start-up may be
+ * the one that reclaims another lane's orphan.
+ */
+export const reclaimedByAnyCommand = new Set<string>();
+const noteReclaims = (stderr: string): void => {
+  for (const m of stderr.matchAll(/reclaiming run (\w+)/g)) reclaimedByAnyCommand.add(m[1]);
+};
+
 export function startKit(args: string[], env: NodeJS.ProcessEnv, opts: { limitMs?: number } = {}): KitProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'kit/cli/main.ts', ...args], {
     cwd: projectRoot,
@@ -49,6 +59,7 @@ export function startKit(args: string[], env: NodeJS.ProcessEnv, opts: { limitMs
   const exit = new Promise<Exit>((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(limit);
+      noteReclaims(err);
       readyResolve(false);
       resolve({ code, signal });
     });
@@ -100,6 +111,7 @@ export function npmRun(name: string, args: string[], env: NodeJS.ProcessEnv, lim
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(limit);
+      noteReclaims(stderr);
       resolve({ code, signal, stdout, stderr });
     });
   });
