@@ -21,7 +21,8 @@ import { formatBytes } from './limits.ts';
 import { lastJsonArray, trustedResult } from './parse-result.ts';
 import { reclaimWorkspaceLedgers } from './reclaim.ts';
 import { sandboxArgv } from './sandbox.ts';
-import type { Workspace } from './workspace.ts';
+import { underTmp, type Workspace } from './workspace.ts';
+import { projectRoot } from '../paths.ts';
 
 export interface StepRunOptions {
   ws: Workspace;
@@ -61,7 +62,20 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const command = [process.execPath, '--import', 'tsx', o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner)];
   const tmpDir = path.join(o.ws.stateDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o1777 });
-  const sb = sandboxArgv({ procsFiles: jail.procsFiles, writable: [o.ws.stateDir], tmpSize: o.tmpSize ?? '256m', argv: command });
+  // A kit (or workspace) that lives under /tmp would be hidden by the
+  // sandbox's fresh /tmp: then the child keeps the host's /tmp, writable
+  // (checks put files there; /tmp is then not isolated between students),
+  // and the kit and the workspace are made read-only on their own, all but
+  // the workspace's state.
+  const keepHostTmp = underTmp(o.ws.dir) || underTmp(projectRoot);
+  const sb = sandboxArgv({
+    procsFiles: jail.procsFiles,
+    writable: keepHostTmp ? ['/tmp', o.ws.stateDir] : [o.ws.stateDir],
+    readOnly: keepHostTmp ? [projectRoot, o.ws.dir] : [],
+    tmpSize: o.tmpSize ?? '256m',
+    keepHostTmp,
+    argv: command,
+  });
 
   let stdout = '';
   let stdoutBytes = 0;

@@ -5,7 +5,7 @@
 //  1. writes its own pid into the jail's cgroup.procs files (so everything
 //     after it, node and whatever the student's code forks, is limited);
 //  2. binds the few writable folders onto themselves (the workspace's state),
-//     puts fresh tmpfs on /tmp, /dev/shm and /run/netns;
+//     puts fresh tmpfs on /tmp (unless the kit lives there), /dev/shm and /run/netns;
 //  3. remounts / and /sys read-only in this private mount namespace, so the
 //     student's code cannot change the instructor's kit, checks, other
 //     workspaces or anything else on the host's disk;
@@ -22,11 +22,12 @@
 export const SANDBOX_SCRIPT = `set -eu
 printf '%s\\n' "$CW_SB_PROCS" | while IFS= read -r f; do [ -z "$f" ] || echo $$ > "$f"; done
 printf '%s\\n' "$CW_SB_RW" | while IFS= read -r d; do [ -z "$d" ] || mount --bind "$d" "$d"; done
-mount -t tmpfs -o size=$CW_SB_TMP_SIZE,mode=1777 cw-grade-tmp /tmp
+if [ -z "\${CW_SB_KEEP_TMP:-}" ]; then mount -t tmpfs -o size=$CW_SB_TMP_SIZE,mode=1777 cw-grade-tmp /tmp; fi
 mount -t tmpfs -o size=16m,mode=1777 cw-grade-shm /dev/shm
 if [ -d /run/netns ]; then mount -t tmpfs -o size=1m,mode=755 cw-grade-netns /run/netns; fi
 mount -o remount,bind,ro /
 mount -o remount,bind,ro /sys
+printf '%s\\n' "$CW_SB_RO" | while IFS= read -r d; do [ -z "$d" ] || { mount --rbind "$d" "$d"; mount -o remount,bind,ro "$d"; }; done
 ip link set lo up
 exec "$@"
 `;
@@ -37,6 +38,18 @@ export interface SandboxSpec {
   /** folders that stay writable (bound onto themselves before / turns read-only) */
   writable: string[];
   tmpSize: string;
+  /**
+   * Leave the host's /tmp in place (list it in `writable` to keep it
+   * writable): needed when the kit or the workspace lives under /tmp, which a
+   * fresh tmpfs would hide from the child.
+   */
+  keepHostTmp?: boolean;
+  /**
+   * Folders made read-only on their own (recursively bound first, so that
+   * writable folders inside them stay writable): the kit when it lives on a
+   * writable /tmp.
+   */
+  readOnly?: string[];
   argv: string[];
 }
 
@@ -47,7 +60,9 @@ export function sandboxArgv(spec: SandboxSpec): { argv: string[]; env: Record<st
     env: {
       CW_SB_PROCS: spec.procsFiles.join('\n'),
       CW_SB_RW: spec.writable.join('\n'),
+      CW_SB_RO: (spec.readOnly ?? []).join('\n'),
       CW_SB_TMP_SIZE: spec.tmpSize,
+      ...(spec.keepHostTmp ? { CW_SB_KEEP_TMP: '1' } : {}),
     },
   };
 }

@@ -24,8 +24,18 @@ export interface Workspace {
   cli: string;
 }
 
-/** Folders the sandbox covers with tmpfs: a workspace there would be hidden from its own child. */
-const COVERED = ['/tmp', '/dev/shm', '/run/netns'];
+/**
+ * Folders the sandbox always covers with tmpfs: a workspace there would be
+ * hidden from its own child. (/tmp is covered only when neither the kit nor
+ * the workspace lives under it: see keepHostTmp in sandbox.ts.)
+ */
+const COVERED = ['/dev/shm', '/run/netns'];
+
+/** Whether `p` lies under /tmp (so a fresh tmpfs on /tmp would hide it). */
+export const underTmp = (p: string): boolean => {
+  const abs = path.resolve(p);
+  return abs === '/tmp' || abs.startsWith('/tmp/');
+};
 
 export function checkWorkspaceRoot(root: string): void {
   const abs = path.resolve(root);
