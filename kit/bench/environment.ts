@@ -14,22 +14,26 @@ export interface EnvRunOptions {
   cwd: string;
 }
 
-export interface EnvRunResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-  /** namespaces of the sysbench process, read from the host while it ran */
+/** Where a sysbench process really ran, read from the host while it ran. */
+export interface RunEvidence {
+  /** namespaces of the sysbench process */
   nsIds?: NamespaceIds;
-  /** its /proc/PID/cgroup, read from the host */
+  /** its /proc/PID/cgroup */
   cgroup?: string;
   /** the filesystem of its working directory */
   cwdFs?: FsIdentity;
   /** host pid of the sysbench process */
   pid?: number;
-  /** its command line, read from the host */
+  /** its command line */
   cmdline?: string[];
   /** the cgroup limits it ran under */
   limits?: CgroupLimits;
+}
+
+export interface EnvRunResult extends RunEvidence {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
 }
 
 export interface BenchEnvironment {

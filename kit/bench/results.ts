@@ -1,9 +1,8 @@
 // The shape of results/bench.json, and the summaries made from it. The check,
 // the Markdown, the chart and the report all read this one file.
 
-import type { EnvName } from './environment.ts';
-import type { CgroupLimits } from './limits.ts';
-import type { FsIdentity, NamespaceIds } from './probe.ts';
+import type { EnvName, RunEvidence } from './environment.ts';
+import type { NamespaceIds } from './probe.ts';
 import type { SysbenchReport } from './parse.ts';
 import { compare, summarize, type Summary, type Verdict } from './stats.ts';
 import type { FileSet, MetricId, Variant, WorkloadId } from './workloads.ts';
@@ -27,7 +26,7 @@ export interface BenchProfile {
   files: FileSet;
 }
 
-export interface BenchRun {
+export interface BenchRun extends RunEvidence {
   variant: string;
   env: EnvName;
   /** 0 = warm-up (not counted), 1.. = measured */
@@ -43,14 +42,6 @@ export interface BenchRun {
   /** the variant's metric (higher is better) */
   value?: number;
   report: SysbenchReport;
-  nsIds?: NamespaceIds;
-  cgroup?: string;
-  cwdFs?: FsIdentity;
-  pid?: number;
-  /** the sysbench process's command line, read from the host */
-  cmdline?: string[];
-  /** the cgroup limits it ran under */
-  limits?: CgroupLimits;
   /** the step's own reading of the number (null: it found none) */
   read?: number | null;
   error?: string;
