@@ -33,7 +33,6 @@ export const assertions: AssertionSpec[] = [
   { id: 'no-leftovers', name: 'no process of the container is left after exit', points: 1, page: `${page}#removing-it`, hint: 'Kill everything in the cgroup and wait until cgroup.procs is empty before rmdir.' },
 ];
 
-const MiB = 2 ** 20;
 /** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ, 100 on every Linux). */
 const USER_HZ = 100;
 

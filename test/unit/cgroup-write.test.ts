@@ -14,7 +14,7 @@ import { cgroupOptions } from '../../kit/cgroup/options.ts';
 import { KitError } from '../../kit/errors.ts';
 import { Ledger } from '../../kit/ledger.ts';
 import type { RunOptions } from '../../kit/types.ts';
-import { makeFixture, type Fixture, type FixtureKind } from '../fixtures/cgroup/tree.ts';
+import { makeFixture, type FixtureKind } from '../fixtures/cgroup/tree.ts';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
