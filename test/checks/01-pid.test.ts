@@ -6,12 +6,11 @@ import check from '../../checks/01-pid.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { hostHostname } from '../../kit/check/host.ts';
 import { solutionsDir, stepsDir } from '../../kit/paths.ts';
-import { makeMutant } from '../helpers/mutants.ts';
+import { expectMutantFails, failed, makeMutant } from '../helpers/mutants.ts';
 
 const hostname = hostHostname();
 afterAll(() => expect(hostHostname()).toBe(hostname));
 
-const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
 
 describe('check 1 (PID namespace)', () => {
   it('passes on the reference solution', async () => {
@@ -52,18 +51,9 @@ describe('check 1 (PID namespace)', () => {
 
   for (const [name, mustFail, mutations] of mutants) {
     it(`fails on a mutant: ${name}`, async () => {
-      const m = makeMutant('01', mutations);
       try {
-        const r = await runCheck(check, { stepsDir: m.dir });
-        expect(r.status).toBe('fail');
-        for (const id of mustFail) expect(failed(r)).toContain(id);
-        // a failure always says what was expected, what was seen, and where to read
-        for (const a of r.assertions.filter((x) => x.status === 'fail')) {
-          expect(a.hint).toBeTruthy();
-          expect(a.page).toMatch(/^\/steps\/01-pid/);
-        }
+        await expectMutantFails(check, '01', mutations, { mustFail, page: /^\/steps\/01-pid/ });
       } finally {
-        m.dispose();
         expect(hostHostname()).toBe(hostname);
       }
     });

@@ -7,7 +7,7 @@ import { runCheck } from '../../kit/check/framework.ts';
 import { hostLinks } from '../../kit/net/host.ts';
 import { KIT_IF_NAME } from '../../kit/net/names.ts';
 import { solutionsDir } from '../../kit/paths.ts';
-import { makeMutant, skeletonAt } from '../helpers/mutants.ts';
+import { expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 // Other tests may create veths and named namespaces at the same time: what
 // this file's runs leave is the check's own 'no-leftovers' assertion; here,
@@ -22,7 +22,6 @@ const hostAsBefore = () => {
 };
 afterAll(hostAsBefore);
 
-const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
 
 describe('check 3 (network namespace)', () => {
   it('passes on the reference solution', async () => {
@@ -64,21 +63,10 @@ describe('check 3 (network namespace)', () => {
 
   for (const [name, mustFail, mutations] of mutants) {
     it(`fails on a mutant: ${name}`, async () => {
-      const m = makeMutant('03', mutations);
-      try {
-        const r = await runCheck(check, { stepsDir: m.dir });
-        expect(r.status).toBe('fail');
-        for (const id of mustFail) expect(failed(r)).toContain(id);
-        // whatever went wrong, nothing is left on the host
-        expect(failed(r)).not.toContain('no-leftovers');
-        expect(failed(r)).not.toContain('host-unchanged');
-        for (const a of r.assertions.filter((x) => x.status === 'fail')) {
-          expect(a.hint).toBeTruthy();
-          expect(a.page).toMatch(/^\/steps\/03-net/);
-        }
-      } finally {
-        m.dispose();
-      }
+      const r = await expectMutantFails(check, '03', mutations, { mustFail, page: /^\/steps\/03-net/ });
+      // whatever went wrong, nothing is left on the host
+      expect(failed(r)).not.toContain('no-leftovers');
+      expect(failed(r)).not.toContain('host-unchanged');
       hostAsBefore();
     });
   }

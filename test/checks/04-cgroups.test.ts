@@ -9,7 +9,7 @@ import { detectLayout, KIT_PARENT } from '../../kit/cgroup/index.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { eventually } from '../../kit/check/host.ts';
 import { solutionsDir } from '../../kit/paths.ts';
-import { makeMutant, skeletonAt } from '../helpers/mutants.ts';
+import { expectMutantFails, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 /** The kit's run cgroups (cw-<run id>) on every hierarchy. */
 function runCgroups(): string[] {
@@ -31,7 +31,6 @@ const leftovers = () => runCgroups().filter((d) => !before.includes(d));
 const noLeftovers = async () => expect(await eventually(() => leftovers().length === 0, 15_000) ? [] : leftovers()).toEqual([]);
 afterAll(noLeftovers, 30_000);
 
-const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
 
 describe('check 4 (cgroups)', () => {
   it('passes on the reference solution', async () => {
@@ -75,19 +74,7 @@ describe('check 4 (cgroups)', () => {
 
   for (const [name, mustFail, mutations] of mutants) {
     it(`fails on a mutant: ${name}`, async () => {
-      const m = makeMutant('04', mutations);
-      try {
-        const r = await runCheck(check, { stepsDir: m.dir });
-        expect(r.status).toBe('fail');
-        for (const id of mustFail) expect(failed(r)).toContain(id);
-        for (const a of r.assertions.filter((x) => x.status === 'fail')) {
-          expect(a.hint).toBeTruthy();
-          expect(a.page).toMatch(/^\/steps\/04-cgroups#/);
-          expect(a.seen).toBeTruthy();
-        }
-      } finally {
-        m.dispose();
-      }
+      await expectMutantFails(check, '04', mutations, { mustFail, page: /^\/steps\/04-cgroups#/, seen: true });
       await noLeftovers();
     }, 90_000);
   }

@@ -10,9 +10,8 @@ import { describe, expect, it } from 'vitest';
 import check from '../../checks/05-bench.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
-import { makeMutant, skeletonAt } from '../helpers/mutants.ts';
+import { failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
-const failed = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
 /** id: seen, for messages that explain an unexpected failure */
 const failures = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => `${a.id}: ${a.seen ?? a.message}`);
 const TIMEOUT = 240_000;

@@ -4,6 +4,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
+import { runCheck, type CheckDefinition } from '../../kit/check/framework.ts';
+import type { CheckResult } from '../../kit/check/types.ts';
 import { projectRoot, solutionsDir, stepsDir } from '../../kit/paths.ts';
 
 export interface Mutation {
@@ -37,4 +40,35 @@ export function skeletonAt(upTo: number): { dir: string; dispose: () => void } {
     if (fs.existsSync(src)) fs.copyFileSync(src, path.join(dir, f));
   }
   return { dir, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Ids of the assertions that did not pass. */
+export const failed = (r: CheckResult): string[] => r.assertions.filter((a) => a.status !== 'pass').map((a) => a.id);
+
+/**
+ * What every check test asserts of a mutant: the check fails, at least on
+ * `mustFail`, and every failed assertion gives a hint and a page under `page`
+ * (and, with `seen`, what it saw). Returns the result for the test's own
+ * further assertions; the mutant's folder is removed in any case.
+ */
+export async function expectMutantFails(
+  check: CheckDefinition,
+  name: string,
+  mutations: Mutation[],
+  o: { mustFail: string[]; page: RegExp; seen?: boolean },
+): Promise<CheckResult> {
+  const m = makeMutant(name, mutations);
+  try {
+    const r = await runCheck(check, { stepsDir: m.dir });
+    expect(r.status).toBe('fail');
+    for (const id of o.mustFail) expect(failed(r)).toContain(id);
+    for (const a of r.assertions.filter((x) => x.status === 'fail')) {
+      expect(a.hint).toBeTruthy();
+      expect(a.page).toMatch(o.page);
+      if (o.seen) expect(a.seen).toBeTruthy();
+    }
+    return r;
+  } finally {
+    m.dispose();
+  }
 }
