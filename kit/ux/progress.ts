@@ -73,14 +73,22 @@ export interface Spinner {
   stop(): void;
 }
 
-export function spinner(label: string, opts: ProgressOptions = {}): Spinner {
+/** What a spinner and a bar both start from: where and how to draw, and when they began. */
+function display(opts: ProgressOptions) {
   const stream = opts.stream ?? process.stderr;
   const env = opts.env ?? process.env;
-  const c = palette(stream, env);
-  const prefix = opts.prefix ?? 'cw';
-  const live = isLive(stream, env);
-  const line = new LiveLine(stream, env.NO_COLOR !== undefined);
-  const started = performance.now();
+  return {
+    stream,
+    c: palette(stream, env),
+    prefix: opts.prefix ?? 'cw',
+    live: isLive(stream, env),
+    line: new LiveLine(stream, env.NO_COLOR !== undefined),
+    started: performance.now(),
+  };
+}
+
+export function spinner(label: string, opts: ProgressOptions = {}): Spinner {
+  const { stream, c, prefix, live, line, started } = display(opts);
   let current = label;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -153,13 +161,7 @@ export function renderBar(done: number, total: number, width: number): string {
 
 /** A bar of `total` units; off a terminal one plain line per tenth of the way. */
 export function bar(label: string, total: number, opts: ProgressOptions = {}): Bar {
-  const stream = opts.stream ?? process.stderr;
-  const env = opts.env ?? process.env;
-  const c = palette(stream, env);
-  const prefix = opts.prefix ?? 'cw';
-  const live = isLive(stream, env);
-  const line = new LiveLine(stream, env.NO_COLOR !== undefined);
-  const started = performance.now();
+  const { stream, c, prefix, live, line, started } = display(opts);
   let lastTenth = -1;
   let current = label;
   return {
