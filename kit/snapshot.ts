@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { KIT_PARENT } from './cgroup/tree.ts';
+import { added as addedItems } from './check/host.ts';
 import { readMountinfo } from './mountinfo.ts';
 import { namespaceId, processStartTime } from './proc.ts';
 
@@ -74,8 +75,8 @@ export interface SnapshotDiff {
 export function diffSnapshots(before: HostSnapshot, after: HostSnapshot): SnapshotDiff[] {
   const out: SnapshotDiff[] = [];
   for (const category of CATEGORIES) {
-    const added = minus(after[category], before[category]);
-    const removed = minus(before[category], after[category]);
+    const added = addedItems(before[category], after[category]);
+    const removed = addedItems(after[category], before[category]);
     if (added.length || removed.length) out.push({ category, added, removed });
   }
   return out;
@@ -84,18 +85,6 @@ export function diffSnapshots(before: HostSnapshot, after: HostSnapshot): Snapsh
 /** Every differing item as "+ category: item" / "- category: item". */
 export function formatDiff(diff: SnapshotDiff[]): string[] {
   return diff.flatMap((d) => [...d.added.map((i) => `+ ${d.category}: ${i}`), ...d.removed.map((i) => `- ${d.category}: ${i}`)]);
-}
-
-function minus(a: string[], b: string[]): string[] {
-  const left = new Map<string, number>();
-  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
-  const out: string[] = [];
-  for (const x of a) {
-    const n = left.get(x) ?? 0;
-    if (n > 0) left.set(x, n - 1);
-    else out.push(x);
-  }
-  return out;
 }
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
