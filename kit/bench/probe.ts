@@ -4,6 +4,7 @@
 // itself, so the check can compare them with the host's.
 
 import fs from 'node:fs';
+import { parseMountinfo, type MountinfoEntry } from '../mountinfo.ts';
 import { namespaceId } from '../proc.ts';
 import { processLimits, type CgroupLimits } from './limits.ts';
 
@@ -45,36 +46,16 @@ export function splitDev(dev: number | bigint): { major: number; minor: number }
   return { major, minor };
 }
 
-interface MountLine {
-  dev: string;
-  mountPoint: string;
-  fstype: string;
-  source: string;
-}
-
-/** Parse /proc/PID/mountinfo (proc(5)): fields before ' - ', then fstype and source. */
-export function parseMountinfo(text: string): MountLine[] {
-  const out: MountLine[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    const [left, right] = line.split(' - ');
-    if (right === undefined) continue;
-    const f = left.split(' ');
-    const r = right.split(' ');
-    out.push({ dev: f[2], mountPoint: unescapeMount(f[4]), fstype: r[0], source: unescapeMount(r[1] ?? '') });
-  }
-  return out;
-}
-
-const unescapeMount = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+// the kit's mountinfo parser, re-exported for this folder's users
+export { parseMountinfo };
 
 /**
  * The mount holding `cwdInside` among those of device `dev`: bind mounts can
  * show one device several times, the longest mount point that prefixes the
  * path wins.
  */
-export function mountFor(mounts: MountLine[], dev: string, cwdInside?: string): MountLine | undefined {
-  const same = mounts.filter((m) => m.dev === dev);
+export function mountFor(mounts: MountinfoEntry[], dev: string, cwdInside?: string): MountinfoEntry | undefined {
+  const same = mounts.filter((m) => m.majorMinor === dev);
   if (!cwdInside) return same.at(-1);
   const under = same.filter((m) => m.mountPoint === '/' || cwdInside === m.mountPoint || cwdInside.startsWith(`${m.mountPoint}/`));
   under.sort((a, b) => b.mountPoint.length - a.mountPoint.length);

@@ -16,7 +16,8 @@ const MOUNTINFO = [
 describe('parseMountinfo and mountFor', () => {
   it('reads device, mount point, type and source; unescapes octal', () => {
     const m = parseMountinfo(MOUNTINFO);
-    expect(m[2]).toEqual({ dev: '7:3', mountPoint: '/home', fstype: 'ext4', source: '/dev/loop3' });
+    const { majorMinor, mountPoint, fstype, source } = m[2];
+    expect({ majorMinor, mountPoint, fstype, source }).toEqual({ majorMinor: '7:3', mountPoint: '/home', fstype: 'ext4', source: '/dev/loop3' });
     expect(m[4].mountPoint).toBe('/mnt/with space');
   });
 
