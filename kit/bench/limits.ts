@@ -5,6 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseMountinfo } from '../mountinfo.ts';
 
 export interface CgroupLimits {
   /** CPU quota in CPUs (0.5 = half a CPU); absent when unlimited */
@@ -24,13 +25,9 @@ export interface CgroupMount {
 
 export function cgroupMounts(mountinfo: string): CgroupMount[] {
   const out: CgroupMount[] = [];
-  for (const line of mountinfo.split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (!right) continue;
-    const [fstype, , superOpts = ''] = right.split(' ');
-    const mountPoint = left.split(' ')[4];
+  for (const { mountPoint, fstype, superOptions } of parseMountinfo(mountinfo)) {
     if (fstype === 'cgroup2') out.push({ mountPoint, version: 2, controllers: [] });
-    else if (fstype === 'cgroup') out.push({ mountPoint, version: 1, controllers: superOpts.split(',').filter((o) => !['rw', 'ro'].includes(o)) });
+    else if (fstype === 'cgroup') out.push({ mountPoint, version: 1, controllers: superOptions.split(',').filter((o) => !['rw', 'ro'].includes(o)) });
   }
   return out;
 }
