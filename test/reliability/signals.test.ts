@@ -154,8 +154,14 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
 describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () => {
   /** `npm run step TOP` with an interactive shell, as a student types it, in a fresh pseudo-terminal. */
   function inTerminal(extra: string[]) {
-    const cmd = ['node', '--import', 'tsx', 'kit/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
-    const c = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { cwd: projectRoot, env: sandbox.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // `exec`: the kit itself is the terminal's session leader, as the job of a
+    // login shell it would get the hangup too. Without it, whether the shell
+    // script(1) starts (its $SHELL) stays in between depends on the machine:
+    // dash would take the SIGHUP and die at once, and the kit would only learn
+    // of the hangup from its container's shell reading EIO.
+    const cmd = ['exec', 'node', '--import', 'tsx', 'kit/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
+    const env = { ...sandbox.env, SHELL: '/bin/sh' };
+    const c = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { cwd: projectRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const closed = new Promise<number | null>((r) => c.on('close', r));
@@ -182,7 +188,7 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     const before = await sandbox.snapshot();
     const t = inTerminal(['--hostname', `hup-${digits()}`]);
     expect(await until(() => t.out().includes('[container]'))).toBe(true);
-    const kit = descendants(t.c.pid ?? 0).find((p) => p.cmdline.includes('kit/cli/main.ts'));
+    const kit = descendants(t.c.pid ?? 0).find((p) => p.cmdline.startsWith('node ') && p.cmdline.includes('kit/cli/main.ts'));
     expect(kit).toBeDefined();
     const container = kit ? childOf(kit.pid) : undefined;
     expect(container).toBeDefined();
