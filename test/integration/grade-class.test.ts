@@ -138,7 +138,12 @@ const step = (key: string, n: number): CheckResult => {
   if (!r) throw new Error(`no result for ${key} step ${n}`);
   return r;
 };
-const messages = (r: CheckResult) => r.assertions.map((a) => a.message ?? '').join(' | ');
+/** What went wrong with a step's result, for the failure message: each assertion that did not pass. */
+const messages = (r: CheckResult) =>
+  r.assertions
+    .filter((a) => a.status !== 'pass')
+    .map((a) => `${a.id} ${a.status}${a.inconclusive ? ' (inconclusive)' : ''}: ${[a.message, a.expected && `expected ${a.expected}`, a.seen && `seen ${a.seen}`].filter(Boolean).join('; ')}`)
+    .join(' | ');
 
 describe('grading a class of sample submissions', () => {
   it('grades every submission', () => {
@@ -149,7 +154,15 @@ describe('grading a class of sample submissions', () => {
 
   it('complete: full marks, name from the manifest', () => {
     const g = grades.get('complete');
-    for (const n of STEPS) expect(step('complete', n).status, messages(step('complete', n))).toBe('pass');
+    // on failure, say which assertion and show the end of the check's own log
+    const log = (n: number) => {
+      try {
+        return fs.readFileSync(path.join(out, 'logs', 'complete', `step${n}.log`), 'utf8').slice(-3000);
+      } catch {
+        return '(no log)';
+      }
+    };
+    for (const n of STEPS) expect(step('complete', n).status, `${messages(step('complete', n))}\n${log(n)}`).toBe('pass');
     expect(g?.manifest?.studentName).toBe('Complete Student');
     expect(g?.notes.filter((n) => n.startsWith('review'))).toEqual([]);
   });
