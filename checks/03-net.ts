@@ -87,12 +87,15 @@ async function randomSubnet(int: (min: number, max: number) => number): Promise<
 
 // The probe serves one TCP echo inside (busybox nc -e cat), says ready, sends a
 // token to the host end until it is echoed back, then waits to be inspected.
+// It keeps trying for a minute: the host's server starts only after the
+// check's other assertions, which on a busy machine (a class being graded)
+// can take many seconds. The check stops waiting long before that.
 function probeScript(port: number, host: string, hostPort: number, token: string): string {
   return [
     `busybox nc -l -p ${port} -e cat &`,
     'echo ready',
     'i=0',
-    `while [ $i -lt 50 ]; do out=$(echo ${token} | busybox nc -w 1 ${host} ${hostPort} 2>/dev/null); [ -n "$out" ] && break; sleep 0.1; i=$((i+1)); done`,
+    `while [ $i -lt 600 ]; do out=$(echo ${token} | busybox nc -w 1 ${host} ${hostPort} 2>/dev/null); [ -n "$out" ] && break; sleep 0.1; i=$((i+1)); done`,
     'echo "out=$out"',
     'exec sleep 120',
   ].join('\n');
@@ -191,7 +194,7 @@ export default defineCheck({
     // TCP, both ways; only the run's own two addresses are ever contacted
     let echoedIn = '';
     try {
-      echoedIn = await tcpEcho(containerAddress, port, tokenIn, 4000);
+      echoedIn = await tcpEcho(containerAddress, port, tokenIn, 8000);
     } catch (err) {
       echoedIn = `(${(err as Error).message})`;
     }
@@ -205,7 +208,7 @@ export default defineCheck({
     }
     if (server) {
       try {
-        await probe.waitFor(/^out=.*$/m, 6000).catch(() => undefined);
+        await probe.waitFor(/^out=.*$/m, 10_000).catch(() => undefined);
         const out = probe.values().out;
         t.expect('tcp-out', out === tokenOut, { expected: `${tokenOut} echoed by ${hostAddress}:${hostPort}`, seen: out === undefined ? '(the probe got no answer)' : out || '(nothing)' });
       } finally {

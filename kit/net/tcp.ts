@@ -14,7 +14,13 @@ export async function echoServerOnHost(address: string, port = 0): Promise<{ por
   return { port: bound, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/** Send `token`, return what comes back; retries while the server is not listening yet. */
+/**
+ * Send `token`, return what comes back; retries while the server is not
+ * listening yet. Connecting may take at most a second; once connected, the
+ * answer may take the rest of `timeoutMs`: a one-shot server (busybox
+ * `nc -l -e cat`) stops listening when it accepts, and on a busy machine
+ * starting its `cat` can take a while.
+ */
 export async function tcpEcho(address: string, port: number, token: string, timeoutMs = 3000): Promise<string> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -22,7 +28,10 @@ export async function tcpEcho(address: string, port: number, token: string, time
       return await new Promise<string>((resolve, reject) => {
         const s = net.connect({ host: address, port, timeout: Math.min(1000, timeoutMs) });
         let got = '';
-        s.on('connect', () => s.write(token));
+        s.on('connect', () => {
+          s.setTimeout(Math.max(1000, end - Date.now()));
+          s.write(token);
+        });
         s.on('data', (d) => {
           got += d;
           if (got.length >= token.length) s.end();
