@@ -18,15 +18,31 @@ function parseJson<T>(text: string): T[] {
   return t ? (JSON.parse(t) as T[]) : [];
 }
 
-/** Does the host's network namespace have this interface? (/sys/class/net shows the namespace that mounted /sys.) */
-export const hostHasLink = (name: string): boolean => fs.existsSync(`/sys/class/net/${name}`);
+/**
+ * Interface names of the kit's own network namespace, from /proc/self/net/dev.
+ * Not /sys/class/net: that shows the namespace of whoever mounted /sys, which
+ * is not ours in a process that unshared its network namespace and kept the
+ * host's /sys (a grading sandbox, `unshare --net`).
+ */
+function ownLinks(): string[] {
+  // two header lines, then "  NAME: counters..." (':' is not allowed in names)
+  return fs
+    .readFileSync('/proc/self/net/dev', 'utf8')
+    .split('\n')
+    .slice(2)
+    .map((l) => l.slice(0, l.indexOf(':')).trim())
+    .filter(Boolean);
+}
+
+/** Does the kit's network namespace (the host's, for a student) have this interface? */
+export const hostHasLink = (name: string): boolean => ownLinks().includes(name);
 
 /** Is there a named namespace /run/netns/NAME (file or mount)? */
 export const netnsNameExists = (name: string): boolean => fs.existsSync(`/run/netns/${name}`);
 
 /** Interface names of the host's namespace, sorted (for before/after comparisons). */
 export function hostLinks(): string[] {
-  return fs.readdirSync('/sys/class/net').sort();
+  return ownLinks().sort();
 }
 
 /** Names under /run/netns (what `ip netns list` shows). */

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { KitError } from '../../kit/errors.ts';
+import { projectRoot } from '../../kit/paths.ts';
 import { namespaceId } from '../../kit/proc.ts';
 import { allocateNetwork, connectNetwork, disconnectNetwork, HostNetnsError, type NetFacts } from '../../kit/net/setup.ts';
 import { hostLinks, namedNetns } from '../../kit/net/host.ts';
@@ -203,6 +204,18 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     expect(hostLinks()).not.toContain(v0);
     expect(namedNetns()).not.toContain(ns);
     await expectHostClean([net]);
+  });
+
+  it('sees the interfaces of its own namespace, not those of the /sys it kept (unshare --net, as a grading child)', () => {
+    const r = spawnSync(
+      'unshare',
+      ['--net', '--', process.execPath, '--import', 'tsx', '-e', "import('./kit/net/host.ts').then((m) => console.log(JSON.stringify([m.hostLinks(), m.hostHasLink('lo')])))"],
+      { cwd: projectRoot, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([['lo'], true]);
+    // the /sys it kept still lists the host's interfaces
+    expect(fs.readdirSync('/sys/class/net').length).toBeGreaterThan(1);
   });
 
   it('refuses a value that would smuggle in a second command', () => {
