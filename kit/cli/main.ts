@@ -4,8 +4,10 @@
 
 import './no-color.ts';
 import { KitError } from '../errors.ts';
-import { reportError } from './output.ts';
+import { reportError, surviveLostOutput } from './output.ts';
 import { commands } from './commands.ts';
+
+surviveLostOutput();
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -6,6 +6,18 @@ import chalk from 'chalk';
 import { KitError } from '../errors.ts';
 import { docLink } from '../paths.ts';
 
+/**
+ * Whoever reads the kit's output may vanish while a container runs: a closed
+ * terminal (writes fail with EIO, and the hangup signal may never reach the
+ * kit if the shell in between takes it and dies) or a pipe whose reader
+ * exited (EPIPE: `... 2>&1 | head -1`). Node would throw the stream's
+ * 'error' and the kit would die halfway through a teardown, leaving a loop
+ * device attached. There is nobody left to tell: carry on and finish it.
+ */
+export function surviveLostOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
+
 export const say = (msg: string): void => {
   process.stderr.write(`${chalk.cyan('cw')} ${msg}\n`);
 };

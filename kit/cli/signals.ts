@@ -59,7 +59,6 @@ export function forwardSignals(opts: { interactive: boolean; graceMs?: number })
   };
   const handler = (sig: Handled) => {
     if (sig === 'SIGINT' && opts.interactive && pid !== undefined) return;
-    if (sig === 'SIGHUP') ignoreOutputErrors(); // the terminal is gone: writing to it fails with EIO
     received ??= sig;
     if (exited) return; // tearing down already: finish it, then exit 128 + n
     if (pid === undefined) {
@@ -97,13 +96,4 @@ export function forwardSignals(opts: { interactive: boolean; graceMs?: number })
       for (const s of HANDLED) process.off(s, handler);
     },
   };
-}
-
-let ignoring = false;
-
-/** After a hangup, a failed write to the vanished terminal must not crash the teardown. */
-function ignoreOutputErrors(): void {
-  if (ignoring) return;
-  ignoring = true;
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 }

@@ -153,13 +153,15 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
 
 describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () => {
   /** `npm run step TOP` with an interactive shell, as a student types it, in a fresh pseudo-terminal. */
-  function inTerminal(extra: string[]) {
-    // `exec`: the kit itself is the terminal's session leader, as the job of a
+  function inTerminal(extra: string[], opts: { shellBetween?: boolean } = {}) {
+    // `exec`: the kit itself is the terminal's session leader; as the job of a
     // login shell it would get the hangup too. Without it, whether the shell
-    // script(1) starts (its $SHELL) stays in between depends on the machine:
-    // dash would take the SIGHUP and die at once, and the kit would only learn
-    // of the hangup from its container's shell reading EIO.
-    const cmd = ['exec', 'node', '--import', 'tsx', 'kit/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
+    // script(1) starts (its $SHELL) stays in between depends on the machine.
+    // `shellBetween` makes sure it does (`; exit`): that shell takes the
+    // SIGHUP and dies, and the kit only learns of the hangup from its
+    // container's shell reading EIO, then writes to a terminal that is gone.
+    const kit = ['node', '--import', 'tsx', 'kit/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
+    const cmd = opts.shellBetween ? `${kit}; exit $?` : `exec ${kit}`;
     const env = { ...sandbox.env, SHELL: '/bin/sh' };
     const c = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { cwd: projectRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -197,6 +199,19 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     // the shell ignores SIGHUP as its namespace's init: SIGKILL comes after the 1 s grace period
     expect(await until(() => !running(kit?.pid ?? 0), 10_000)).toBe(true);
     expect(container && processStartTime(container.pid) === container.start).toBe(false);
+    expect((await sandbox.settle(before)).leftovers).toEqual([]);
+  }, 60_000);
+
+  it('closing the terminal when the hangup never reaches the kit: writes fail with EIO, the kit still tears down and exits', async () => {
+    const before = await sandbox.snapshot();
+    const t = inTerminal(['--hostname', `eio-${digits()}`], { shellBetween: true });
+    expect(await until(() => t.out().includes('[container]'))).toBe(true);
+    const kit = descendants(t.c.pid ?? 0).find((p) => p.cmdline.startsWith('node ') && p.cmdline.includes('kit/cli/main.ts'));
+    expect(kit).toBeDefined();
+    t.c.kill('SIGKILL');
+    await t.closed;
+    expect(await until(() => !running(kit?.pid ?? 0), 15_000)).toBe(true);
+    // the teardown ran to its end: the loop device of /home is detached, the ledger gone
     expect((await sandbox.settle(before)).leftovers).toEqual([]);
   }, 60_000);
 });
