@@ -34,6 +34,14 @@ export type JailFactory = (name: string, limits: JailLimits) => Jail;
 interface Dirs {
   memory: string;
   pids: string;
+  /**
+   * v1: the jail's own group in the cpu hierarchy, with the default weight
+   * and no quota. Without it every task of every jail competes on its own, so
+   * a fork bomb's hundreds of processes take the CPUs from a neighbour's
+   * checks; as one group per jail, jails share the CPUs evenly. (On v2 the
+   * jail's directory is that group already, when the root delegates cpu.)
+   */
+  cpu?: string;
   /** v2: one directory holds both */
   v2: boolean;
 }
@@ -48,7 +56,8 @@ function dirsFor(layout: CgroupLayout, name: string): Dirs {
   const mem = layout.v1.memory;
   const pids = layout.v1.pids;
   if (!mem || !pids) throw new Error('the grader needs the memory and pids cgroup controllers');
-  return { memory: path.join(mem.mountPoint, name), pids: path.join(pids.mountPoint, name), v2: false };
+  const cpu = layout.v1.cpu;
+  return { memory: path.join(mem.mountPoint, name), pids: path.join(pids.mountPoint, name), cpu: cpu && path.join(cpu.mountPoint, name), v2: false };
 }
 
 function readOr(file: string): string {
@@ -65,7 +74,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function cgroupJailFactory(ledger: Ledger, layout: CgroupLayout = detectLayout()): JailFactory {
   return (name, limits) => {
     const d = dirsFor(layout, name);
-    const paths = [...new Set([d.memory, d.pids])];
+    const paths = [...new Set([d.memory, d.pids, ...(d.cpu ? [d.cpu] : [])])];
     const entry = ledger.record({ kind: 'cgroup', paths });
     for (const p of paths) fs.mkdirSync(p);
     if (d.v2) {
