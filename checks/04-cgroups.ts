@@ -13,7 +13,7 @@ import { detectLayout, hostCgroupsOf, KIT_PARENT, limitsIn, oomKillsIn, parsePro
 import { NotDoneError } from '../kit/errors.ts';
 import { Ledger } from '../kit/ledger.ts';
 import { runsDir } from '../kit/paths.ts';
-import { namespaceId, processStartTime } from '../kit/proc.ts';
+import { cpuSecondsOf, namespaceId, processStartTime } from '../kit/proc.ts';
 import { reclaimers } from '../kit/reclaim.ts';
 import type { AssertionSpec } from '../kit/check/types.ts';
 
@@ -32,9 +32,6 @@ export const assertions: AssertionSpec[] = [
   { id: 'removed', name: 'after exit the cgroup is gone from every hierarchy, removed by the step', points: 2, page: `${page}#removing-it`, hint: 'In teardown: cg.killAll(), then cg.remove() (rmdir on every hierarchy). The kit cleaned up after you this time; it does not count.' },
   { id: 'no-leftovers', name: 'no process of the container is left after exit', points: 1, page: `${page}#removing-it`, hint: 'Kill everything in the cgroup and wait until cgroup.procs is empty before rmdir.' },
 ];
-
-/** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ, 100 on every Linux). */
-const USER_HZ = 100;
 
 /**
  * The probe, busybox sh as PID 1 of the container. It prints its cgroup
@@ -65,20 +62,6 @@ function probeScript(overMiB: number, underMiB: number): string {
   ].join('\n');
 }
 
-/** utime + stime of each pid, in seconds. */
-function cpuSeconds(pids: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(f[11]) + Number(f[12])) / USER_HZ);
-    } catch {
-      // exited
-    }
-  }
-  return out;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -226,10 +209,10 @@ export default defineCheck({
     await sleep(300);
     for (let window = 0; window < 6; window++) {
       const pids = [...containerPids()];
-      const before = cpuSeconds([...pids, baseline.pid]);
+      const before = cpuSecondsOf([...pids, baseline.pid]);
       const t0 = performance.now();
       await sleep(1200);
-      const after = cpuSeconds([...containerPids(), baseline.pid]);
+      const after = cpuSecondsOf([...containerPids(), baseline.pid]);
       const wall = (performance.now() - t0) / 1000;
       let used = 0;
       for (const [pid, sec] of after) if (pid !== baseline.pid) used += sec - (before.get(pid) ?? sec);

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { detectLayout } from '../../kit/cgroup/detect.ts';
 import { cgroupJailFactory, type Jail } from '../../kit/grade/cgroup.ts';
 import { Ledger } from '../../kit/ledger.ts';
+import { cpuSecondsOf } from '../../kit/proc.ts';
 
 const hasV1Cpu = (() => {
   try {
@@ -41,21 +42,6 @@ function busyIn(jail: Jail, loops: number): ChildProcess {
   return c;
 }
 
-/** CPU seconds (utime + stime) of every process in the jail now. */
-function cpuSeconds(jail: Jail): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of jail.pids()) {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(rest[11]) + Number(rest[12])) / 100);
-    } catch {
-      // exited
-    }
-  }
-  return out;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!hasV1Cpu)('grading jails (cgroup v1 cpu hierarchy)', () => {
@@ -68,10 +54,10 @@ describe.skipIf(!hasV1Cpu)('grading jails (cgroup v1 cpu hierarchy)', () => {
     busyIn(bomb, 8);
     busyIn(lone, 1);
     await sleep(500);
-    const before = cpuSeconds(lone);
+    const before = cpuSecondsOf(lone.pids());
     const t0 = performance.now();
     await sleep(2500);
-    const after = cpuSeconds(lone);
+    const after = cpuSecondsOf(lone.pids());
     const wall = (performance.now() - t0) / 1000;
     let used = 0;
     for (const [pid, sec] of after) used += sec - (before.get(pid) ?? sec);
