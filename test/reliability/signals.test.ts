@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orphanLedgers } from '../../kit/ledger.ts';
 import { projectRoot, solutionsDir } from '../../kit/paths.ts';
-import { processStartTime } from '../../kit/proc.ts';
+import { isRunning, processStartTime } from '../../kit/proc.ts';
 import { ensureRootfs } from '../../kit/rootfs.ts';
 import { listStepFiles } from '../../kit/steps.ts';
 import { npmRun, runKit, sleep, startKit } from './kit-process.ts';
@@ -160,14 +160,16 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     // `shellBetween` makes sure it does (`; exit`): that shell takes the
     // SIGHUP and dies, and the kit only learns of the hangup from its
     // container's shell reading EIO, then writes to a terminal that is gone.
-    const kit = ['node', '--import', 'tsx', 'kit/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
-    const cmd = opts.shellBetween ? `${kit}; exit $?` : `exec ${kit}`;
+    const step = ['node', '--import', 'tsx', 'kit/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
+    const cmd = opts.shellBetween ? `${step}; exit $?` : `exec ${step}`;
     const env = { ...sandbox.env, SHELL: '/bin/sh' };
     const c = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { cwd: projectRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const closed = new Promise<number | null>((r) => c.on('close', r));
-    return { c, out: () => out.replace(/\r/g, ''), closed };
+    /** the kit's node process, under script (and the shell, if one is in between) */
+    const kit = () => descendants(c.pid ?? 0).find((p) => p.cmdline.startsWith('node ') && p.cmdline.includes('kit/cli/main.ts'));
+    return { c, out: () => out.replace(/\r/g, ''), closed, kit };
   }
 
   it('Ctrl-C in the container\'s shell belongs to the shell: it interrupts the command, the container and the kit go on', async () => {
@@ -190,14 +192,14 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     const before = await sandbox.snapshot();
     const t = inTerminal(['--hostname', `hup-${digits()}`]);
     expect(await until(() => t.out().includes('[container]'))).toBe(true);
-    const kit = descendants(t.c.pid ?? 0).find((p) => p.cmdline.startsWith('node ') && p.cmdline.includes('kit/cli/main.ts'));
+    const kit = t.kit();
     expect(kit).toBeDefined();
     const container = kit ? childOf(kit.pid) : undefined;
     expect(container).toBeDefined();
     t.c.kill('SIGKILL'); // script dies: the pty's master closes, the kernel hangs the terminal up
     await t.closed;
     // the shell ignores SIGHUP as its namespace's init: SIGKILL comes after the 1 s grace period
-    expect(await until(() => !running(kit?.pid ?? 0), 10_000)).toBe(true);
+    expect(await until(() => !isRunning(kit?.pid ?? 0), 10_000)).toBe(true);
     expect(container && processStartTime(container.pid) === container.start).toBe(false);
     expect((await sandbox.settle(before)).leftovers).toEqual([]);
   }, 60_000);
@@ -206,11 +208,11 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     const before = await sandbox.snapshot();
     const t = inTerminal(['--hostname', `eio-${digits()}`], { shellBetween: true });
     expect(await until(() => t.out().includes('[container]'))).toBe(true);
-    const kit = descendants(t.c.pid ?? 0).find((p) => p.cmdline.startsWith('node ') && p.cmdline.includes('kit/cli/main.ts'));
+    const kit = t.kit();
     expect(kit).toBeDefined();
     t.c.kill('SIGKILL');
     await t.closed;
-    expect(await until(() => !running(kit?.pid ?? 0), 15_000)).toBe(true);
+    expect(await until(() => !isRunning(kit?.pid ?? 0), 15_000)).toBe(true);
     // the teardown ran to its end: the loop device of /home is detached, the ledger gone
     expect((await sandbox.settle(before)).leftovers).toEqual([]);
   }, 60_000);
@@ -251,12 +253,3 @@ function descendants(pid: number): { pid: number; cmdline: string }[] {
   return out;
 }
 
-/** Alive and not a zombie waiting to be reaped. */
-function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
