@@ -4,6 +4,7 @@
 
 import crypto from 'node:crypto';
 import { KitError } from './errors.ts';
+import { releaseLocksOfRun } from './image/lock.ts';
 import { Ledger } from './ledger.ts';
 import { reclaimers } from './reclaim.ts';
 import { loadShim } from './native.ts';
@@ -129,6 +130,8 @@ async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: Paus
     }
   }
   errors.push(...(await ctx.ledger.teardown(reclaimers)));
+  // the images this run claimed (step 2's claimHomeImage): free for the next run once all is undone
+  releaseLocksOfRun(ctx.runId);
   if (errors.length) {
     throw new KitError(`Teardown left ${errors.length} problem(s): ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {
       hint: 'Run `npm run clean` to reclaim what is left.',

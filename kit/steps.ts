@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KitError } from './errors.ts';
+import { enforceImportRule } from './student-imports.ts';
 import type { StepDefinition } from './types.ts';
 
 const STEP_FILE = /^(\d\d)-([\w-]+)\.ts$/;
@@ -40,6 +41,8 @@ export function stepFile(dir: string, id: number): StepFile {
 }
 
 export async function loadStep(file: StepFile): Promise<StepDefinition> {
+  // before importing: a refused import must not run (kit/student-imports.ts)
+  await enforceImportRule(file.file);
   let mod: { default?: StepDefinition };
   try {
     mod = (await import(pathToFileURL(file.file).href)) as { default?: StepDefinition };

@@ -1,15 +1,46 @@
-// The student API: the one module that steps/ and solutions/ may import.
+// The student API: the one module that steps/ and solutions/ may import
+// (besides Node's own node:* modules). kit/student-imports.ts enforces it
+// when a step file is loaded, and test/unit/student-api.test.ts keeps it so.
 //
 // It holds tools, never answers (DESIGN.md, "The student API"): the child
 // operation builders named as in the man pages, zx's `$` for host commands,
-// the `ip` tag, the ledger, the run's facts, and facts about the host that are
-// not the exercise (where the cgroup hierarchies are mounted, which version).
-// Nothing exported here may run a reference sequence: the helpers the grader,
-// the bench and perf need live where steps/ cannot import them.
+// the `ip` tag, the ledger (ctx.ledger: record a resource before creating
+// it), the run's facts, and facts about the host that are not the exercise
+// (where the cgroup hierarchies are mounted, which version). Nothing exported
+// here runs a reference sequence: the helpers the grader, the bench and perf
+// need (attachHomeImage, createCgroup, setupCommands, the limit tables) stay
+// in their kit modules, which a step cannot import.
 //
-// (Seed: the engineers of issues 15 and 18 fill it in; re-export, don't define.)
+// Re-export, don't define: each tool has one owner module.
 
-export { chdir, mkdir, mknod, mount, pivot_root, sethostname, setdomainname, symlink, umount2, rmdir, write_file, chroot } from './ops.ts';
-export type { ChildOp, MountFlagName, UmountFlagName, FileTypeName } from './ops.ts';
+// -- every step: the lifecycle's types, todo()
 export { todo } from './todo.ts';
 export type { StepDefinition, RunContext, ContainerSpec, PausedChild, CloneFlagName } from './types.ts';
+export type { Resource } from './ledger.ts';
+
+// -- child operations (steps 1, 2): one syscall each, run by the shim in the child
+export { chdir, mkdir, mknod, mount, pivot_root, sethostname, setdomainname, symlink, umount2, rmdir, write_file, chroot } from './ops.ts';
+export type { ChildOp, MountFlagName, UmountFlagName, FileTypeName } from './ops.ts';
+
+// -- host commands (steps 2, 3): zx's $, with values interpolated by zx, never a shell string.
+// (One place to swap: the traced $ of `npm run step N -- --trace` replaces this re-export.)
+export { $ } from 'zx';
+
+// -- step 2: the rootfs, and the kit's part of the /home image (path, size, lock, repairs)
+export { ensureRootfs } from './rootfs.ts';
+export { claimHomeImage, type HomeImageClaim } from './image/home.ts';
+
+// -- step 3: the per-run names and subnet, the ip tag, running the commands the student wrote
+export { ip, type IpCommand } from './net/ip.ts';
+export { allocateNetwork, connectNetwork, disconnectNetwork, netFacts, type NetFacts } from './net/setup.ts';
+
+// -- step 4: where the hierarchies are, the options in numbers, the usage line, the extras
+export { cgroupHierarchies, type CgroupController, type CgroupHierarchies } from './cgroup/hierarchies.ts';
+export { cgroupOptions, type CgroupOptions } from './cgroup/options.ts';
+export { cpuQuota, weightToShares } from './cgroup/limits.ts';
+export { reportUsage } from './cgroup/report.ts';
+export { cancelPause, forbidSwap, limitHomeIo, pauseLater, type RunCgroup } from './cgroup/extras.ts';
+export type { CgroupUsage } from './cgroup/types.ts';
+
+// -- step 5: the shape of the benchmark step
+export type { BenchStep } from './bench/step.ts';

@@ -7,10 +7,7 @@
 // everything up and gives the container a default route via the host's end.
 // The theory: site/theory/veth.md; the task: site/steps/03-net.md.
 
-import { ip, type IpCommand } from '../kit/net/ip.ts';
-import { allocateNetwork, connectNetwork, disconnectNetwork, netFacts } from '../kit/net/setup.ts';
-import { todo } from '../kit/todo.ts';
-import type { StepDefinition } from '../kit/types.ts';
+import { allocateNetwork, connectNetwork, disconnectNetwork, ip, netFacts, todo, type IpCommand, type StepDefinition } from '../kit/student.ts';
 
 const step: StepDefinition = {
   id: 3,

@@ -8,8 +8,7 @@
 // inside the container, and which number of sysbench's report matters.
 // The method: site/guide/benchmarking.md; the task: site/steps/05-bench.md.
 
-import type { BenchStep } from '../kit/bench/step.ts';
-import { todo } from '../kit/todo.ts';
+import { todo, type BenchStep } from '../kit/student.ts';
 
 const step: BenchStep = {
   id: 5,

@@ -6,13 +6,23 @@
 // swaps its root for the kit's rootfs (state/rootfs) with pivot_root, detaches
 // the host's tree so no path leads back to it, and mounts what a Linux system
 // expects: /proc, /sys, a small /dev, /tmp, and /home from the image.
-// The theory: site/pivot-root.md and site/loop-devices.md; the task: site/steps/02-mount.md.
+// /home is yours from the host's side too: on the host, with zx's $, you make
+// the image file, attach it to a loop device and give it a filesystem (the
+// first time only), and in teardown you detach it again.
+// The theory: site/theory/pivot-root.md and site/theory/loop-devices.md; the task: site/steps/02-mount.md.
 
-import { attachHomeImage, detachHomeImage, type HomeImage } from '../kit/image/index.ts';
-import { chdir, mkdir, mknod, mount, pivot_root, symlink, umount2 } from '../kit/ops.ts';
-import { ensureRootfs } from '../kit/rootfs.ts';
-import { todo } from '../kit/todo.ts';
-import type { StepDefinition } from '../kit/types.ts';
+import fs from 'node:fs';
+import { $, chdir, claimHomeImage, ensureRootfs, mkdir, mknod, mount, pivot_root, symlink, todo, umount2, type StepDefinition } from '../kit/student.ts';
+
+/** What step 2 keeps about /home for the rest of the run (ctx.facts.home). */
+interface Home {
+  /** the image file */
+  file: string;
+  /** the loop device it is attached to, /dev/loopN */
+  device: string;
+  /** the loop device's entry in the run's ledger */
+  entry: number;
+}
 
 /** The character devices a program expects in /dev: name, major, minor (see Documentation/admin-guide/devices.txt). */
 const DEVICES: [string, number, number][] = [
@@ -32,13 +42,17 @@ const step: StepDefinition = {
 
   async prepare(ctx) {
     ctx.facts.rootfs = ensureRootfs();
+    // The kit's part: where the image lives and how big it is (--home-image,
+    // --home-size), this run's lock on it (one container per image), and the
+    // repairs that need asking (a damaged or too small image). It makes nothing.
+    const image = await claimHomeImage(ctx);
 
-    todo("home-image", "Get the /home image ready on the host: attachHomeImage(ctx) makes the file (dd), attaches it to a free loop device (losetup) and formats it (mkfs.ext4) the first time. Keep the result in ctx.facts.home.");
+    todo("home-image", "On the host, with $: make the image file of image.mib MiB of zeros if it does not exist yet, attach it to the first free loop device (and learn that device's name), and give it an ext4 filesystem only if it has none yet. Record the loop device in ctx.ledger before you attach it, and keep what teardown and configure need in ctx.facts.home.");
   },
 
   configure(ctx, spec) {
     const rootfs = ctx.facts.rootfs as string;
-    const home = ctx.facts.home as HomeImage;
+    const home = ctx.facts.home as Home;
 
     todo("bind-rootfs", "pivot_root needs its new root to be a mount point: bind-mount the rootfs folder onto itself (recursively).");
 
@@ -59,8 +73,11 @@ const step: StepDefinition = {
   },
 
   async teardown(ctx) {
-    // detach the loop device (the mount went away with the container's mount namespace)
-    if (ctx.facts.home) await detachHomeImage(ctx, ctx.facts.home as HomeImage);
+    const home = ctx.facts.home as Home | undefined;
+    if (!home) return;
+    // The mount went away with the container's mount namespace (or goes in a
+    // moment: then the kernel detaches the device at its last close).
+    todo("detach", "Detach the loop device from its image, and take it off the ledger once it is gone.");
   },
 };
 

@@ -4,16 +4,39 @@
 // can *use*. Each run gets a cgroup of its own with a memory limit, a CPU
 // quota and a pids limit; the container's first process joins it while it
 // still waits on its sync pipe, so everything it ever runs is inside; at the
-// end the kit reports what the container used, empties the cgroup and
-// removes it. The machine may have cgroup v2, v1 or both (hybrid): the kit's
-// driver finds the hierarchies, and you write the files of the right version.
+// end you read what the container used, empty the cgroup and remove it.
+// A cgroup is a directory in the cgroup filesystem, and all of this is
+// mkdir, writing files, reading files and rmdir. The machine may have cgroup
+// v2, v1 or both (hybrid): the kit tells you where the hierarchies are
+// mounted and which version's files they have; the same code must work on all.
 // The theory: site/theory/cgroups.md; the task: site/steps/04-cgroups.md.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { cancelPause, cgroupOptions, cpuQuota, createCgroup, limitHomeIo, pauseLater, reportUsage, weightToShares, type Cgroup, type CgroupOptions } from '../kit/cgroup/index.ts';
-import { todo } from '../kit/todo.ts';
-import type { RunContext, StepDefinition } from '../kit/types.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  cancelPause, cgroupHierarchies, cgroupOptions, cpuQuota, forbidSwap, limitHomeIo, pauseLater, reportUsage, todo, weightToShares,
+  type CgroupController, type CgroupOptions, type CgroupUsage, type RunCgroup, type RunContext, type StepDefinition,
+} from '../kit/student.ts';
+
+/** What step 4 keeps about the run's cgroup (ctx.facts.cgroup). */
+interface Cgroup extends RunCgroup {
+  /** every directory made, one per hierarchy (one on v2) */
+  paths: string[];
+  /** their entry in the run's ledger */
+  entry: number;
+}
+
+/** The number after `key` in a file of "key value" lines (cpu.stat, memory.events, memory.oom_control). */
+function keyed(file: string, key: string): number | undefined {
+  const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${key} `));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+}
+
+/** A file holding one number, or undefined when this kernel does not have it. */
+function number(file: string): number | undefined {
+  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').trim()) : undefined;
+}
 
 const step: StepDefinition = {
   id: 4,
@@ -27,22 +50,23 @@ const step: StepDefinition = {
     const options = cgroupOptions(ctx.options);
     const { memoryBytes, cpuFraction, pids } = options;
     const { quotaUs, periodUs } = cpuQuota(cpuFraction);
+    // version 'v2' or 'v1' (hybrid machines too); parents: per controller,
+    // the kit's folder in the hierarchy that controller is mounted in
+    const { version, parents } = cgroupHierarchies();
 
-    todo("cgroup", "Create this run's cgroup with createCgroup(ctx.ledger, name), with a name that carries the run id (ctx.runId) so that two containers never share one, and keep it in ctx.facts.cgroup.");
-    const cg = ctx.facts.cgroup as Cgroup;
+    todo("cgroup", "Make this run's cgroup: a directory named after the run (ctx.runId) in the folder parents[controller] of each controller of parents (the same folder for all on v2, several on v1), recorded in ctx.ledger before any is made. Keep the version, each controller's directory, the directories and the ledger entry in ctx.facts.cgroup.");
 
-    // cg.driver is 'v2' on a unified machine, 'v1' on v1 and hybrid ones.
-    todo("limits", "Set the memory limit (memoryBytes), the CPU quota (quotaUs per periodUs) and the pids limit (pids) with cg.write(controller, file, value), in the files of this machine's cgroup version.");
+    todo("limits", "Write the memory limit (memoryBytes), the CPU quota (quotaUs per periodUs) and the pids limit (pids) into the control files of this machine's version, each in its controller's directory.");
 
     // Past its limit a process would otherwise be swapped out, not stopped.
-    cg.forbidSwap();
-    extras(ctx, cg, options);
+    forbidSwap(ctx.facts.cgroup as Cgroup);
+    extras(ctx, ctx.facts.cgroup as Cgroup, options);
   },
 
   async setup(ctx, child) {
     // The child is paused: it has not run a single instruction of its command.
     const cg = ctx.facts.cgroup as Cgroup;
-    todo("join", "Move the child into the cgroup now: write its pid (child.pid, a host pid) to the cgroup.procs file of every directory in cg.paths (one per hierarchy on v1, a single one on v2).");
+    todo("join", "Move the child (child.pid, a host pid) into the cgroup now, in every hierarchy: one directory on v2, several on v1.");
 
     // Extra: --pause-after N freezes the whole container N seconds in (the freezer).
     pauseLater(ctx, cg);
@@ -53,9 +77,10 @@ const step: StepDefinition = {
     cancelPause(ctx);
     const cg = ctx.facts.cgroup as Cgroup | undefined;
     if (!cg) return;
-    todo("account", "Before the cgroup goes, read what the container used (cg.usage(): CPU time, peak memory, OOM kills), keep it in ctx.facts.usage and report it with reportUsage(ctx, usage).");
+    const { version, dirs } = cg;
+    todo("account", "Before the cgroup goes, read from its files what the container used: CPU time in microseconds, peak memory in bytes (undefined where the kernel does not keep it), and how many processes the OOM killer killed. Keep it in ctx.facts.usage (a CgroupUsage) and show it with reportUsage(ctx, usage).");
 
-    todo("remove", "Kill whatever is still in the cgroup and wait until it is empty (cg.killAll()), then remove it from every hierarchy (cg.remove()).");
+    todo("remove", "Kill whatever is still inside and wait until the cgroup is empty, then remove every directory of it, and take it off the ledger.");
   },
 };
 
@@ -66,8 +91,8 @@ const step: StepDefinition = {
  */
 function extras(ctx: RunContext, cg: Cgroup, { cpuWeight, ioBps }: CgroupOptions): void {
   if (cpuWeight !== undefined) {
-    if (cg.driver === 'v2') cg.write('cpu', 'cpu.weight', String(cpuWeight));
-    else cg.write('cpu', 'cpu.shares', String(weightToShares(cpuWeight)));
+    if (cg.version === 'v2') fs.writeFileSync(path.join(cg.dirs.cpu!, 'cpu.weight'), String(cpuWeight));
+    else fs.writeFileSync(path.join(cg.dirs.cpu!, 'cpu.shares'), String(weightToShares(cpuWeight)));
   }
   if (ioBps !== undefined) limitHomeIo(ctx, cg, ioBps);
 }

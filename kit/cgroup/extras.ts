@@ -3,10 +3,50 @@
 // (--io-bps RATE). The page's "Extras" section shows them in use.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import { KitError } from '../errors.ts';
 import type { RunContext } from '../types.ts';
 import { badOption, CGROUP_PAGE } from './errors.ts';
-import type { Cgroup } from './types.ts';
+import type { CgroupController } from './hierarchies.ts';
+import { realHost } from './host.ts';
+import { freezeFor, procsOf, thawFor } from './tree.ts';
+
+/**
+ * The run's cgroup as step 4's student made it (ctx.facts.cgroup): which
+ * version's files, and per controller the directory (v2: the same one).
+ */
+export interface RunCgroup {
+  version: 'v1' | 'v2';
+  dirs: Partial<Record<CgroupController, string>>;
+}
+
+function dirOf(cg: RunCgroup, controller: CgroupController): string {
+  const dir = cg.dirs[controller] ?? (cg.version === 'v2' ? Object.values(cg.dirs)[0] : undefined);
+  if (!dir) {
+    throw new KitError(`The run's cgroup has no directory for the ${controller} controller (ctx.facts.cgroup.dirs.${controller}).`, {
+      hint: 'Keep, in ctx.facts.cgroup.dirs, the directory you made for each controller of cgroupHierarchies().parents.',
+      page: `${CGROUP_PAGE}#extras`,
+    });
+  }
+  return dir;
+}
+
+const writeIn = (cg: RunCgroup, controller: CgroupController, file: string, value: string) =>
+  fs.writeFileSync(path.join(dirOf(cg, controller), file), value);
+
+/**
+ * Make the memory limit a wall: no escape into swap (v2 memory.swap.max = 0;
+ * v1 memory.memsw.limit_in_bytes = the memory limit, which must be set
+ * first). Nothing to do when the kernel has no swap accounting.
+ */
+export function forbidSwap(cg: RunCgroup): void {
+  const dir = dirOf(cg, 'memory');
+  if (cg.version === 'v2') {
+    if (fs.existsSync(path.join(dir, 'memory.swap.max'))) fs.writeFileSync(path.join(dir, 'memory.swap.max'), '0');
+  } else if (fs.existsSync(path.join(dir, 'memory.memsw.limit_in_bytes'))) {
+    fs.writeFileSync(path.join(dir, 'memory.memsw.limit_in_bytes'), fs.readFileSync(path.join(dir, 'memory.limit_in_bytes'), 'utf8').trim());
+  }
+}
 
 const say = (ctx: RunContext, msg: string) => {
   if (ctx.options.quiet !== true) process.stderr.write(`cw ${msg}\n`);
@@ -26,19 +66,23 @@ function seconds(ctx: RunContext, kebab: string, camel: string): number | undefi
  * it --pause-for seconds later (default 3). Call in setup, after joining;
  * cancelPause() in teardown.
  */
-export function pauseLater(ctx: RunContext, cg: Cgroup): void {
+export function pauseLater(ctx: RunContext, cg: RunCgroup): void {
   const after = seconds(ctx, 'pause-after', 'pauseAfter');
   if (after === undefined) return;
   const pauseFor = seconds(ctx, 'pause-for', 'pauseFor') ?? 3;
-  const file = cg.driver === 'v2' ? 'cgroup.freeze' : 'freezer.state';
+  const v2 = cg.version === 'v2';
+  const file = v2 ? 'cgroup.freeze' : 'freezer.state';
+  const freezer = { file: path.join(dirOf(cg, 'freezer'), file), v2 };
   const timers: NodeJS.Timeout[] = [];
   ctx.facts.pauseTimers = timers;
   const freeze = setTimeout(() => {
-    void cg.freeze().then(
+    void freezeFor(realHost, freezer, 5000).then(
       () => {
-        say(ctx, `froze the container (${file} = ${cg.read(cg.driver === 'v2' ? 'cgroup' : 'freezer', file)}; processes ${cg.procs().join(' ')} stopped) for ${pauseFor} s`);
+        const procs = procsOf(realHost, [...new Set(Object.values(cg.dirs))]);
+        say(ctx, `froze the container (${file} = ${fs.readFileSync(freezer.file, 'utf8').trim()}; processes ${procs.join(' ')} stopped) for ${pauseFor} s`);
         const thaw = setTimeout(() => {
-          void cg.thaw().then(() => say(ctx, 'thawed the container'), () => undefined);
+          thawFor(realHost, freezer);
+          say(ctx, 'thawed the container');
         }, pauseFor * 1000);
         thaw.unref();
         timers.push(thaw);
@@ -69,7 +113,7 @@ export function majorMinor(device: string): string {
  * throttle files, which only catch direct and synchronous I/O (v1 cannot
  * charge page-cache writeback to the cgroup that dirtied the pages).
  */
-export function limitHomeIo(ctx: RunContext, cg: Cgroup, bytesPerSecond: number): void {
+export function limitHomeIo(ctx: RunContext, cg: RunCgroup, bytesPerSecond: number): void {
   const home = ctx.facts.home as { device?: string } | undefined;
   if (!home?.device) {
     throw new KitError('--io-bps limits I/O on the container\'s /home loop device, and there is none in this run.', {
@@ -78,11 +122,11 @@ export function limitHomeIo(ctx: RunContext, cg: Cgroup, bytesPerSecond: number)
     });
   }
   const dev = majorMinor(home.device);
-  if (cg.driver === 'v2') {
-    cg.write('io', 'io.max', `${dev} rbps=${bytesPerSecond} wbps=${bytesPerSecond}`);
+  if (cg.version === 'v2') {
+    writeIn(cg, 'io', 'io.max', `${dev} rbps=${bytesPerSecond} wbps=${bytesPerSecond}`);
   } else {
-    cg.write('blkio', 'blkio.throttle.read_bps_device', `${dev} ${bytesPerSecond}`);
-    cg.write('blkio', 'blkio.throttle.write_bps_device', `${dev} ${bytesPerSecond}`);
+    writeIn(cg, 'blkio', 'blkio.throttle.read_bps_device', `${dev} ${bytesPerSecond}`);
+    writeIn(cg, 'blkio', 'blkio.throttle.write_bps_device', `${dev} ${bytesPerSecond}`);
   }
   say(ctx, `I/O on /home (${home.device}, ${dev}) limited to ${bytesPerSecond} bytes/s`);
 }

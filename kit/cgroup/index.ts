@@ -7,7 +7,8 @@ export { missingMemberships, parseProcCgroup, procCgroups, type ProcCgroups } fr
 export { hostCgroupsOf, oomKillsIn, limitsIn, type HostCgroupView } from './inspect.ts';
 export { cgroupOptions, CGROUP_DEFAULTS, type CgroupOptions } from './options.ts';
 export { formatUsage, reportUsage } from './report.ts';
-export { cancelPause, limitHomeIo, majorMinor, pauseLater } from './extras.ts';
+export { cancelPause, forbidSwap, limitHomeIo, majorMinor, pauseLater, type RunCgroup } from './extras.ts';
+export { cgroupHierarchies, type CgroupController, type CgroupHierarchies } from './hierarchies.ts';
 export { reclaimers, reclaimedByLedger } from './reclaim.ts';
 export { KIT_PARENT } from './tree.ts';
 export { CGROUP_PAGE } from './errors.ts';

@@ -94,7 +94,7 @@ export function createV2(host: CgroupHost, layout: CgroupLayout, ledger: Ledger,
 }
 
 /** Write +controller to cgroup.subtree_control for each one not enabled yet. */
-function enableControllers(host: CgroupHost, dir: string, controllers: string[]): void {
+export function enableControllers(host: CgroupHost, dir: string, controllers: string[]): void {
   const file = path.join(dir, 'cgroup.subtree_control');
   const enabled = words(host.read(file));
   for (const c of controllers) {

@@ -11,9 +11,9 @@ import { KitError } from '../errors.ts';
 import type { RunContext, RunOptions } from '../types.ts';
 import { offerFix } from './ask.ts';
 import { fsckImage, makeExt4, probeImage } from './ext4.ts';
-import { createImageFile } from './file.ts';
+import { createImageFile as createImageFileIn } from './file.ts';
 import { lockImage, type ImageLock } from './lock.ts';
-import { attachedLoopDevices, attachLoop, detachLoop } from './loop.ts';
+import { attachedLoopDevices, attachLoop, autoclearSet, detachLoop } from './loop.ts';
 import { TROUBLESHOOTING } from './page.ts';
 import { formatSize, MiB, parseSize } from './size.ts';
 
@@ -99,6 +99,54 @@ export async function attachHomeImage(ctx: RunContext, opts = homeImageOptions(c
   }
 }
 
+/** What the kit hands step 2's student: where the image goes, how big, and that this run has it to itself. */
+export interface HomeImageClaim {
+  /** absolute path of the image file (it may not exist yet: then make it) */
+  file: string;
+  /** its size: bytes, and in MiB for dd's count= */
+  bytes: number;
+  mib: number;
+}
+
+/**
+ * The kit's part of step 2's /home, around the student's own commands: the
+ * image's path and size (--home-image, --home-size), its lock for the whole
+ * run (a second run on the same image gets "image busy"; the lifecycle
+ * releases it after teardown), a refusal when a killed run left it attached,
+ * and the repairs that ask first (a damaged or too small image). It never
+ * makes the file, attaches it or formats it: that is the step.
+ */
+export async function claimHomeImage(ctx: RunContext, opts = homeImageOptions(ctx)): Promise<HomeImageClaim> {
+  fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+  // the real path: it is what the kernel shows as the loop device's backing file
+  const file = path.join(fs.realpathSync(path.dirname(opts.file)), path.basename(opts.file));
+  const lock = await lockImage(file, ctx.runId);
+  try {
+    await waitForAutoclear(file);
+    refuseLeftoverDevices(file);
+    await readyImageFile(ctx, { ...opts, file }, false);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  return { file, bytes: opts.bytes, mib: Math.ceil(opts.bytes / MiB) };
+}
+
+/**
+ * A run that detached with `losetup -d` while its container's mount namespace
+ * still had the image mounted leaves the device to the kernel, which detaches
+ * it at the last close (autoclear): give it a moment before calling it a leftover.
+ */
+async function waitForAutoclear(file: string, timeoutMs = 3000): Promise<void> {
+  if (!fs.existsSync(file)) return;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const devices = attachedLoopDevices(file);
+    if (devices.length === 0 || !devices.every(autoclearSet)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** One line for the user: where /home comes from and what this run did to it. */
 export function describeHomeImage(image: HomeImage): string {
   const done = image.created ? 'created now, new ext4' : image.formatted ? 'formatted now' : 'kept from earlier runs';
@@ -131,23 +179,29 @@ function refuseLeftoverDevices(file: string): void {
   });
 }
 
-/** Create, check, grow or recreate the file as needed; says whether mkfs must run. */
-async function readyImageFile(ctx: RunContext, opts: HomeImageOptions): Promise<{ created: boolean; mustFormat: boolean }> {
+/**
+ * Create, check, grow or recreate the file as needed; says whether mkfs must
+ * run. With `make` false (step 2's student makes the file with dd), a file
+ * that must be made anew is removed (or set aside) instead, and left to them.
+ */
+async function readyImageFile(ctx: RunContext, opts: HomeImageOptions, make = true): Promise<{ created: boolean; mustFormat: boolean }> {
   const { file, bytes } = opts;
+  const createImageFile = make ? createImageFileIn : async (_ledger: unknown, f: string) => fs.rmSync(f, { force: true });
   const content = await probeImage(file);
   const flagHint = `run again with --recreate-image (erases ${path.basename(file)}) or --yes`;
 
   if (content.kind === 'missing') {
-    await createImageFile(ctx.ledger, file, bytes);
+    if (make) await createImageFile(ctx.ledger, file, bytes);
     return { created: true, mustFormat: true };
   }
   if (content.kind === 'blank') {
     // never formatted (a run stopped before mkfs): nothing to lose, just make it the right size
-    if (content.bytes < bytes) {
+    if (content.bytes < bytes || !make) {
+      // (a dd that was stopped halfway leaves such a file: the student's dd makes it again)
       fs.rmSync(file);
-      await createImageFile(ctx.ledger, file, bytes);
+      if (make) await createImageFile(ctx.ledger, file, bytes);
     }
-    return { created: false, mustFormat: true };
+    return { created: !make, mustFormat: true };
   }
 
   // e2fsck only when the superblock asks for it (as at boot): not cleanly unmounted, or errors seen

@@ -4,11 +4,11 @@
 import type { Reclaimer, ResourceKind } from '../ledger.ts';
 import { reclaimLoop } from './loop.ts';
 
-export { attachHomeImage, detachHomeImage, describeHomeImage, homeImageOptions, imagesDir, DEFAULT_HOME_SIZE, MIN_HOME_BYTES, type HomeImage, type HomeImageOptions } from './home.ts';
-export { attachLoop, detachLoop, loopDevicesFor, attachedLoopDevices, backingFileOf, deviceNumbers } from './loop.ts';
+export { attachHomeImage, claimHomeImage, detachHomeImage, describeHomeImage, homeImageOptions, imagesDir, DEFAULT_HOME_SIZE, MIN_HOME_BYTES, type HomeImage, type HomeImageClaim, type HomeImageOptions } from './home.ts';
+export { attachLoop, detachLoop, loopReclaimedByLedger, loopDevicesFor, attachedLoopDevices, backingFileOf, deviceNumbers } from './loop.ts';
 export { probeImage, fsckImage, makeExt4, readExt4Superblock } from './ext4.ts';
 export { createImageFile } from './file.ts';
-export { lockImage, imageLockHolder } from './lock.ts';
+export { lockImage, imageLockHolder, releaseLocksOfRun } from './lock.ts';
 export { parseSize, formatSize } from './size.ts';
 export { buildRootfsImage } from './rootfs-image.ts';
 

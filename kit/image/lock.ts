@@ -50,6 +50,11 @@ export function releaseHeldLock(image: string, runId: string | undefined): void 
   if (holdsLock(image, runId)) heldHere.get(key(image))?.lock.release();
 }
 
+/** Release every image lock this process holds for run `runId` (the lifecycle calls it after teardown). */
+export function releaseLocksOfRun(runId: string): void {
+  for (const held of [...heldHere.values()]) if (held.runId === runId) held.lock.release();
+}
+
 /** Whether this process holds the lock on `image` for run `runId` (not for another live run). */
 export const holdsLock = (image: string, runId: string | undefined): boolean =>
   runId !== undefined && heldHere.get(key(image))?.runId === runId;

@@ -145,6 +145,21 @@ const safeReadlink = (p: string): string | undefined => {
   }
 };
 
+/** Image files whose loop device this process's ledger reclaimers had to detach (a step's teardown forgot to). */
+const reclaimed = new Set<string>();
+
+/** Whether the ledger, not the step, detached `backingFile`'s loop device (for the step-2 check). */
+export const loopReclaimedByLedger = (backingFile: string): boolean => reclaimed.has(backingFile);
+
+/** The kernel detaches the device at its last close (`losetup -d` on a device still in use). */
+export function autoclearSet(device: string): boolean {
+  try {
+    return fs.readFileSync(`/sys/block/${path.basename(device)}/loop/autoclear`, 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
 /** Is `device` attached, and to this file? (A device number can be reused by someone else after a crash.) */
 function attachedTo(device: string, backingFile: string): boolean {
   const current = backingFileOf(device);
@@ -160,6 +175,8 @@ function attachedTo(device: string, backingFile: string): boolean {
 export const reclaimLoop: Reclaimer = async (entry: LedgerEntry) => {
   if (entry.kind !== 'loop') return;
   if (entry.device) {
+    // still attached, and nobody asked the kernel to let go (losetup -d sets autoclear on a busy device)
+    if (attachedTo(entry.device, entry.backingFile) && !autoclearSet(entry.device)) reclaimed.add(entry.backingFile);
     await detachLoop(entry.device, entry.backingFile);
   } else {
     // another live run's image is not ours to detach (but a lock this very

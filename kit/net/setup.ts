@@ -7,7 +7,7 @@
 import { KitError } from '../errors.ts';
 import type { RunContext } from '../types.ts';
 import { namespaceId } from '../proc.ts';
-import { setupCommands, type NetPlan } from './commands.ts';
+import type { NetPlan } from './commands.ts';
 import { hostHasLink, hostOccupiedNetworks, waitFor } from './host.ts';
 import { formatCidr } from './ipv4.ts';
 import { IpCommandError, NET_PAGE, runIp, type IpCommand, type IpMode } from './ip.ts';
@@ -114,14 +114,22 @@ export class HostNetnsError extends KitError {
 
 /**
  * Setup (child paused): record the veth and the netns name, then run the
- * commands (default: the reference sequence of commands.ts).
+ * commands the caller wrote (step 3's student; the bench and tests pass the
+ * reference sequence of commands.ts themselves). There is no default list:
+ * the student API must not run the reference commands for a step.
  */
-export async function connectNetwork(ctx: RunContext, pid: number, commands?: IpCommand[]): Promise<NetFacts> {
+export async function connectNetwork(ctx: RunContext, pid: number, commands: IpCommand[]): Promise<NetFacts> {
+  if (!Array.isArray(commands) || commands.length === 0) {
+    throw new KitError('connectNetwork(ctx, pid, commands) got no `ip` commands to run.', {
+      hint: 'Build the list yourself with the ip tag, e.g. commands.push(ip`...`), one entry per `ip` command line, then pass it.',
+      page: `${NET_PAGE}#the-task`,
+    });
+  }
   const net = netFacts(ctx);
   const t0 = performance.now();
   const hostNet = namespaceId('self', 'net');
   if (hostNet !== undefined && namespaceId(pid, 'net') === hostNet) throw new HostNetnsError(hostNet, net);
-  const list = commands ?? setupCommands(net, pid);
+  const list = commands;
   // the planned names, and any other a student's commands would create
   ctx.ledger.record({ kind: 'veth', name: net.hostIf });
   ctx.ledger.record({ kind: 'netns', name: net.netns });

@@ -13,6 +13,8 @@ import { setupCommands } from '../../kit/net/commands.ts';
 import { echoServerInNetns, echoServerOnHost, inNetns, netSandbox, randomPort, randomToken, tcpEcho, allReclaimers, type NetSandbox } from './net-helpers.ts';
 
 const q = $({ quiet: true });
+/** The reference `ip` commands (connectNetwork has no default list: the student writes theirs). */
+const reference = (ctx: { facts: Record<string, unknown> }, pid: number) => setupCommands(ctx.facts.net as NetFacts, pid);
 const json = async <T>(p: Promise<{ stdout: string }>): Promise<T> => JSON.parse((await p).stdout) as T;
 interface LinkJson { ifname: string; flags: string[]; operstate: string; addr_info?: { family: string; local: string; prefixlen: number }[] }
 interface RouteJson { dst: string; gateway?: string; dev: string }
@@ -50,7 +52,7 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     const ctx = sb.ctx();
     const h = await sb.holder();
     const net = await allocateNetwork(ctx);
-    await connectNetwork(ctx, h.pid);
+    await connectNetwork(ctx, h.pid, reference(ctx, h.pid));
     expect(ctx.facts.net).toBe(net);
     expect(net.netnsId).toBe(namespaceId(h.pid, 'net'));
     expect(net.ipProcesses).toBe(2);
@@ -103,7 +105,7 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     const [a, b] = [sb.ctx(), sb.ctx()];
     const [ha, hb] = await Promise.all([sb.holder(), sb.holder()]);
     const [na, nb] = await Promise.all([allocateNetwork(a), allocateNetwork(b)]);
-    await Promise.all([connectNetwork(a, ha.pid), connectNetwork(b, hb.pid)]);
+    await Promise.all([connectNetwork(a, ha.pid, reference(a, ha.pid)), connectNetwork(b, hb.pid, reference(b, hb.pid))]);
     expect(na.subnet).not.toBe(nb.subnet);
     expect(new Set([na.hostIf, na.containerIf, nb.hostIf, nb.containerIf, na.netns, nb.netns]).size).toBe(6);
     for (const [n, h] of [[na, ha], [nb, hb]] as const) {
@@ -146,7 +148,7 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     const ctx = sb.ctx();
     const h = await sb.holder();
     const net = await allocateNetwork(ctx);
-    await connectNetwork(ctx, h.pid);
+    await connectNetwork(ctx, h.pid, reference(ctx, h.pid));
     await disconnectNetwork(ctx); // the holder is still alive: its namespace keeps the veth
     expect(net.vethDiedWithNamespace).toBe(false);
     expect(hostLinks()).not.toContain(net.hostIf);
@@ -179,7 +181,7 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     const child = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       await allocateNetwork(ctx);
-      await expect(connectNetwork(ctx, child.pid!)).rejects.toBeInstanceOf(HostNetnsError);
+      await expect(connectNetwork(ctx, child.pid!, reference(ctx, child.pid!))).rejects.toBeInstanceOf(HostNetnsError);
       const net = ctx.facts.net as NetFacts;
       expect(hostLinks()).not.toContain(net.hostIf);
       expect(namedNetns()).not.toContain(net.netns);
