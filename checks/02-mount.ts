@@ -9,7 +9,7 @@ import { $ } from 'zx';
 import { defineCheck } from '../kit/check/framework.ts';
 import { added, eventually } from '../kit/check/host.ts';
 import type { AssertionSpec } from '../kit/check/types.ts';
-import { backingFileOf, loopDevicesFor } from '../kit/image/index.ts';
+import { attachedLoopDevices, backingFileOf, loopDevicesFor, loopReclaimedByLedger } from '../kit/image/index.ts';
 import { Ledger } from '../kit/ledger.ts';
 import { projectRoot, runsDir, stateDir } from '../kit/paths.ts';
 import { namespaceId, processStartTime } from '../kit/proc.ts';
@@ -26,12 +26,14 @@ export const assertions: AssertionSpec[] = [
   { id: 'old-root', name: 'the host\'s root filesystem is not in the container\'s mount namespace', points: 3, page: `${page}#pivot-root`, hint: 'chroot() only moves one process\'s root: the host\'s / stays mounted (and escapable). Use pivot_root and then umount2 the old root with MNT_DETACH.' },
   { id: 'proc', name: '/proc inside is a procfs of the container\'s own', points: 1, page: `${page}#proc-sys-dev-tmp`, hint: 'After pivot_root the new root\'s /proc is an empty folder: mount("proc", "/proc", "proc", ...).' },
   { id: 'mounts', name: '/sys is sysfs read-only, /dev a tmpfs with working null, zero, full, random, urandom, tty, devpts and shm, /tmp a tmpfs', points: 2, page: `${page}#proc-sys-dev-tmp`, hint: 'Mount sysfs with MS_RDONLY, a tmpfs on /dev with the mknod()s, devpts (newinstance) on /dev/pts, tmpfs on /dev/shm and /tmp.' },
-  { id: 'home-ext4', name: '/home is ext4 on a loop device whose backing file is the kit\'s image', points: 2, page: `${page}#home-image`, hint: 'Mount home.device (the /dev/loopN attachHomeImage() gave you) as ext4 on the rootfs\'s home folder.' },
+  { id: 'home-ext4', name: '/home is ext4 on a loop device whose backing file is the kit\'s image', points: 2, page: `${page}#home-image`, hint: 'In prepare, make the image file, attach it with losetup and make its filesystem the first time; in configure, mount the loop device you got as ext4 on the rootfs\'s home folder.' },
+  { id: 'home-ledger', name: 'that loop device is in the run\'s ledger while it is attached (so `npm run clean` can reclaim it)', points: 1, page: `${page}#the-ledger`, hint: 'Record the loop device (kind \'loop\', the image as backingFile) in ctx.ledger before losetup, and add the device name it printed.' },
+  { id: 'home-kept', name: 'a second run on the same image finds the first run\'s file: the image is made and formatted only the first time', points: 2, page: `${page}#first-time`, hint: 'Make the file only if it does not exist, and run mkfs.ext4 only when the device has no filesystem yet (blkid tells you).' },
   { id: 'home-private', name: 'a file written to /home inside is nowhere on the host while the container runs', points: 2, page: `${page}#home-image`, hint: 'Mount the image inside the container (a child operation), not on the host: the host must not see it mounted.' },
   { id: 'home-persists', name: 'that file is in the image after the container is gone', points: 1, page: `${page}#home-image`, hint: 'Write to /home only once the image is mounted there; it must be the same image file each run.' },
   { id: 'no-leak', name: 'a mount made inside does not propagate to the host, even under a shared mount', points: 2, page: `${page}#private`, hint: 'Make every mount private first: mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) (step 1), and bind the rootfs with MS_REC.' },
   { id: 'host-clean', name: 'the host\'s mount table is as before once the container has exited', points: 1, page: `${page}#private`, hint: 'Nothing of the container may be mounted in the host\'s namespace: do every mount as a child operation.' },
-  { id: 'no-loop-left', name: 'no loop device is left attached to the image', points: 1, page: `${page}#home-image`, hint: 'Detach the loop device in teardown (detachHomeImage).' },
+  { id: 'no-loop-left', name: 'no loop device is left attached to the image, detached by the step', points: 1, page: `${page}#teardown`, hint: 'In teardown, detach the loop device with losetup. (The kit\'s ledger detached it for you this time: that does not count.)' },
 ];
 
 /** Single-quote a string for sh. */
@@ -66,6 +68,21 @@ function relevantHostMounts(): string[] {
     .filter((m) => top.includes(m.mountPoint) || m.mountPoint.startsWith(`${state}/`))
     .map((m) => `${m.mountPoint} ${m.fstype} ${m.source}`)
     .sort();
+}
+
+/**
+ * The loop devices still attached to `image` once the step's teardown is
+ * done. `losetup -d` on a device still mounted in the dying container's
+ * namespace only asks the kernel to detach it at the last close: give that a
+ * moment. Whatever is left is detached here (it counts against the step).
+ */
+async function devicesLeft(image: string): Promise<string[]> {
+  if (!fs.existsSync(image)) return [];
+  await eventually(() => attachedLoopDevices(image).length === 0, 3000);
+  const left = await loopDevicesFor(image);
+  for (const d of left) await sh`losetup --detach ${d}`;
+  await eventually(() => attachedLoopDevices(image).length === 0, 3000);
+  return left;
 }
 
 export default defineCheck({
@@ -177,6 +194,12 @@ export default defineCheck({
       expected: `ext4 on /dev/loopN backed by ${expectedImage}`,
       seen: home ? `${home.fstype} on ${home.source}${home.source.startsWith('/dev/loop') ? ` backed by ${loop ?? 'nothing'}` : ''}` : 'nothing mounted on /home',
     });
+    const recorded = probe.ctx.ledger.entries().filter((e) => e.kind === 'loop');
+    const inLedger = home !== undefined && recorded.some((e) => e.kind === 'loop' && e.device === home.source && e.backingFile === expectedImage);
+    t.expect('home-ledger', inLedger, {
+      expected: `a 'loop' entry for ${home?.source ?? 'the loop device'} backed by ${expectedImage} in the run's ledger`,
+      seen: recorded.length ? recorded.map((e) => (e.kind === 'loop' ? `loop ${e.device ?? '(no device)'} of ${e.backingFile}` : '')).join('; ') : 'no loop entry',
+    });
 
     // where the file would be if /home were not mounted inside only
     const onHost = [path.join(rootfs, 'home', homeFile), path.join('/home', homeFile), path.join('/tmp', homeFile)].filter((p) => fs.existsSync(p));
@@ -209,16 +232,31 @@ export default defineCheck({
       seen: [...extra, ...extraAfter].join('; ') || 'none',
     });
 
-    const devices = await loopDevicesFor(image);
-    t.expect('no-loop-left', devices.length === 0 && !teardownError.includes('still attached'), {
-      expected: `no loop device on ${image}`,
-      seen: devices.length ? `${devices.join(', ')} still attached` : teardownError || 'none',
+    const devices = await devicesLeft(image);
+    const byKit = fs.existsSync(image) && loopReclaimedByLedger(fs.realpathSync(image));
+    t.expect('no-loop-left', devices.length === 0 && !byKit && !teardownError.includes('still attached'), {
+      expected: `no loop device on ${image}, detached in the step's teardown`,
+      seen: devices.length ? `${devices.join(', ')} still attached` : byKit ? 'detached by the kit\'s ledger after the step\'s teardown, not by the step' : teardownError || 'none',
     });
 
     // debugfs reads the ext4 image directly: no mount, no loop device needed
     const stored = fs.existsSync(image) ? (await sh`debugfs -R ${`cat /${homeFile}`} ${image}`).stdout.trim() : '';
     t.expect('home-persists', stored === homeText, { expected: `/${homeFile} in the image, containing ${homeText}`, seen: stored ? `"${stored}"` : 'not in the image' });
-
     if (teardownError) throw new Error(teardownError);
+
+    // A second container on the same image: the step must keep the file and its filesystem.
+    if (stored === homeText) {
+      const again = await t.start({ argv: ['sh', '-c', `echo "kept=$(cat /home/${homeFile} 2>/dev/null)"; echo ready; exec sleep 60`], options: { homeImage: image, quiet: true } });
+      await again.waitFor(/^ready$/m);
+      const kept = again.values().kept;
+      await again.stop();
+      // (what it leaves on the host is the first run's mistake again: undone, not counted twice)
+      for (const line of added(before, relevantHostMounts()).reverse()) await sh`umount --lazy ${line.split(' ')[0]}`;
+      await again.teardown().catch(() => undefined);
+      await devicesLeft(image);
+      t.expect('home-kept', kept === homeText, { expected: `/home/${homeFile} containing ${homeText} in the second run`, seen: kept ? `"${kept}"` : 'no such file: the image was made or formatted again' });
+    } else {
+      t.expect('home-kept', false, { expected: 'a file that outlives the first run', seen: 'the first run\'s file is not in the image' });
+    }
   },
 });

@@ -7,7 +7,7 @@
 // loaded (kit/steps.ts), so it holds wherever the file runs: `npm run step`,
 // the checks, a grading workspace's copy.
 //
-// The file is transpiled (esbuild drops type-only imports, which run nothing)
+// The file is transpiled (esbuild drops the imports marked `type`, which run nothing)
 // and its imports listed by es-module-lexer: static imports, re-exports and
 // dynamic import() calls, whose specifier must be a plain string.
 
@@ -50,7 +50,8 @@ export async function importViolations(file: string, source = fs.readFileSync(fi
   await init;
   let js: string;
   try {
-    js = transformSync(source, { loader: 'ts', format: 'esm', sourcefile: file }).code;
+    // verbatimModuleSyntax: keep every import not marked `type`, used or not
+    js = transformSync(source, { loader: 'ts', format: 'esm', sourcefile: file, tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } }).code;
   } catch {
     return []; // a syntax error: the loader's own error says where
   }

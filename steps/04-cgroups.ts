@@ -78,7 +78,9 @@ const step: StepDefinition = {
     const cg = ctx.facts.cgroup as Cgroup | undefined;
     if (!cg) return;
     const { version, dirs } = cg;
-    todo("account", "Before the cgroup goes, read from its files what the container used: CPU time in microseconds, peak memory in bytes (undefined where the kernel does not keep it), and how many processes the OOM killer killed. Keep it in ctx.facts.usage (a CgroupUsage) and show it with reportUsage(ctx, usage).");
+    todo("account", "Before the cgroup goes, read from its files what the container used: CPU time in microseconds, peak memory in bytes (undefined where the kernel does not keep it), and how many processes the OOM killer killed. Keep it in ctx.facts.usage, a CgroupUsage.");
+    // one line on the terminal: "the container used: CPU time ..., peak memory ..., N OOM kills"
+    if (ctx.facts.usage) reportUsage(ctx, ctx.facts.usage as CgroupUsage);
 
     todo("remove", "Kill whatever is still inside and wait until the cgroup is empty, then remove every directory of it, and take it off the ledger.");
   },

@@ -11,7 +11,7 @@ import check from '../../checks/02-mount.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
 import { ensureRootfs } from '../../kit/rootfs.ts';
-import { expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
+import { expectCheatRefused, expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 const sh = $({ quiet: true, nothrow: true });
 
@@ -60,14 +60,20 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
     "    spec.ops.push(umount2('.', ['MNT_DETACH']));",
     "    spec.ops.push(chdir('/'));",
   ].join('\n');
-  const importOps = "import { chdir, mkdir, mknod, mount, pivot_root, symlink, umount2 } from '../kit/ops.ts';";
+  const importOps = "import { $, chdir, claimHomeImage, ensureRootfs, mkdir, mknod, mount, pivot_root, symlink, todo, umount2, type StepDefinition } from '../kit/student.ts';";
+  const f = '02-mount.ts';
+  const mkfs = "    if (type.stdout.trim() !== 'ext4') await $`mkfs.ext4 -q -L home ${device}`;\n";
+  const record = "    const entry = ctx.ledger.record({ kind: 'loop', backingFile: image.file, runId: ctx.runId });\n";
+  const losetupD = '    await $`losetup --detach ${home.device}`;\n';
+  const forget = '    ctx.ledger.forget(home.entry);\n';
+  const homeRegion = /    if \(!fs\.existsSync\(image\.file\)\)[\s\S]*?-L home \$\{device\}`;\n/;
   const homeOp = "spec.ops.push(mount(home.device, `${rootfs}/home`, 'ext4', ['MS_NOSUID', 'MS_NODEV']));";
 
   const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
     // on a host whose / is shared (systemd) this leaks every mount; here the check's own shared mount shows it
     ['forgot the private remount', ['no-leak', 'host-clean'], [{ file: '01-pid.ts', find: "spec.ops.push(mount(null, '/', null, ['MS_REC', 'MS_PRIVATE']));", replace: '' }]],
     ['chroot instead of pivot_root', ['old-root'], [
-      { file: '02-mount.ts', find: importOps, replace: importOps.replace('{ chdir,', '{ chdir, chroot,') },
+      { file: '02-mount.ts', find: importOps, replace: importOps.replace('$, chdir,', '$, chdir, chroot,') },
       { file: '02-mount.ts', find: pivot, replace: "    spec.ops.push(chroot(rootfs));\n    spec.ops.push(chdir('/'));" },
     ]],
     ['pivot_root without detaching the old root', ['old-root'], [{ file: '02-mount.ts', find: "    spec.ops.push(umount2('.', ['MNT_DETACH']));\n", replace: '' }]],
@@ -77,7 +83,45 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
     ]],
     ['/proc not mounted', ['proc'], [{ file: '02-mount.ts', find: "spec.ops.push(mount('proc', '/proc', 'proc', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));", replace: '' }]],
     ['/home not mounted at all', ['home-ext4', 'home-private', 'home-persists'], [{ file: '02-mount.ts', find: homeOp, replace: '' }]],
+    // TODO home-image: the lecture's commands, the first time only, recorded before
+    ['mkfs.ext4 on every run', ['home-kept'], [{ file: f, find: mkfs, replace: mkfs.replace("if (type.stdout.trim() !== 'ext4') ", '') }]],
+    ['dd on every run (the file is made again, zeros over the filesystem)', ['home-kept'], [{ file: f, find: 'if (!fs.existsSync(image.file)) await $`dd', replace: 'await $`dd' }]],
+    ['the loop device not recorded in the ledger', ['home-ledger'], [
+      { file: f, find: record, replace: '    const entry = -1;\n' },
+    ]],
   ];
+  // TODO detach: losetup -d by the step, not by the kit's ledger afterwards
+  const detachMutants: [string, Parameters<typeof makeMutant>[1]][] = [
+    ['teardown neither detaches nor forgets (the ledger does it)', [{ file: f, find: losetupD + forget, replace: '' }]],
+    ['teardown forgets the entry without detaching', [{ file: f, find: losetupD, replace: '' }]],
+    ['losetup -d given the image file instead of the device', [{ file: f, find: losetupD, replace: '    await $`losetup --detach ${home.file}`;\n' }]],
+  ];
+  for (const [name, mutations] of detachMutants) {
+    it(`fails on a mutant: ${name}`, async () => {
+      await expectMutantFails(check, '02', mutations, { mustFail: ['no-loop-left'], page: /^\/steps\/02-mount#/, seen: true, orError: true });
+      expect(await leftovers()).toEqual([]);
+    }, 60_000);
+  }
+
+  // cheats: the former shortcut, by a deep import; refused before anything runs
+  const cheats: [string, Parameters<typeof makeMutant>[1], RegExp][] = [
+    ['attachHomeImage through kit/image/index.ts', [
+      { file: f, find: importOps, replace: `${importOps}\nimport { attachHomeImage, detachHomeImage } from '../kit/image/index.ts';` },
+      { file: f, find: homeRegion, replace: '    ctx.facts.home = await attachHomeImage(ctx);\n' },
+    ], /\.\.\/kit\/image\/index\.ts/],
+    ['attachHomeImage through kit/image/home.ts', [
+      { file: f, find: importOps, replace: `${importOps}\nimport * as home from '../kit/image/home.ts';` },
+      { file: f, find: homeRegion, replace: '    ctx.facts.home = await home.attachHomeImage(ctx);\n' },
+    ], /\.\.\/kit\/image\/home\.ts/],
+    ['attachHomeImage through a computed dynamic import', [
+      { file: f, find: homeRegion, replace: "    const m = '../kit/image/' + 'home.ts';\n    ctx.facts.home = await (await import(m)).attachHomeImage(ctx);\n" },
+    ], /import\(m\)/],
+  ];
+  for (const [name, mutations, refused] of cheats) {
+    it(`refuses a cheat: ${name}`, async () => {
+      await expectCheatRefused(check, '02', mutations, refused);
+    });
+  }
 
   for (const [name, mustFail, mutations] of mutants) {
     it(`fails on a mutant: ${name}`, async () => {

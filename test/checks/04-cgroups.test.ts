@@ -9,7 +9,7 @@ import { detectLayout, KIT_PARENT } from '../../kit/cgroup/index.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { eventually } from '../../kit/check/host.ts';
 import { solutionsDir } from '../../kit/paths.ts';
-import { expectMutantFails, makeMutant, skeletonAt } from '../helpers/mutants.ts';
+import { expectCheatRefused, expectMutantFails, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 /** The kit's run cgroups (cw-<run id>) on every hierarchy. */
 function runCgroups(): string[] {
@@ -56,20 +56,50 @@ describe('check 4 (cgroups)', () => {
 
   const f = '04-cgroups.ts';
   const join = "    for (const dir of cg.paths) fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(child.pid));";
+  const otherVersion = "    if (version === 'v2') {\n      fs.writeFileSync(path.join(dirs.memory!, 'memory.max')";
+  const record = '    const entry = ctx.ledger.record({ kind: \'cgroup\', paths });\n';
+  const usageRegion = /    const usage: CgroupUsage =[\s\S]*?ctx\.facts\.usage = usage;\n/;
+  const killLoop = /    for \(let left = inside\(\);[\s\S]*?await sleep\(10\);\n    \}\n/;
   const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
+    // TODO cgroup
+    ['the cgroup is not named after the run', ['member'], [{ file: f, find: '`cw-${ctx.runId}`', replace: "'cw-container'" }]],
+    ['the cgroup is not recorded in the ledger', ['removed'], [{ file: f, find: record, replace: '    const entry = -1;\n' }]],
+    // v1 (this machine): the cpu and pids hierarchies get no directory
+    ['a directory in the memory hierarchy only', ['setup'], [{ file: f, find: 'const paths = [...new Set(Object.values(dirs))];', replace: 'const paths = [dirs.memory!];' }]],
+    // TODO limits
+    // a tutorial for the other version: the file does not exist here
+    ['limits written to the other version\'s files', ['setup'], [{ file: f, find: otherVersion, replace: otherVersion.replace("version === 'v2'", "version !== 'v2'") }]],
+    ['no CPU quota', ['cpu'], [
+      { file: f, find: "      fs.writeFileSync(path.join(dirs.cpu!, 'cpu.max'), `${quotaUs} ${periodUs}`);\n", replace: '' },
+      { file: f, find: "      fs.writeFileSync(path.join(dirs.cpu!, 'cpu.cfs_quota_us'), String(quotaUs));\n", replace: '' },
+    ]],
+    ['no pids limit', ['pids'], [{ file: f, find: "    fs.writeFileSync(path.join(dirs.pids!, 'pids.max'), String(pids));\n", replace: '' }]],
+    // TODO join
     // (its unlimited busy loop competes with the whole machine, so 'cpu' may or may not show it)
     ['the child never joins the cgroup', ['member', 'member-at-start', 'memory-oom', 'pids', 'usage'], [{ file: f, find: join, replace: '' }]],
     // not awaited: the command runs (and forks) before it joins
     ['the child joins after it started running', ['member', 'member-at-start'], [{ file: f, find: join, replace: `    setTimeout(() => {\n  ${join}\n    }, 300);` }]],
-    // a tutorial for the other version: the file does not exist here
-    ['limits written to the other version\'s files', ['setup'], [{ file: f, find: "if (cg.driver === 'v2') {", replace: "if (cg.driver !== 'v2') {" }]],
-    ['no CPU quota', ['cpu'], [
-      { file: f, find: "      cg.write('cpu', 'cpu.max', `${quotaUs} ${periodUs}`);\n", replace: '' },
-      { file: f, find: "      cg.write('cpu', 'cpu.cfs_period_us', String(periodUs));\n      cg.write('cpu', 'cpu.cfs_quota_us', String(quotaUs));\n", replace: '' },
+    // v1 (this machine): only the first hierarchy
+    ['the child joins one directory only', ['member'], [{ file: f, find: join, replace: "    fs.writeFileSync(path.join(cg.paths[0], 'cgroup.procs'), String(child.pid));" }]],
+    // TODO account
+    ['usage not read at exit', ['usage'], [{ file: f, find: usageRegion, replace: '' }]],
+    // v1 (this machine): cpuacct.usage counts nanoseconds
+    ['CPU time in nanoseconds taken for microseconds', ['usage'], [{ file: f, find: "Math.round((number(path.join(dirs.cpuacct!, 'cpuacct.usage')) ?? 0) / 1000)", replace: "number(path.join(dirs.cpuacct!, 'cpuacct.usage')) ?? 0" }]],
+    ['peak memory left out', ['usage'], [
+      { file: f, find: "memoryPeakBytes: number(path.join(dirs.memory!, 'memory.peak')),", replace: 'memoryPeakBytes: undefined,' },
+      { file: f, find: "memoryPeakBytes: number(path.join(dirs.memory!, 'memory.max_usage_in_bytes')),", replace: 'memoryPeakBytes: undefined,' },
     ]],
-    ['no pids limit', ['pids'], [{ file: f, find: "    cg.write('pids', 'pids.max', String(pids));\n", replace: '' }]],
-    ['the cgroup is not removed (the kit\'s cleanup does it)', ['removed'], [{ file: f, find: '    await cg.killAll();\n    await cg.remove();\n', replace: '' }]],
-    ['usage not read at exit', ['usage'], [{ file: f, find: '    const usage = cg.usage();\n    ctx.facts.usage = usage;\n    reportUsage(ctx, usage);\n', replace: '' }]],
+    // TODO remove
+    ['the cgroup is not removed (the kit\'s cleanup does it)', ['removed'], [{ file: f, find: /    const inside = [\s\S]*?ctx\.ledger\.forget\(cg\.entry\);\n/, replace: '' }]],
+    // rmdir of a cgroup with processes inside: EBUSY
+    ['rmdir without emptying the cgroup first', ['removed'], [
+      { file: f, find: "    if (version === 'v2') fs.writeFileSync(path.join(cg.paths[0], 'cgroup.kill'), '1');\n", replace: '' },
+      { file: f, find: killLoop, replace: '' },
+    ]],
+    ['the usage read after the cgroup is gone', ['usage', 'removed'], [
+      { file: f, find: usageRegion, replace: '' },
+      { file: f, find: '    ctx.ledger.forget(cg.entry);\n', replace: "    ctx.ledger.forget(cg.entry);\n    ctx.facts.usage = { cpuUsec: Number(fs.readFileSync(path.join(dirs.cpuacct ?? dirs.cpu!, 'cpuacct.usage'), 'utf8')), oomKills: 0 };\n" },
+    ]],
   ];
 
   for (const [name, mustFail, mutations] of mutants) {
@@ -80,13 +110,33 @@ describe('check 4 (cgroups)', () => {
   }
 
   it('names the right file when a limit goes to the other version\'s file', async () => {
-    const m = makeMutant('04', [{ file: f, find: "if (cg.driver === 'v2') {", replace: "if (cg.driver !== 'v2') {" }]);
+    const m = makeMutant('04', [{ file: f, find: otherVersion, replace: otherVersion.replace("version === 'v2'", "version !== 'v2'") }]);
     try {
       const r = await runCheck(check, { stepsDir: m.dir });
       const setup = r.assertions.find((a) => a.id === 'setup');
-      expect(setup?.seen).toMatch(detectLayout().kind === 'v2' ? /There is no memory\.limit_in_bytes .* where that limit is memory\.max/ : /There is no memory\.max .* where that limit is memory\.limit_in_bytes/);
+      // the kernel's own error, naming the file the student wrote
+      expect(setup?.seen).toMatch(detectLayout().kind === 'v2' ? /memory\.limit_in_bytes/ : /memory\.max/);
     } finally {
       m.dispose();
     }
   });
+
+  // cheats: the former shortcuts, by a deep import; refused before anything runs
+  const cheats: [string, Parameters<typeof makeMutant>[1], RegExp][] = [
+    ['createCgroup with the limits applied by the kit', [
+      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nimport { createCgroup } from '../kit/cgroup/index.ts';" },
+      { file: f, find: record, replace: `${record}    await createCgroup(ctx.ledger, 'x', { memoryBytes, cpuFraction, pids });\n` },
+    ], /\.\.\/kit\/cgroup\/index\.ts/],
+    ['the limit tables v1LimitWrites / v2LimitWrites', [
+      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nimport { v1LimitWrites, v2LimitWrites } from '../kit/cgroup/limits.ts';\nvoid v1LimitWrites; void v2LimitWrites;" },
+    ], /\.\.\/kit\/cgroup\/limits\.ts/],
+    ['the driver\'s usage() and remove() through a re-export', [
+      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nexport { createCgroup } from '../kit/cgroup/driver.ts';" },
+    ], /\.\.\/kit\/cgroup\/driver\.ts/],
+  ];
+  for (const [name, mutations, refused] of cheats) {
+    it(`refuses a cheat: ${name}`, async () => {
+      await expectCheatRefused(check, '04', mutations, refused);
+    });
+  }
 });

@@ -24,7 +24,8 @@ export function makeMutant(name: string, mutations: Mutation[]): { dir: string; 
   for (const m of mutations) {
     const file = path.join(dir, m.file);
     const text = fs.readFileSync(file, 'utf8');
-    const next = text.replace(m.find, m.replace);
+    // a function, so that `$` in the replacement (zx's $`...`) is taken literally
+    const next = text.replace(m.find, () => m.replace);
     if (next === text) throw new Error(`mutant ${name}: ${String(m.find)} not found in ${m.file}`);
     fs.writeFileSync(file, next);
   }
@@ -55,18 +56,39 @@ export async function expectMutantFails(
   check: CheckDefinition,
   name: string,
   mutations: Mutation[],
-  o: { mustFail: string[]; page: RegExp; seen?: boolean },
+  o: { mustFail: string[]; page: RegExp; seen?: boolean; /** the step's teardown throws too: the check reports an error */ orError?: boolean },
 ): Promise<CheckResult> {
   const m = makeMutant(name, mutations);
   try {
     const r = await runCheck(check, { stepsDir: m.dir });
-    expect(r.status).toBe('fail');
+    if (o.orError) expect(['fail', 'error']).toContain(r.status);
+    else expect(r.status).toBe('fail');
     for (const id of o.mustFail) expect(failed(r)).toContain(id);
     for (const a of r.assertions.filter((x) => x.status === 'fail')) {
       expect(a.hint).toBeTruthy();
       expect(a.page).toMatch(o.page);
       if (o.seen) expect(a.seen).toBeTruthy();
     }
+    return r;
+  } finally {
+    m.dispose();
+  }
+}
+
+/**
+ * A cheat: a step file that reaches past the student API for one of the
+ * kit's reference helpers (attachHomeImage, createCgroup, ...). The loader
+ * refuses the file before anything runs, so the check scores nothing and the
+ * message says which import broke the rule. The folder is removed in any case.
+ */
+export async function expectCheatRefused(check: CheckDefinition, name: string, mutations: Mutation[], refused: RegExp): Promise<CheckResult> {
+  const m = makeMutant(name, mutations);
+  try {
+    const r = await runCheck(check, { stepsDir: m.dir });
+    expect(r.status).toBe('error');
+    expect(r.score).toBe(0);
+    expect(r.assertions[0].message).toMatch(/may import only \.\.\/kit\/student\.ts/);
+    expect(r.assertions[0].message).toMatch(refused);
     return r;
   } finally {
     m.dispose();
