@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineCheck } from '../kit/check/framework.ts';
 import { eventually, pidsInNamespace } from '../kit/check/host.ts';
+import { reclaimers as cgroupReclaimers } from '../kit/cgroup/reclaim.ts';
 import { detectLayout, hostCgroupsOf, KIT_PARENT, limitsIn, oomKillsIn, parseProcCgroup, reclaimedByLedger, type CgroupUsage } from '../kit/cgroup/index.ts';
 import { NotDoneError } from '../kit/errors.ts';
 import { Ledger } from '../kit/ledger.ts';
@@ -272,6 +273,8 @@ export default defineCheck({
     });
     const left = runPaths.filter((p) => fs.existsSync(p));
     const byKit = reclaimedByLedger(runPaths);
+    // what the step left (and took off its ledger) is removed here: it counts against it
+    if (left.length) await cgroupReclaimers.cgroup?.({ id: 0, kind: 'cgroup', paths: left });
     t.expect('removed', runPaths.length > 0 && left.length === 0 && byKit.length === 0, {
       expected: 'every directory of the run\'s cgroup removed in the step\'s teardown',
       seen: runPaths.length === 0 ? 'no cgroup was recorded in the run\'s ledger' : left.length ? `still there: ${left.join(' ')}` : byKit.length ? `removed by the kit's cleanup, not the step: ${byKit.join(' ')}` : 'removed',
