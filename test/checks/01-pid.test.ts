@@ -6,7 +6,7 @@ import check from '../../checks/01-pid.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { hostHostname } from '../../kit/check/host.ts';
 import { solutionsDir, stepsDir } from '../../kit/paths.ts';
-import { expectMutantFails, failed, makeMutant } from '../helpers/mutants.ts';
+import { expectCheatRefused, expectMutantFails, failed, makeMutant } from '../helpers/mutants.ts';
 
 const hostname = hostHostname();
 afterAll(() => expect(hostHostname()).toBe(hostname));
@@ -58,4 +58,11 @@ describe('check 1 (PID namespace)', () => {
       }
     });
   }
+
+  // cheat: step 1 had no shortcut, but the import rule holds for every step
+  it('refuses a cheat: a deep import past the student API', async () => {
+    await expectCheatRefused(check, '01', [
+      { file: '01-pid.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { sethostname as set } from '../kit/ops.ts';\nvoid set;" },
+    ], /\.\.\/kit\/ops\.ts/);
+  });
 });

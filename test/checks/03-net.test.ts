@@ -7,7 +7,7 @@ import { runCheck } from '../../kit/check/framework.ts';
 import { hostLinks } from '../../kit/net/host.ts';
 import { KIT_IF_NAME } from '../../kit/net/names.ts';
 import { solutionsDir } from '../../kit/paths.ts';
-import { expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
+import { expectCheatRefused, expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 // Other tests may create veths and named namespaces at the same time: what
 // this file's runs leave is the check's own 'no-leftovers' assertion; here,
@@ -70,4 +70,27 @@ describe('check 3 (network namespace)', () => {
       hostAsBefore();
     });
   }
+
+  // cheats: the former shortcuts. connectNetwork without a command list used to
+  // run the reference sequence; now it refuses. The reference list itself is
+  // out of reach of a step file.
+  it('fails on a cheat: connectNetwork without the student\'s commands', async () => {
+    const m = makeMutant('03', [{ file: f, find: '    await connectNetwork(ctx, pid, commands);', replace: '    await (connectNetwork as (c: typeof ctx, p: number) => Promise<unknown>)(ctx, pid);' }]);
+    try {
+      const r = await runCheck(check, { stepsDir: m.dir });
+      expect(r.status).not.toBe('pass');
+      expect(r.score).toBe(0);
+      expect(JSON.stringify(r.assertions)).toMatch(/got no `ip` commands/);
+    } finally {
+      m.dispose();
+    }
+    hostAsBefore();
+  });
+  it('refuses a cheat: the reference commands through kit/net/commands.ts', async () => {
+    await expectCheatRefused(check, '03', [
+      { file: f, find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { setupCommands } from '../kit/net/commands.ts';" },
+      { file: f, find: '    await connectNetwork(ctx, pid, commands);', replace: '    await connectNetwork(ctx, pid, setupCommands(netFacts(ctx), pid));' },
+    ], /\.\.\/kit\/net\/commands\.ts/);
+    hostAsBefore();
+  });
 });

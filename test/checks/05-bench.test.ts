@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import check from '../../checks/05-bench.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
-import { failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
+import { expectCheatRefused, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 /** id: seen, for messages that explain an unexpected failure */
 const failures = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => `${a.id}: ${a.seen ?? a.message}`);
@@ -69,5 +69,12 @@ describe('check 5 (benchmark)', () => {
       // the mutant's folder is in the shared rootfs
       fs.rmSync(path.join(rootfsDir(), 'root', 'bench'), { recursive: true, force: true });
     }
+  });
+
+  // cheat: the kit's own workload commands, past the student API
+  it('refuses a cheat: the kit\'s bench modules through a deep import', { timeout: TIMEOUT }, async () => {
+    await expectCheatRefused(check, '05', [
+      { file: '05-bench.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport * as workloads from '../kit/bench/workloads.ts';\nvoid workloads;" },
+    ], /\.\.\/kit\/bench\/workloads\.ts/);
   });
 });

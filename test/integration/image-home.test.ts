@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { KitError } from '../../kit/errors.ts';
-import { attachHomeImage, backingFileOf, detachHomeImage, probeImage, type HomeImage } from '../../kit/image/index.ts';
+import { attachHomeImage, backingFileOf, claimHomeImage, detachHomeImage, probeImage, releaseLocksOfRun, type HomeImage } from '../../kit/image/index.ts';
 import { sandbox, type Sandbox } from './image-helpers.ts';
 
 const sh = $({ quiet: true });
@@ -226,5 +226,47 @@ describe('clear messages and offers to fix', () => {
   it('rejects sizes that are not sizes, or too small for ext4', async () => {
     await expectKitError(attachHomeImage(box.ctx({ 'home-size': 'lots' })), /not a size/, /64M/);
     await expectKitError(attachHomeImage(box.ctx({ 'home-size': '1M' })), /too small for an ext4/);
+  });
+});
+
+// Step 2's student makes, attaches and formats the image; the kit keeps the
+// path, the size, the lock and the repairs (claimHomeImage), and the lock is
+// released by the lifecycle after teardown (releaseLocksOfRun).
+describe('claimHomeImage: the kit\'s part around the student\'s commands', () => {
+  it('makes nothing, gives the path and size, and holds the lock until the run lets go', async () => {
+    const ctx = box.ctx(small);
+    const claim = await claimHomeImage(ctx);
+    expect(claim).toEqual({ file: path.join(fs.realpathSync(box.stateDir), 'images', 'home.img'), bytes: 8 * 1024 * 1024, mib: 8 });
+    expect(fs.existsSync(claim.file)).toBe(false);
+    expect(ctx.ledger.entries()).toEqual([]);
+    // a second run on the same image at the same time: busy, naming the first
+    await expectKitError(claimHomeImage(box.ctx(small)), new RegExp(`busy: run ${ctx.runId}`), /--home-image/);
+    releaseLocksOfRun(ctx.runId);
+    const again = box.ctx(small);
+    await claimHomeImage(again);
+    releaseLocksOfRun(again.runId);
+  });
+
+  it('removes a blank image a stopped dd left, so that the student\'s dd makes it again', async () => {
+    const ctx = box.ctx(small);
+    const file = path.join(box.stateDir, 'images', 'home.img');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, Buffer.alloc(1024 * 1024));
+    await claimHomeImage(ctx);
+    expect(fs.existsSync(file)).toBe(false);
+    releaseLocksOfRun(ctx.runId);
+  });
+
+  it('refuses an image a killed run left attached, and a lock is not needed to say so', async () => {
+    const first = box.ctx(small);
+    const claim = await claimHomeImage(first);
+    await sh`dd if=/dev/zero of=${claim.file} bs=1M count=8 status=none`;
+    const device = (await sh`losetup --find --show ${claim.file}`).stdout.trim();
+    releaseLocksOfRun(first.runId); // as if the run was killed: the kernel dropped its flock
+    try {
+      await expectKitError(claimHomeImage(box.ctx(small)), new RegExp(`still attached to ${device}`), /npm run clean/);
+    } finally {
+      await sh`losetup --detach ${device}`;
+    }
   });
 });
