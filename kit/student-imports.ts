@@ -13,13 +13,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import { init, parse } from 'es-module-lexer';
 import { KitError } from './errors.ts';
 
 /** The one kit module steps may import, as a path relative to the kit folder. */
 export const STUDENT_API = 'student.ts';
-const kitDir = path.dirname(new URL(import.meta.url).pathname);
+const kitDir = path.dirname(fileURLToPath(import.meta.url));
 export const studentApiPath = path.join(kitDir, STUDENT_API);
 
 /** Node modules that could load any other file by name: refused like a deep import. */
@@ -31,6 +32,14 @@ export interface ImportViolation {
   line: number;
 }
 
+const real = (p: string): string | undefined => {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+};
+
 const lineOf = (text: string, index: number): number => text.slice(0, index).split('\n').length;
 
 /** Whether `specifier`, written in `file`, is one a step may import. */
@@ -38,7 +47,8 @@ export function allowedImport(file: string, specifier: string): boolean {
   if (specifier.startsWith('node:')) return !LOADERS.has(specifier.slice(5).split('/')[0]);
   if (!specifier.startsWith('.') && !specifier.startsWith('/')) return false; // packages: zx, koffi ... come through the student API
   const target = path.resolve(path.dirname(file), specifier.split('?')[0]);
-  return target === studentApiPath;
+  // by real path: a workspace may reach the kit through a symlink
+  return target === studentApiPath || real(target) === real(studentApiPath);
 }
 
 /**

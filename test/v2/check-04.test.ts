@@ -1,5 +1,6 @@
-// Check 4 on a real cgroup v2 hierarchy: the reference passes, and a step
-// that writes v1 files fails naming the v2 one. Skips unless this machine is
+// Check 4 on a real cgroup v2 hierarchy: the reference (the student's own
+// mkdir, limit files, cgroup.procs, usage files, cgroup.kill, rmdir) passes,
+// and a step that writes v1 files fails naming the file it tried. Skips unless this machine is
 // pure v2; on this project's hybrid host it runs inside cg2vm.
 
 import { describe, expect, it } from 'vitest';
@@ -17,11 +18,13 @@ describe.skipIf(machineLayout() !== 'v2')('check 4 on cgroup v2', () => {
   }, 300_000);
 
   it('fails a step that writes the v1 files, naming memory.max', async () => {
-    const m = makeMutant('04v2', [{ file: '04-cgroups.ts', find: "if (cg.driver === 'v2') {", replace: "if (cg.driver !== 'v2') {" }]);
+    const find = "    if (version === 'v2') {\n      fs.writeFileSync(path.join(dirs.memory!, 'memory.max')";
+    const m = makeMutant('04v2', [{ file: '04-cgroups.ts', find, replace: find.replace("version === 'v2'", "version !== 'v2'") }]);
     try {
       const r = await runCheck(check, { stepsDir: m.dir, timeoutMs: 240_000 });
       expect(r.status).toBe('fail');
-      expect(r.assertions.find((a) => a.id === 'setup')?.seen).toMatch(/There is no memory\.limit_in_bytes .* where that limit is memory\.max/);
+      // the student writes the file with fs: the kernel's refusal names the v1 file they tried
+      expect(r.assertions.find((a) => a.id === 'setup')?.seen).toMatch(/memory\.limit_in_bytes/);
     } finally {
       m.dispose();
     }
