@@ -4,6 +4,7 @@
 
 import crypto from 'node:crypto';
 import { KitError } from './errors.ts';
+import { explainHostCommand } from './host-command.ts';
 import { releaseLocksOfRun } from './image/lock.ts';
 import { Ledger } from './ledger.ts';
 import { reclaimers } from './reclaim.ts';
@@ -67,7 +68,9 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
   try {
     stopIfAsked();
     for (const step of start.steps) {
-      await step.prepare?.(ctx);
+      await Promise.resolve(step.prepare?.(ctx)).catch((err: unknown) => {
+        throw explainHostCommand(err, step, 'prepare');
+      });
       stopIfAsked();
     }
     const spec: ContainerSpec = {
@@ -84,7 +87,9 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     void child.exited.then(() => (reaped = true));
     for (const step of start.steps) {
       stopIfAsked();
-      await step.setup?.(ctx, { pid: child.pid });
+      await Promise.resolve(step.setup?.(ctx, { pid: child.pid })).catch((err: unknown) => {
+        throw explainHostCommand(err, step, 'setup');
+      });
     }
     stopIfAsked();
     await child.release();
@@ -126,7 +131,7 @@ async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: Paus
     try {
       await step.teardown?.(ctx);
     } catch (err) {
-      errors.push(err);
+      errors.push(explainHostCommand(err, step, 'teardown'));
     }
   }
   errors.push(...(await ctx.ledger.teardown(reclaimers)));

@@ -11,7 +11,7 @@ import { KitError } from '../errors.ts';
 import type { RunContext, RunOptions } from '../types.ts';
 import { offerFix } from './ask.ts';
 import { fsckImage, makeExt4, probeImage } from './ext4.ts';
-import { createImageFile as createImageFileIn } from './file.ts';
+import { createImageFile as createImageFileIn, diskFullError, freeBytes } from './file.ts';
 import { lockImage, type ImageLock } from './lock.ts';
 import { attachedLoopDevices, attachLoop, autoclearSet, detachLoop } from './loop.ts';
 import { TROUBLESHOOTING } from './page.ts';
@@ -125,6 +125,8 @@ export async function claimHomeImage(ctx: RunContext, opts = homeImageOptions(ct
     await waitForAutoclear(file);
     refuseLeftoverDevices(file);
     await readyImageFile(ctx, { ...opts, file }, false);
+    // the student's dd would stop halfway on a full disk and leave half an image: say so before
+    if (!fs.existsSync(file) && freeBytes(path.dirname(file)) < opts.bytes) throw diskFullError(file, opts.bytes, path.dirname(file));
   } catch (err) {
     lock.release();
     throw err;
