@@ -15,7 +15,7 @@ const step: StepDefinition = {
   page: '/steps/01-pid',
 
   configure(ctx, spec) {
-    todo("namespaces", "Ask clone() for new PID, mount, UTS and IPC namespaces (spec.cloneFlags.add('CLONE_NEW...')).");
+    todo("namespaces", "Ask clone() for new PID, mount, UTS and IPC namespaces (one flag name each in spec.cloneFlags).");
 
     const hostname = String(ctx.options.hostname ?? 'container');
     ctx.facts.hostname = hostname;
