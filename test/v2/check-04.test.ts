@@ -17,7 +17,7 @@ describe.skipIf(machineLayout() !== 'v2')('check 4 on cgroup v2', () => {
     expect(r.status).toBe('pass');
   }, 300_000);
 
-  it('fails a step that writes the v1 files, naming memory.max', async () => {
+  it('fails a step that writes the v1 files, naming the file it tried', async () => {
     const find = "    if (version === 'v2') {\n      fs.writeFileSync(path.join(dirs.memory!, 'memory.max')";
     const m = makeMutant('04v2', [{ file: '04-cgroups.ts', find, replace: find.replace("version === 'v2'", "version !== 'v2'") }]);
     try {
