@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { adoptLedger, orphanLedgers, type LedgerEntry } from '../../kit/ledger.ts';
-import { attachHomeImage, attachLoop, backingFileOf, detachHomeImage, reclaimers } from '../../kit/image/index.ts';
+import { attachHomeImage, attachLoop, backingFileOf, claimHomeImage, detachHomeImage, reclaimers, releaseLocksOfRun } from '../../kit/image/index.ts';
 import { projectRoot } from '../../kit/paths.ts';
 import { sandbox, type Sandbox } from './image-helpers.ts';
 
@@ -109,6 +109,49 @@ describe('a run killed with SIGKILL', () => {
       // the lock died with the victim: the next run gets the image
       const ctx = box.ctx({ 'home-size': '8M' });
       await detachHomeImage(ctx, await attachHomeImage(ctx));
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  // Step 2's student attaches the image with their own losetup, recorded in
+  // the ledger first: a run killed while the container runs leaves the same
+  // kind of entry, which clean reclaims, and the image is free again.
+  it('leaves a ledger that clean reclaims when the student\'s own losetup attached the image', async () => {
+    const script = path.join(box.stateDir, 'victim-step2.mts');
+    fs.writeFileSync(script, `
+      import path from 'node:path';
+      import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/ledger.ts'))};
+      import step from ${JSON.stringify(path.join(projectRoot, 'solutions/02-mount.ts'))};
+      const stateDir = ${JSON.stringify(box.stateDir)};
+      const ledger = new Ledger(path.join(stateDir, 'runs'), 'victim02');
+      const ctx = { runId: 'victim02', stateDir, ledger, facts: {},
+        options: { argv: [], solution: true, stepsDir: '', 'home-image': path.join(stateDir, 'student.img'), 'home-size': '8M', quiet: true } };
+      await step.prepare(ctx);
+      console.log(ctx.facts.home.device);
+      setInterval(() => {}, 1000);
+    `);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CW_STATE_DIR: box.stateDir } });
+    try {
+      const device = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
+        child.on('exit', (code) => reject(new Error(`victim exited ${code}`)));
+        setTimeout(() => reject(new Error('victim did not attach in 20 s')), 20_000);
+      });
+      expect(device).toMatch(/^\/dev\/loop\d+$/);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+
+      const runsDir = path.join(box.stateDir, 'runs');
+      const orphans = orphanLedgers(runsDir).filter((l) => l.runId === 'victim02');
+      expect(orphans).toHaveLength(1);
+      expect(orphans[0].entries).toContainEqual(expect.objectContaining({ kind: 'loop', device }));
+      expect(await adoptLedger(runsDir, orphans[0]).teardown(reclaimers)).toEqual([]);
+      expect(backingFileOf(device)).toBeUndefined();
+      // the lock died with the victim: the next run may claim the image
+      const ctx = box.ctx({ 'home-image': path.join(box.stateDir, 'student.img'), 'home-size': '8M' });
+      await claimHomeImage(ctx);
+      releaseLocksOfRun(ctx.runId);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
