@@ -79,7 +79,10 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     refuseHostMounts(spec);
     // No ledger entry for the child itself: the shim sets PR_SET_PDEATHSIG,
     // so the kernel kills it whenever the kit dies, even by SIGKILL.
-    child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground });
+    const onWait = async (label: string) => {
+      for (const step of start.steps) await step.whileChildWaits?.(ctx, { pid: child!.pid }, label);
+    };
+    child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground, onWait });
     void child.exited.then(() => (reaped = true));
     for (const step of start.steps) {
       stopIfAsked();

@@ -13,3 +13,10 @@ export { chdir, mkdir, mknod, mount, pivot_root, sethostname, setdomainname, sym
 export type { ChildOp, MountFlagName, UmountFlagName, FileTypeName } from './ops.ts';
 export { todo } from './todo.ts';
 export type { StepDefinition, RunContext, ContainerSpec, PausedChild, CloneFlagName } from './types.ts';
+
+// step 6 (user namespace) and step 7 (hardening): issue 18
+export { unshare, wait_for_host, setgroups, setresgid, setresuid, chown, prctl, capset, seccomp } from './ops.ts';
+export type { PrctlOption, PrctlArgName, SockFilter } from './ops.ts';
+export { usernsOptions, type UsernsOptions } from './userns.ts';
+export { CAPABILITIES, kernelCapabilities, type CapName } from './caps.ts';
+export { BPF_JUMP, BPF_STMT, bpfConstant, seccompData, syscallNumber } from './seccomp.ts';
