@@ -18,5 +18,5 @@ export type { StepDefinition, RunContext, ContainerSpec, PausedChild, CloneFlagN
 export { unshare, wait_for_host, setgroups, setresgid, setresuid, chown, prctl, capset, seccomp } from './ops.ts';
 export type { PrctlOption, PrctlArgName, SockFilter } from './ops.ts';
 export { usernsOptions, type UsernsOptions } from './userns.ts';
-export { CAPABILITIES, kernelCapabilities, type CapName } from './caps.ts';
+export { CAPABILITIES, capNumber, lastCap, type CapName } from './caps.ts';
 export { BPF_JUMP, BPF_STMT, bpfConstant, seccompData, syscallNumber } from './seccomp.ts';
