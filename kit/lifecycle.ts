@@ -10,6 +10,7 @@ import { loadShim } from './native.ts';
 import { describeOp } from './ops.ts';
 import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
+import { processStartTime } from './proc.ts';
 import type { ExitStatus } from './reaper.ts';
 import type { ContainerSpec, RunContext, RunOptions, StepDefinition } from './types.ts';
 
@@ -84,12 +85,21 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     };
     child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground, onWait });
     void child.exited.then(() => (reaped = true));
+
     for (const step of start.steps) {
       stopIfAsked();
       await step.setup?.(ctx, { pid: child.pid });
     }
     stopIfAsked();
     await child.release();
+    // for `npm run ps` and `npm run exec`: only once its command runs (before,
+    // a process joining it would find the host's root in its mount namespace)
+    ctx.ledger.noteContainer({
+      pid: child.pid,
+      startTime: processStartTime(child.pid) ?? '',
+      step: Math.max(0, ...start.steps.map((s) => s.id)),
+      stepsDir: start.options.stepsDir,
+    });
   } catch (err) {
     await teardown();
     throw err;
