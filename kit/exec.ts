@@ -12,7 +12,9 @@ import type { RunningRun, NamespaceName } from './containers.ts';
 import { NAMESPACES } from './containers.ts';
 import { DEFAULT_ENV } from './lifecycle.ts';
 import { loadShim } from './native.ts';
-import { fork, setgroups, setns, setresgid, setresuid, type ChildOp } from './ops.ts';
+import { CAPABILITIES, lastCap, type CapName } from './caps.ts';
+import { procStatus } from './check/status.ts';
+import { capset, fork, prctl, setgroups, setns, setresgid, setresuid, type ChildOp } from './ops.ts';
 import { spawnPaused } from './spawn.ts';
 import type { ExitStatus } from './reaper.ts';
 import type { CloneFlagName } from './types.ts';
@@ -44,7 +46,7 @@ export interface ExecOptions {
  * them. The mount namespace comes after pid and net (it moves the root and the
  * cwd to the container's /).
  */
-export function joinOps(run: RunningRun, fds: Map<NamespaceName, number>): ChildOp[] {
+export function joinOps(run: RunningRun, fds: Map<NamespaceName, number>, limits?: ProcessLimits): ChildOp[] {
   const ops: ChildOp[] = [];
   for (const ns of NAMESPACES) {
     const fd = fds.get(ns);
@@ -52,9 +54,37 @@ export function joinOps(run: RunningRun, fds: Map<NamespaceName, number>): Child
   }
   // in a user namespace the host's root is unmapped: become its root, as step 6 does
   if (fds.has('user')) ops.push(setgroups([]), setresgid(0, 0, 0), setresuid(0, 0, 0));
+  // no more than the container's first process may do (step 7): its capability
+  // sets and no_new_privs (its seccomp filter cannot be read back without ptrace)
+  if (limits) {
+    for (let cap = 0; cap <= lastCap(); cap++) if (!(limits.bounding & (1n << BigInt(cap)))) ops.push(prctl('PR_CAPBSET_DROP', cap));
+    ops.push(prctl('PR_CAP_AMBIENT', 'PR_CAP_AMBIENT_CLEAR_ALL', 0, 0));
+    ops.push(capset(names(limits.effective), names(limits.permitted), names(limits.inheritable)));
+    if (limits.noNewPrivs) ops.push(prctl('PR_SET_NO_NEW_PRIVS', 1, 0, 0));
+  }
   // the exec'd process must be a child, to be inside the PID namespace
   ops.push(fork());
   return ops;
+}
+
+/** What /proc/PID/status says the container's first process may do. */
+export interface ProcessLimits {
+  bounding: bigint;
+  effective: bigint;
+  permitted: bigint;
+  inheritable: bigint;
+  noNewPrivs: boolean;
+}
+
+const names = (mask: bigint): CapName[] => CAPABILITIES.filter((_, i) => mask & (1n << BigInt(i)));
+
+/** Limits worth copying: only when the container dropped something (step 7). */
+export function processLimits(pid: number): ProcessLimits | undefined {
+  const status = procStatus(pid);
+  const mask = (name: string) => BigInt(`0x${status[name] || '0'}`);
+  const all = (1n << BigInt(lastCap() + 1)) - 1n;
+  const limits = { bounding: mask('CapBnd'), effective: mask('CapEff'), permitted: mask('CapPrm'), inheritable: mask('CapInh'), noNewPrivs: status.NoNewPrivs === '1' };
+  return limits.bounding === all && !limits.noNewPrivs ? undefined : limits;
 }
 
 export interface ExecProcess {
@@ -74,7 +104,7 @@ export async function startExec(run: RunningRun, o: ExecOptions): Promise<ExecPr
     const mine = hostCgroupsOf(process.pid);
     const child = spawnPaused({
       cloneFlags: [],
-      ops: joinOps(run, fds),
+      ops: joinOps(run, fds, processLimits(run.container.pid)),
       argv: o.argv,
       env: { ...DEFAULT_ENV, ...(process.env.TERM ? { TERM: process.env.TERM } : {}) },
       stdio: o.stdio,

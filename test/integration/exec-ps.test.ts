@@ -92,4 +92,21 @@ describe('exec and ps', () => {
       }
     });
   });
+
+  it('keeps a step-7 container\'s limits: capability sets and no_new_privs', async () => {
+    await withContainer(7, {}, async (c) => {
+      const run = runningContainers(runsDir()).find((r) => r.runId === c.ctx.runId)!;
+      const p = await startExec(run, { argv: ['sleep', '60'] });
+      try {
+        await eventually(() => childrenOf(p.pid).length === 1, 5000);
+        const inner = procStatus(childrenOf(p.pid)[0]);
+        const outer = procStatus(c.pid);
+        for (const f of ['CapBnd', 'CapEff', 'CapPrm', 'CapInh', 'CapAmb', 'NoNewPrivs']) expect(inner[f], f).toBe(outer[f]);
+        expect(outer.CapBnd).not.toMatch(/^0*1ffffffffff$/);
+      } finally {
+        process.kill(p.pid, 'SIGKILL');
+        await p.exited;
+      }
+    });
+  });
 });
