@@ -49,7 +49,11 @@ describe('check 7 (hardening)', () => {
     ['bounding set left whole', ['bounding', 'devices'], [{ file: '07-harden.ts', find: /for \(let cap = 0; cap <= lastCap\(\); cap\+\+\)[^\n]*\n/, replace: '' }]],
     ['inheritable set kept', ['capsets'], [{ file: '07-harden.ts', find: 'capset(KEEP, KEEP, [])', replace: 'capset(KEEP, KEEP, KEEP)' }]],
     ['no seccomp filter (nor no_new_privs)', ['seccomp', 'blocked', 'no-new-privs'], [{ file: '07-harden.ts', find: SECCOMP, replace: '' }, { file: '07-harden.ts', find: NNP, replace: '' }]],
-    ['unshare not on the deny list', ['blocked'], [{ file: '07-harden.ts', find: "'unshare', 'setns',", replace: "'setns'," }]],
+    // the check tries three of six at random: five missing fail it every time
+    ['the keyring and namespace syscalls not on the deny list', ['blocked'], [
+      { file: '07-harden.ts', find: "'keyctl', 'add_key', 'request_key',", replace: '' },
+      { file: '07-harden.ts', find: "'unshare', 'setns',", replace: '' },
+    ]],
     ['filter returns ALLOW for a denied syscall', ['blocked'], [{ file: '07-harden.ts', find: "const eperm = K('SECCOMP_RET_ERRNO') | K('EPERM');", replace: "const eperm = K('SECCOMP_RET_ALLOW');" }]],
     ['CAP_MKNOD kept and no user namespace', ['devices', 'bounding'], [
       { file: '07-harden.ts', find: "'CAP_SETFCAP',\n];", replace: "'CAP_SETFCAP', 'CAP_MKNOD',\n];" },
@@ -57,6 +61,8 @@ describe('check 7 (hardening)', () => {
     ]],
     ['/proc/sys left writable', ['proc-sys'], [{ file: '07-harden.ts', find: /for \(const p of READONLY\.filter\(present\)\) \{[\s\S]*?\n    \}\n/, replace: '' }]],
     ['nothing masked', ['masked'], [{ file: '07-harden.ts', find: /for \(const p of MASKED\.filter\(present\)\) \{[\s\S]*?\n    \}\n/, replace: '' }]],
+    // cheat: deny only what a student saw the probe try
+    ['cheat: a deny-list of unshare alone', ['blocked'], [{ file: '07-harden.ts', find: 'spec.ops.push(seccomp(denyList(DENY)));', replace: "spec.ops.push(seccomp(denyList(['unshare'])));" }]],
     // cheat: only what the probe looks at inside, CapEff, and not what execve recomputes from
     ['cheat: capset only (bounding and ambient left)', ['bounding', 'devices'], [
       { file: '07-harden.ts', find: /for \(let cap = 0; cap <= lastCap\(\); cap\+\+\)[^\n]*\n/, replace: '' },
