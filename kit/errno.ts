@@ -47,6 +47,26 @@ const HINTS: Partial<Record<Syscall, Record<string, string>>> = {
   mkdir: { ENOENT: 'a parent directory does not exist.', EROFS: 'the filesystem is read-only here.' },
   mknod: { EPERM: 'device nodes need CAP_MKNOD (and are refused in user namespaces).', EEXIST: 'the node already exists.' },
   write_file: { ENOENT: 'no such file; is the right filesystem (/proc, /sys) mounted?', EACCES: 'not writable.' },
+  // beyond the lab (issue 18)
+  unshare: {
+    EPERM: 'unshare(CLONE_NEWUSER) is refused in a chroot (pivot_root instead) and in a seccomp-filtered or threaded process; other flags need CAP_SYS_ADMIN.',
+    EINVAL: 'a flag this kernel does not support, or CLONE_NEWUSER asked by a threaded process.',
+    ENOSPC: 'the limit of user namespaces is reached (/proc/sys/user/max_user_namespaces; 0 disables them).',
+    EUSERS: 'too many nested user namespaces (32 at most).',
+  },
+  wait_for_host: { ECANCELED: 'the host stopped before answering: its hook threw (see the error above) or the kit was interrupted.' },
+  setgroups: { EPERM: 'setgroups is denied in this user namespace ("deny" in /proc/PID/setgroups), or the caller lacks CAP_SETGID there.' },
+  setresgid: { EINVAL: 'that gid is not mapped in the user namespace: is gid_map written?', EPERM: 'no CAP_SETGID in this user namespace.' },
+  setresuid: { EINVAL: 'that uid is not mapped in the user namespace: is uid_map written (does whileChildWaits answer the right label)?', EPERM: 'no CAP_SETUID in this user namespace.' },
+  chown: { EPERM: 'chown needs CAP_CHOWN over the file: do it before entering the user namespace.', EINVAL: 'the uid or gid is not mapped in the caller\'s user namespace.' },
+  setns: { EPERM: 'joining needs CAP_SYS_ADMIN over the namespace: join the user namespace last (after it, the host\'s namespaces are out of reach).', EINVAL: 'the fd is not a namespace of that type, or the caller is already in it (user namespace).' },
+  prctl: { EPERM: 'PR_CAPBSET_DROP needs CAP_SETPCAP: drop the bounding set before capset() removes it.', EINVAL: 'an unknown option or capability number (above /proc/sys/kernel/cap_last_cap).' },
+  capset: { EPERM: 'a capability asked for is not in the permitted set (or, for inheritable, the bounding set).' },
+  seccomp: {
+    EACCES: 'no PR_SET_NO_NEW_PRIVS before it, and no CAP_SYS_ADMIN: set no_new_privs first.',
+    EINVAL: 'a malformed BPF program: a jump past the end, no return at the end, or more than 512 instructions.',
+    EFAULT: 'the program could not be read.',
+  },
   execve: {
     ENOENT: 'command not found inside the container (check its PATH and that the program exists in the container\'s root filesystem).',
     EACCES: 'the file is not executable, or its filesystem is mounted noexec.',

@@ -27,6 +27,16 @@ export interface LedgerFile {
   ownerStartTime: string;
   createdAt: string;
   entries: LedgerEntry[];
+  /** the container's first process, for `npm run ps` and `npm run exec` (not a resource: it dies with the kit) */
+  container?: ContainerNote;
+}
+
+export interface ContainerNote {
+  pid: number;
+  startTime: string;
+  /** the highest step composed into it */
+  step: number;
+  stepsDir: string;
 }
 
 /** Removes one resource; must be idempotent (the resource may be half made or gone). */
@@ -57,6 +67,12 @@ export class Ledger {
     this.data.entries.push({ ...resource, id } as LedgerEntry);
     this.flush();
     return id;
+  }
+
+  /** Note the container's pid (written now, removed with the file at teardown). */
+  noteContainer(note: ContainerNote): void {
+    this.data.container = note;
+    this.flush();
   }
 
   /** Add what is only known after creation (a loop device's name, say). */
@@ -93,6 +109,7 @@ export class Ledger {
       }
     }
     if (this.data.entries.length === 0) {
+      delete this.data.container;
       if (this.written) fs.rmSync(this.file, { force: true });
       this.written = false;
     }

@@ -12,6 +12,7 @@ import { loadShim } from './native.ts';
 import { describeOp } from './ops.ts';
 import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
+import { processStartTime } from './proc.ts';
 import type { ExitStatus } from './reaper.ts';
 import type { ContainerSpec, RunContext, RunOptions, StepDefinition } from './types.ts';
 
@@ -83,8 +84,12 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     refuseHostMounts(spec);
     // No ledger entry for the child itself: the shim sets PR_SET_PDEATHSIG,
     // so the kernel kills it whenever the kit dies, even by SIGKILL.
-    child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground });
+    const onWait = async (label: string) => {
+      for (const step of start.steps) await step.whileChildWaits?.(ctx, { pid: child!.pid }, label);
+    };
+    child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground, onWait });
     void child.exited.then(() => (reaped = true));
+
     for (const step of start.steps) {
       stopIfAsked();
       await Promise.resolve(step.setup?.(ctx, { pid: child.pid })).catch((err: unknown) => {
@@ -93,6 +98,14 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     }
     stopIfAsked();
     await child.release();
+    // for `npm run ps` and `npm run exec`: only once its command runs (before,
+    // a process joining it would find the host's root in its mount namespace)
+    ctx.ledger.noteContainer({
+      pid: child.pid,
+      startTime: processStartTime(child.pid) ?? '',
+      step: Math.max(0, ...start.steps.map((s) => s.id)),
+      stepsDir: start.options.stepsDir,
+    });
   } catch (err) {
     await teardown();
     throw err;

@@ -20,6 +20,8 @@ export interface Shim {
   termSignal(status: number): number;
   constant(name: string): number;
   errnoName(errno: number): string | null;
+  /** pipe2(O_CLOEXEC) into fds[0] (read end), fds[1] (write end): 0 or -errno */
+  pipe(fds: Int32Array): number;
 }
 
 /** One child operation as the C struct cw_op wants it. */
@@ -52,6 +54,9 @@ export function loadShim(): Shim {
   const signaled = lib.func('int cw_status_signal(int status)');
   const constant = lib.func('long cw_constant(const char *name)');
   const errnoName = lib.func('const char *cw_errno_name(int e)');
+  const pipe = lib.func('int cw_pipe(int *fds)');
+  // issue 18's constants (user namespace, hardening, exec) live in a table of their own
+  const constantBeyond = lib.func('long cw_constant_beyond(const char *name)');
   const constants = new Map<string, number>();
   shim = {
     spawn: (flags, ops, argv, envp, stdio, foreground, fds) =>
@@ -64,12 +69,14 @@ export function loadShim(): Shim {
       let v = constants.get(name);
       if (v === undefined) {
         v = Number(constant(name));
+        if (v === -1) v = Number(constantBeyond(name));
         if (v === -1) throw new Error(`unknown constant ${name} (not in native/shim.c cw_constant)`);
         constants.set(name, v);
       }
       return v;
     },
     errnoName: (e) => errnoName(e) as string | null,
+    pipe: (fds) => pipe(fds) as number,
   };
   return shim;
 }

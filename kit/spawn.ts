@@ -10,6 +10,9 @@ import { errnoHint, errnoName } from './errno.ts';
 import { loadShim, type NativeOp } from './native.ts';
 import { describeOp, type ChildOp } from './ops.ts';
 import { waitForExit, type ExitStatus } from './reaper.ts';
+import { capMask } from './caps.ts';
+import { encodeFilter } from './seccomp.ts';
+import { openHostSyncs, type HostSyncs } from './host-sync.ts';
 import type { CloneFlagName } from './types.ts';
 
 /** A child operation (or the execve) failed inside the container. */
@@ -29,7 +32,7 @@ export class ChildOpError extends KitError {
   }
 }
 
-export function toNativeOp(op: ChildOp, constant: (name: string) => number): NativeOp {
+export function toNativeOp(op: ChildOp, constant: (name: string) => number, syncs?: HostSyncs): NativeOp {
   const kind = constant(`CW_${op.op.toUpperCase()}`);
   const flags = (names: string[]) => names.reduce((acc, n) => acc | constant(n), 0);
   const s: (string | null)[] = [null, null, null, null];
@@ -69,6 +72,44 @@ export function toNativeOp(op: ChildOp, constant: (name: string) => number): Nat
     case 'write_file':
       [s[0], s[1]] = [op.path, op.content];
       break;
+    case 'unshare':
+      n[0] = flags(op.flags);
+      break;
+    case 'wait_for_host': {
+      const fds = syncs?.fdsFor(op);
+      if (!fds) throw new Error('wait_for_host needs the host side of its pipes (spawnPaused makes them)');
+      [n[0], n[1]] = fds;
+      break;
+    }
+    case 'setgroups':
+      if (op.groups.length) throw new KitError('setgroups: the shim only supports the empty list (drop every supplementary group).', { page: '/steps/06-user#uid-map' });
+      break;
+    case 'setresgid':
+      [n[0], n[1], n[2]] = [op.rgid, op.egid, op.sgid];
+      break;
+    case 'setresuid':
+      [n[0], n[1], n[2]] = [op.ruid, op.euid, op.suid];
+      break;
+    case 'chown':
+      s[0] = op.path;
+      [n[0], n[1]] = [op.owner, op.group];
+      break;
+    case 'setns':
+      [n[0], n[1]] = [op.fd, constant(op.nstype)];
+      break;
+    case 'fork':
+      break;
+    case 'prctl':
+      n[0] = constant(op.option);
+      op.args.slice(0, 3).forEach((a, i) => (n[i + 1] = typeof a === 'number' ? a : constant(a)));
+      break;
+    case 'capset':
+      // masks up to bit 63 are exact in a double only below 2^53: capabilities end at 40
+      [n[0], n[1], n[2]] = [op.effective, op.permitted, op.inheritable].map((c) => Number(capMask(c)));
+      break;
+    case 'seccomp':
+      s[0] = encodeFilter(op.filter);
+      break;
   }
   return { kind, s, n };
 }
@@ -82,6 +123,8 @@ export interface SpawnRequest {
   stdio?: [number?, number?, number?];
   /** an interactive shell: it gets its own process group and the terminal */
   foreground?: boolean;
+  /** host work while the child waits at a wait_for_host(label) op */
+  onWait?: (label: string) => Promise<void>;
 }
 
 export interface PausedProcess {
@@ -96,12 +139,22 @@ export interface PausedProcess {
 export function spawnPaused(req: SpawnRequest): PausedProcess {
   const shim = loadShim();
   const flags = [...req.cloneFlags].reduce((acc, f) => acc | shim.constant(f), 0);
-  const nativeOps = req.ops.map((op) => toNativeOp(op, shim.constant));
+  const syncs = openHostSyncs(req.ops);
+  let nativeOps: NativeOp[];
+  try {
+    nativeOps = req.ops.map((op) => toNativeOp(op, shim.constant, syncs));
+  } catch (err) {
+    syncs.closeAll();
+    throw err;
+  }
   const envp = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
   const fds = new Int32Array(2);
   const stdio = Int32Array.from([0, 1, 2], (i) => req.stdio?.[i] ?? -1);
   const pid = shim.spawn(flags, nativeOps, req.argv, envp, stdio, req.foreground === true, fds);
+  // the child has its own copies now: keep only the host's ends
+  syncs.closeChildEnds();
   if (pid < 0) {
+    syncs.closeAll();
     const name = errnoName(-pid);
     throw new KitError(`clone(${[...req.cloneFlags].join(' | ') || '0'}) failed: ${name}`, {
       hint: errnoHint('clone', name),
@@ -123,12 +176,17 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
     exited,
     abort: () => {
       closeSync();
+      syncs.closeAll();
       void report.catch(() => undefined);
     },
     async release() {
       fs.writeSync(syncFd, Buffer.from([1]));
       closeSync();
+      // the child may stop at wait_for_host ops: answer each (uid_map ...) while it waits
+      const served = syncs.serve(req.onWait).then(() => undefined, (e: unknown) => e);
       const bytes = await report;
+      const hostError = await served;
+      if (hostError) throw hostError;
       if (bytes.length < 8) return; // EOF with nothing: execve succeeded
       const index = os.endianness() === 'LE' ? bytes.readInt32LE(0) : bytes.readInt32BE(0);
       const errno = os.endianness() === 'LE' ? bytes.readInt32LE(4) : bytes.readInt32BE(4);

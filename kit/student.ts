@@ -44,3 +44,10 @@ export type { CgroupUsage } from './cgroup/types.ts';
 
 // -- step 5: the shape of the benchmark step
 export type { BenchStep } from './bench/step.ts';
+
+// -- step 6 (user namespace) and step 7 (hardening): one syscall each, the host's uid option, capability and seccomp vocabulary
+export { unshare, wait_for_host, setgroups, setresgid, setresuid, chown, prctl, capset, seccomp } from './ops.ts';
+export type { PrctlOption, PrctlArgName, SockFilter } from './ops.ts';
+export { usernsOptions, type UsernsOptions } from './userns.ts';
+export { CAPABILITIES, capNumber, lastCap, type CapName } from './caps.ts';
+export { BPF_JUMP, BPF_STMT, bpfConstant, seccompData, syscallNumber } from './seccomp.ts';

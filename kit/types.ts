@@ -63,7 +63,7 @@ export interface PausedChild {
  * setup (host, child paused) -> release -> wait -> teardown (reverse order, always).
  */
 export interface StepDefinition {
-  /** 1..5 */
+  /** 1..7 (6 and 7: beyond the lab) */
   id: number;
   /** short slug, e.g. 'pid' */
   name: string;
@@ -73,5 +73,7 @@ export interface StepDefinition {
   prepare?(ctx: RunContext): Promise<void> | void;
   configure?(ctx: RunContext, spec: ContainerSpec): void;
   setup?(ctx: RunContext, child: PausedChild): Promise<void> | void;
+  /** host work while the released child waits at a wait_for_host(label) op (step 6: uid_map) */
+  whileChildWaits?(ctx: RunContext, child: PausedChild, label: string): Promise<void> | void;
   teardown?(ctx: RunContext): Promise<void> | void;
 }

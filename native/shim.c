@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,6 +27,11 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 /* Operation kinds; kit/native.ts uses the same numbers (read from cw_op_kind). */
 enum cw_kind {
@@ -71,6 +77,8 @@ struct cw_failure {
   int32_t err;
 };
 
+static int run_op_beyond(const struct cw_op *op);
+
 static int run_op(const struct cw_op *op) {
   switch (op->kind) {
   case CW_SETHOSTNAME:
@@ -110,8 +118,7 @@ static int run_op(const struct cw_op *op) {
     return 0;
   }
   default:
-    errno = ENOSYS;
-    return -1;
+    return run_op_beyond(op);
   }
 }
 
@@ -291,6 +298,185 @@ long cw_constant(const char *name) {
   C(S_IFCHR) C(S_IFBLK) C(S_IFIFO) C(S_IFREG)
   C(CW_SETHOSTNAME) C(CW_SETDOMAINNAME) C(CW_MOUNT) C(CW_UMOUNT2) C(CW_PIVOT_ROOT)
   C(CW_CHROOT) C(CW_CHDIR) C(CW_MKDIR) C(CW_RMDIR) C(CW_MKNOD) C(CW_SYMLINK) C(CW_WRITE_FILE)
+#undef C
+  return -1;
+}
+
+/*
+ * Beyond the lab (issue 18): the user namespace, hardening, and joining a
+ * running container. Separate from the ops above so the two lists read on
+ * their own; numbers start at 100 (kit/native.ts reads them by name).
+ */
+enum cw_kind_beyond {
+  CW_UNSHARE = 100,   /* unshare(n0) */
+  CW_WAIT_FOR_HOST,   /* write a byte to fd n0, wait for one on fd n1 */
+  CW_SETGROUPS,       /* setgroups(0, NULL): drop every supplementary group */
+  CW_SETRESGID,       /* setresgid(n0, n1, n2) */
+  CW_SETRESUID,       /* setresuid(n0, n1, n2) */
+  CW_CHOWN,           /* chown(s0, n0, n1) */
+  CW_SETNS,           /* setns(fd n0, nstype n1) */
+  CW_FORK,            /* fork; the parent waits and exits as the child did */
+  CW_PRCTL,           /* prctl(n0, n1, n2, n3, 0) */
+  CW_CAPSET,          /* capset: effective n0, permitted n1, inheritable n2 (64-bit masks) */
+  CW_SECCOMP,         /* seccomp(SECCOMP_SET_MODE_FILTER, n0, program in hex in s0) */
+};
+
+#define CW_BPF_MAX 512
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+/* The classic BPF program arrives as hex of struct sock_filter[] in the
+ * machine's own byte order (built by kit/seccomp.ts); decoded on the stack. */
+static int load_seccomp(const char *hex, unsigned long flags) {
+  struct sock_filter prog[CW_BPF_MAX];
+  size_t len = strlen(hex);
+  if (len == 0 || len % (2 * sizeof prog[0]) != 0 || len / 2 > sizeof prog) { errno = EINVAL; return -1; }
+  unsigned char *bytes = (unsigned char *)prog;
+  for (size_t i = 0; i < len / 2; i++) {
+    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) { errno = EINVAL; return -1; }
+    bytes[i] = (unsigned char)(hi << 4 | lo);
+  }
+  struct sock_fprog fprog = { (unsigned short)(len / 2 / sizeof prog[0]), prog };
+  return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+}
+
+/* fork() from glibc takes malloc's locks, which a thread of the host may have
+ * held when we were cloned: the raw syscall has no such surprise. The parent
+ * (still outside the PID namespace it joined) waits and exits as the child did,
+ * like nsenter --fork; it closes every fd above 2 first, so the host sees EOF
+ * on the error pipe when the child execs. */
+static int fork_and_wait(void) {
+  long pid = syscall(SYS_clone, (unsigned long)SIGCHLD, 0, 0, 0, 0);
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    /* no getppid() test for a parent that died first: in the PID namespace
+     * just joined, the parent is invisible (0) anyway; it dies only by a
+     * signal, and the kit's reaper then sees that death */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    return 0;
+  }
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
+#endif
+    for (int fd = 3; fd < 1024; fd++) close(fd);
+  int status;
+  while (waitpid((pid_t)pid, &status, 0) < 0)
+    if (errno != EINTR) _exit(125);
+  if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    syscall(SYS_kill, syscall(SYS_getpid), WTERMSIG(status));
+    _exit(128 + WTERMSIG(status));
+  }
+  _exit(125);
+}
+
+static int run_op_beyond(const struct cw_op *op) {
+  switch (op->kind) {
+  case CW_UNSHARE:
+    return unshare((int)op->n[0]);
+  case CW_WAIT_FOR_HOST: {
+    char b = 1;
+    if (write((int)op->n[0], &b, 1) != 1) return -1;
+    ssize_t r = read((int)op->n[1], &b, 1);
+    if (r == 1) return 0;
+    errno = r < 0 ? errno : ECANCELED; /* EOF: the host gave up */
+    return -1;
+  }
+  /* The raw syscalls, not glibc's wrappers: those broadcast the change to
+   * every thread glibc believes exists, and the host's threads are not here. */
+  case CW_SETGROUPS:
+    return (int)syscall(SYS_setgroups, 0, NULL);
+  case CW_SETRESGID:
+    return (int)syscall(SYS_setresgid, (gid_t)op->n[0], (gid_t)op->n[1], (gid_t)op->n[2]);
+  case CW_SETRESUID:
+    return (int)syscall(SYS_setresuid, (uid_t)op->n[0], (uid_t)op->n[1], (uid_t)op->n[2]);
+  case CW_CHOWN:
+    return chown(op->s[0], (uid_t)op->n[0], (gid_t)op->n[1]);
+  case CW_SETNS:
+    return setns((int)op->n[0], (int)op->n[1]);
+  case CW_FORK:
+    return fork_and_wait();
+  case CW_PRCTL:
+    return prctl((int)op->n[0], (unsigned long)op->n[1], (unsigned long)op->n[2], (unsigned long)op->n[3], 0UL);
+  case CW_CAPSET: {
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    for (int i = 0; i < 2; i++) {
+      d[i].effective = (uint32_t)(op->n[0] >> (32 * i));
+      d[i].permitted = (uint32_t)(op->n[1] >> (32 * i));
+      d[i].inheritable = (uint32_t)(op->n[2] >> (32 * i));
+    }
+    return (int)syscall(SYS_capset, &h, d);
+  }
+  case CW_SECCOMP:
+    return load_seccomp(op->s[0], (unsigned long)op->n[0]);
+  default:
+    errno = ENOSYS;
+    return -1;
+  }
+}
+
+/* Two pipes' worth of fds for a CW_WAIT_FOR_HOST op, close-on-exec, or -errno. */
+int cw_pipe(int *fds) {
+  return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0;
+}
+
+/* The constants of issue 18's ops, from this machine's headers; -1 if unknown
+ * here (a syscall this architecture does not have). */
+long cw_constant_beyond(const char *name) {
+#define C(x) if (strcmp(name, #x) == 0) return (long)(x);
+#define S(x) if (strcmp(name, "SYS_" #x) == 0) return (long)(SYS_##x);
+  C(CW_UNSHARE) C(CW_WAIT_FOR_HOST) C(CW_SETGROUPS) C(CW_SETRESGID) C(CW_SETRESUID) C(CW_CHOWN)
+  C(CW_SETNS) C(CW_FORK) C(CW_PRCTL) C(CW_CAPSET) C(CW_SECCOMP)
+  C(PR_CAPBSET_DROP) C(PR_CAP_AMBIENT) C(PR_CAP_AMBIENT_CLEAR_ALL) C(PR_SET_NO_NEW_PRIVS)
+  C(PR_SET_KEEPCAPS) C(PR_SET_DUMPABLE)
+  C(SECCOMP_RET_KILL_PROCESS) C(SECCOMP_RET_KILL_THREAD) C(SECCOMP_RET_ERRNO) C(SECCOMP_RET_ALLOW)
+  C(SECCOMP_RET_LOG) C(SECCOMP_FILTER_FLAG_TSYNC)
+  C(BPF_LD) C(BPF_W) C(BPF_ABS) C(BPF_JMP) C(BPF_JEQ) C(BPF_JGE) C(BPF_K) C(BPF_RET)
+  C(EPERM)
+  if (strcmp(name, "offsetof(seccomp_data, nr)") == 0) return (long)offsetof(struct seccomp_data, nr);
+  if (strcmp(name, "offsetof(seccomp_data, arch)") == 0) return (long)offsetof(struct seccomp_data, arch);
+  if (strcmp(name, "sizeof(sock_filter)") == 0) return (long)sizeof(struct sock_filter);
+#if defined(__x86_64__)
+  if (strcmp(name, "AUDIT_ARCH") == 0) return (long)AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+  if (strcmp(name, "AUDIT_ARCH") == 0) return (long)AUDIT_ARCH_AARCH64;
+#endif
+#ifdef __X32_SYSCALL_BIT
+  C(__X32_SYSCALL_BIT)
+#endif
+  /* the syscalls a seccomp filter may name (Docker's default profile denies these) */
+  S(keyctl) S(add_key) S(request_key) S(bpf) S(mount) S(umount2) S(unshare) S(setns)
+  S(kexec_load) S(init_module) S(finit_module) S(delete_module) S(ptrace) S(perf_event_open)
+  S(pivot_root) S(swapon) S(swapoff) S(reboot) S(settimeofday) S(clock_settime) S(acct)
+  S(open_by_handle_at) S(name_to_handle_at) S(userfaultfd) S(lookup_dcookie) S(quotactl)
+  S(process_vm_readv) S(process_vm_writev) S(move_mount) S(open_tree) S(fsopen) S(fsmount)
+  S(fsconfig) S(fspick) S(mount_setattr) S(chroot) S(personality) S(keyctl) S(syslog)
+  S(vhangup) S(clone3) S(getpid) S(mknodat) S(kcmp)
+#ifdef SYS_kexec_file_load
+  S(kexec_file_load)
+#endif
+#ifdef SYS_umount
+  S(umount)
+#endif
+#ifdef SYS_mknod
+  S(mknod)
+#endif
+#ifdef SYS_uselib
+  S(uselib)
+#endif
+#ifdef SYS_create_module
+  S(create_module)
+#endif
+#ifdef SYS_ioperm
+  S(ioperm) S(iopl)
+#endif
+#undef S
 #undef C
   return -1;
 }

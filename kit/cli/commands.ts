@@ -5,6 +5,7 @@ import { benchCli } from '../bench/cli.ts';
 import { reportCli } from '../report/cli.ts';
 import { checkCommand } from './check.ts';
 import { cleanCommand } from './clean.ts';
+import { execCommand, psCommand } from './exec.ts';
 import { hintCommand } from './hint.ts';
 import { menuCommand } from './menu.ts';
 import { perfCommand } from './perf.ts';
@@ -28,6 +29,8 @@ const submit = () => import('../submit/command.ts');
 
 export const commands: Record<string, Command> = {
   step: stepCommand,
+  exec: execCommand,
+  ps: psCommand,
   check: checkCommand,
   clean: cleanCommand,
   preflight: preflightCommand,

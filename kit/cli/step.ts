@@ -39,6 +39,7 @@ with its exit code. The container's output is the only thing on stdout.
   --cpu-weight N           CPU weight under contention, 1..10000 (step 4 extra)
   --io-bps RATE            read/write limit on the /home loop device, e.g. 10M (step 4 extra)
   --pause-after S --pause-for S   freeze the container after S seconds, for S seconds (step 4 extra)
+  --uid-base N             host uid and gid of root inside the user namespace (step 6; default 100000)
   other --name value pairs are passed to the steps too
 
 examples:

@@ -54,10 +54,14 @@ export function validateWeights(raw: unknown, where = 'weights'): Weights {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** Steps from here on are "beyond the lab" (6: user namespace, 7: hardening): optional, weight 0 unless the weights file gives one. */
+export const FIRST_OPTIONAL_STEP = 6;
+const defaultStepWeight = (step: number): number => (step >= FIRST_OPTIONAL_STEP ? 0 : 1);
+
 /** The results with points re-weighted and scores recomputed (pass earns the points, anything else 0). */
 export function applyWeights(results: CheckResult[], w: Weights = {}): CheckResult[] {
   const weighted = results.map((r) => {
-    const mult = w.steps?.[String(r.step)] ?? 1;
+    const mult = w.steps?.[String(r.step)] ?? defaultStepWeight(r.step);
     const assertions: AssertionResult[] = r.assertions.map((a) => ({ ...a, points: (w.assertions?.[`${r.step}.${a.id}`] ?? a.points) * mult }));
     return { ...r, assertions };
   });

@@ -12,8 +12,13 @@ function ifExists(text: string, link: string): DefaultTheme.SidebarItem[] {
   return fs.existsSync(path.join(siteDir, `${link}.md`)) ? [{ text, link }] : [];
 }
 
-function stepItems(): DefaultTheme.SidebarItem[] {
-  return listStepPages().map((p) => ({ text: p.title, link: p.link }));
+/** Steps 6 and up go "beyond the lab": optional in grading, in a section of their own. */
+export const BEYOND_FROM = 6;
+
+function stepItems(beyond: boolean): DefaultTheme.SidebarItem[] {
+  return listStepPages()
+    .filter((p) => (p.step >= BEYOND_FROM) === beyond)
+    .map((p) => ({ text: p.title, link: p.link }));
 }
 
 const sidebar: DefaultTheme.SidebarItem[] = [
@@ -30,7 +35,8 @@ const sidebar: DefaultTheme.SidebarItem[] = [
       ...ifExists('Benchmarking', '/guide/benchmarking'),
     ],
   },
-  { text: 'Steps', items: [{ text: 'Overview', link: '/steps/' }, ...stepItems()] },
+  { text: 'Steps', items: [{ text: 'Overview', link: '/steps/' }, ...stepItems(false)] },
+  { text: 'Beyond the lab', items: [...stepItems(true), ...ifExists('exec and ps', '/guide/exec-ps')] },
   {
     text: 'Reference',
     items: [

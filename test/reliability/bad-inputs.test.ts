@@ -15,6 +15,8 @@
 //   subnet taken by a host route/another run  test/integration/net-veth.test.ts, test/unit/net-subnet.test.ts
 //   cgroup controller missing (fixtures, v1 and v2)  test/unit/cgroup-driver.test.ts "names a controller ..."
 //
+//   bad --uid-base (step 6), exec with nothing running  here, "bad inputs of the steps beyond the lab"
+//
 // Here, through the command line a student uses: non-interactive
 // without --yes, image corrupt / busy / disk full, no free loop device,
 // subnet collision with the host's own network.
@@ -184,3 +186,26 @@ function hostNetwork(): string | undefined {
   const net = ip - (ip % 2 ** (32 - addr.prefixlen));
   return `${[24, 16, 8, 0].map((s) => Math.floor(net / 2 ** s) % 256).join('.')}/${addr.prefixlen}`;
 }
+
+describe.runIf(has(6))('bad inputs of the steps beyond the lab', () => {
+  it('a --uid-base that is not a uid: exit 2, says the range and the page, nothing left behind', async () => {
+    before = await sandbox.snapshot();
+    const r = await runKit(['step', '6', '--solution', '--uid-base', 'lots', '--', 'true'], sandbox.env);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr).slice(0, 3)).toEqual([
+      `cw error --uid-base must be a whole number from 1 to ${2 ** 32 - 1 - 65536} (the host uid of root inside); got "lots".`,
+      '  what to do: Leave it out for 100000, or pick a range no user of this machine has, e.g. --uid-base 200000.',
+      '  read: site/steps/06-user.md#uid-map',
+    ]);
+    await expectHostUnchanged();
+  });
+
+  it('exec with no container running, or an unknown run id: exit 2, says what to do', async () => {
+    const none = await runKit(['exec', '--', 'true'], sandbox.env);
+    expect(none.code).toBe(2);
+    expect(lines(none.stderr)[0]).toBe('cw error No container of the kit is running.');
+    const bad = await runKit(['exec', '--run'], sandbox.env);
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr)[0]).toMatch(/--run needs a run id/);
+  });
+});

@@ -9,6 +9,7 @@
 //                                 runs, snapshot after)
 //   CW_FAULT_SEED=1234            another plan (default: a fixed one, so CI is reproducible;
 //                                 CW_FAULT_SEED=random draws a new one, printed for replay)
+//   CW_FAULT_STEPS=6,7            only these steps (default: every step in solutions/)
 //   CW_RELIABILITY_STRICT=1       count changes by other processes as leftovers too
 //
 // Steps are discovered in solutions/ at run time: a step that lands is covered.
@@ -24,7 +25,8 @@ import { makeSandbox, STRICT, type Sandbox } from './sandbox.ts';
 const RUNS = Number(process.env.CW_FAULT_RUNS ?? 100);
 const DEFAULT_SEED = 20_26_0607;
 const SEED = process.env.CW_FAULT_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.CW_FAULT_SEED ?? DEFAULT_SEED);
-const STEPS = listStepFiles(solutionsDir).map((s) => s.id);
+const ONLY = process.env.CW_FAULT_STEPS?.split(',').map(Number);
+const STEPS = listStepFiles(solutionsDir).map((s) => s.id).filter((id) => !ONLY || ONLY.includes(id));
 const LANES = Math.max(1, Number(process.env.CW_FAULT_LANES ?? 2));
 const plan = planFaults(RUNS, STEPS, SEED);
 const batches: Fault[][] = [];

@@ -139,6 +139,12 @@ describe('weights', () => {
     expect(totals(r)).toEqual({ score: 8, maxScore: 10, percent: 80 });
   });
 
+  it('counts steps 6 and 7 (beyond the lab) only when the weights say so', () => {
+    const carol = [result(1, [a('pid1', 2, 'pass')]), result(6, [a('userns', 2, 'pass')]), result(7, [a('seccomp', 2, 'fail')])];
+    expect(totals(applyWeights(carol))).toEqual({ score: 2, maxScore: 2, percent: 100 });
+    expect(totals(applyWeights(carol, { steps: { '6': 1, '7': 1 } }))).toEqual({ score: 4, maxScore: 6, percent: 66.7 });
+  });
+
   it('refuses a bad weights file with a clear message', () => {
     expect(() => validateWeights({ steps: { one: 2 } })).toThrow(/bad key "one"/);
     expect(() => validateWeights({ steps: { '1': -1 } })).toThrow(/>= 0/);
