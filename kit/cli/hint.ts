@@ -10,8 +10,9 @@ export const hintCommand: Command = {
   usage: `usage: npm run hint [N] [-- [--todo ID] [--all] [--reset] [--json] [--steps-dir DIR]]
 
 Shows the next hint for the first TODO still in your step file (without N:
-the first step not done). Hints go from a nudge to almost the answer; they are
-the ones on the step's page (site/steps/NN-name.md), and the level you reached
+the first step not done). Hints go from a nudge (the idea) to the syscall or
+command and its man page, then the shape of the code, never the literal line;
+they are the ones on the step's page (site/steps/NN-name.md), and the level you reached
 is remembered in state/hints.json.
 
   --todo ID         hints of this TODO instead
