@@ -28,9 +28,12 @@ describe('kit regions of the report', () => {
   });
 });
 
-describe('markdownToHtml', () => {
+/** The rendered HTML without the newlines between tags, for compact expectations. */
+const flat = (html: string): string => html.replace(/\n(?=<)/g, '');
+
+describe('markdownToHtml (markdown-it)', () => {
   it('renders headings, paragraphs, lists, tables and code', () => {
-    const html = markdownToHtml(['# Title', '', 'Some **bold** and `a|b` text.', '', '- one', '- two', '', '| A | B |', '|---|---|', '| 1<br><small>x</small> | 2 |', '', '```', '<raw>', '```'].join('\n'));
+    const html = flat(markdownToHtml(['# Title', '', 'Some **bold** and `a|b` text.', '', '- one', '- two', '', '| A | B |', '|---|---|', '| 1<br><small>x</small> | 2 |', '', '```', '<raw>', '```'].join('\n')));
     expect(html).toContain('<h1 id="title">Title</h1>');
     expect(html).toContain('<p>Some <strong>bold</strong> and <code>a|b</code> text.</p>');
     expect(html).toContain('<ul><li>one</li><li>two</li></ul>');
@@ -39,9 +42,30 @@ describe('markdownToHtml', () => {
     expect(html).toContain('<pre><code>&lt;raw&gt;</code></pre>');
   });
 
+  it('renders indented and nested lists (the old converter looped forever on " - item")', () => {
+    const doc = [' - indented item', '   1. x', '   2. y', ' - second', '     - deeper', '', '1. first', '   - a sub-point', '      with a continuation line', '2. second', '', 'A paragraph.', '', '    indented code block', '', '| a | b |', '|---|:-:|', '| `x\\|y` | 2 |'].join('\n');
+    const t0 = performance.now();
+    const html = flat(markdownToHtml(doc));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(html).toContain('<ul><li>indented item<ol><li>x</li><li>y</li></ol></li><li>second<ul><li>deeper</li></ul></li></ul>');
+    expect(html).toContain('<ol><li>first<ul><li>a sub-point\nwith a continuation line</li></ul></li><li>second</li></ol>');
+    expect(html).toContain('<p>A paragraph.</p><pre><code>indented code block</code></pre>');
+    expect(html).toContain('<td><code>x|y</code></td>');
+  });
+
+  it('renders a long report with nested lists, code and tables in well under 5 s', () => {
+    const block = [' - item', '   1. x', '      - deep `code`', '   2. y', '', '```sh', 'npm run step 2', '```', '', '| step | result |', '|---|---|', '| 1 | ✓ |', ''].join('\n');
+    const doc = Array.from({ length: 2000 }, (_, i) => `## Part ${i}\n\n${block}`).join('\n');
+    const t0 = performance.now();
+    const html = markdownToHtml(doc);
+    const ms = performance.now() - t0;
+    expect(html.match(/<ol>/g)?.length).toBe(2000);
+    expect(ms).toBeLessThan(5000);
+  });
+
   it('escapes HTML a student (or anyone) types, and drops comments', () => {
-    const html = markdownToHtml('<script>alert(1)</script> [x](javascript:alert(1))\n\n<!-- kit:begin bench -->\nok\n<!-- kit:end bench -->');
-    expect(html).not.toMatch(/<script|href="javascript/);
+    const html = markdownToHtml('<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<div onclick="x()">block</div>\n\n<!-- kit:begin bench -->\nok\n<!-- kit:end bench -->');
+    expect(html).not.toMatch(/<script|href="javascript|<img|<div/);
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toContain('kit:begin');
     expect(html).toContain('<p>ok</p>');
