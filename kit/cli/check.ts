@@ -9,7 +9,7 @@ import { checkFiles, loadCheck } from '../check/registry.ts';
 import type { CheckResult } from '../check/types.ts';
 import { KitError } from '../errors.ts';
 import { solutionsDir, stateDir, stepsDir } from '../paths.ts';
-import { listStepFiles, stepFile } from '../steps.ts';
+import { listStepFiles, requireStepsDir, stepFile } from '../steps.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
 import type { Command } from './commands.ts';
@@ -31,6 +31,7 @@ Exit status 0 only when every assertion passes.
   async run(argv) {
     const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom']);
     const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
+    requireStepsDir(dir);
     let ids: number[];
     if (args.positional.length) {
       const id = Number(args.positional[0]);

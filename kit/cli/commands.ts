@@ -7,10 +7,8 @@ import { checkCommand } from './check.ts';
 import { cleanCommand } from './clean.ts';
 import { hintCommand } from './hint.ts';
 import { menuCommand } from './menu.ts';
-import { perfCommand } from './perf.ts';
 import { preflightCommand } from './preflight.ts';
 import { resetCommand } from './reset.ts';
-import { skeletonsCommand } from './skeletons.ts';
 import { stepCommand } from './step.ts';
 import { watchCommand } from './watch.ts';
 
@@ -26,24 +24,45 @@ export interface Command {
 const grade = () => import('../grade/command.ts');
 const submit = () => import('../submit/command.ts');
 
+/**
+ * A command of the full kit only (grading, the kit's own benchmarks, making
+ * skeletons and the student edition): its module is loaded on demand, and in
+ * the student edition (which leaves those modules out) it explains itself.
+ */
+function fullKitOnly(name: string, summary: string, load: () => Promise<Command>): Command {
+  const check = async (): Promise<void> => (await import('../edition.ts')).requireFullKit(name);
+  return {
+    summary: `${summary} (full kit only)`,
+    usage: async () => {
+      await check();
+      const c = await load();
+      return typeof c.usage === 'string' ? c.usage : c.usage();
+    },
+    run: async (argv) => {
+      await check();
+      return (await load()).run(argv);
+    },
+  };
+}
+
 export const commands: Record<string, Command> = {
   step: stepCommand,
   check: checkCommand,
   clean: cleanCommand,
   preflight: preflightCommand,
-  perf: perfCommand,
-  skeletons: skeletonsCommand,
+  perf: fullKitOnly('perf', "the kit's own benchmarks (medians, ratios to peers)", async () => (await import('./perf.ts')).perfCommand),
+  skeletons: fullKitOnly('skeletons', 'regenerate steps/ from solutions/ (maintainers)', async () => (await import('./skeletons.ts')).skeletonsCommand),
+  release: fullKitOnly('release', 'write the student edition (no solutions) to a folder', async () => (await import('../release/cli.ts')).releaseCli),
   menu: menuCommand,
   watch: watchCommand,
   hint: hintCommand,
   reset: resetCommand,
   bench: benchCli,
   report: reportCli,
-  grade: {
-    summary: 'grade a class: every submission, in a sandbox, with reports',
-    usage: async () => (await grade()).GRADE_USAGE,
-    run: async (argv) => (await grade()).gradeCommand(argv),
-  },
+  grade: fullKitOnly('grade', 'grade a class: every submission, in a sandbox, with reports', async () => {
+    const g = await grade();
+    return { summary: '', usage: g.GRADE_USAGE, run: (argv) => g.gradeCommand(argv) };
+  }),
   submit: {
     summary: 'pack your work into one zip for your instructor',
     usage: async () => (await submit()).SUBMIT_USAGE,

@@ -15,7 +15,7 @@ import { say, warn } from '../cli/output.ts';
 import { KitError } from '../errors.ts';
 import { Ledger } from '../ledger.ts';
 import { runsDir, solutionsDir, stepsDir } from '../paths.ts';
-import { listStepFiles, loadStep } from '../steps.ts';
+import { listStepFiles, loadStep, requireStepsDir } from '../steps.ts';
 import { htmlPage } from './html.ts';
 import { CHROMIUM_HINT, findChromium, printPdf } from './pdf.ts';
 import { fillRegions, region } from './regions.ts';
