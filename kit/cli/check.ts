@@ -59,8 +59,8 @@ Exit status 0 only when every assertion passes.
   },
 };
 
-/** The last result of each step, for the menu and `npm run submit`. */
-function rememberResults(results: CheckResult[]): void {
+/** The last result of each step, for the menu, `npm run report` and `npm run submit`. */
+export function rememberResults(results: CheckResult[]): void {
   const file = path.join(stateDir(), 'last-check.json');
   let all: Record<string, unknown> = {};
   try {
@@ -69,7 +69,7 @@ function rememberResults(results: CheckResult[]): void {
     // first check
   }
   for (const r of results) {
-    all[`${r.stepsDir}#${r.step}`] = { step: r.step, stepsDir: r.stepsDir, status: r.status, score: r.score, maxScore: r.maxScore, at: new Date().toISOString() };
+    all[`${r.stepsDir}#${r.step}`] = { step: r.step, stepsDir: r.stepsDir, status: r.status, score: r.score, maxScore: r.maxScore, at: new Date().toISOString(), result: r };
   }
   fs.mkdirSync(stateDir(), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(all, null, 2));
