@@ -64,9 +64,9 @@ export function editionReadme(o: { version: string; fullReadme: string }): strin
   const table = stepsTable(o.fullReadme);
   return `# container-workshop: student edition
 
-**This is the student edition** of container-workshop ${o.version}, made with
-\`npm run release\`: the step files in \`steps/\` are skeletons for you to
-complete, and there are **no reference solutions** in it (\`--solution\` says
+**This is the student edition** of container-workshop ${o.version}, made by
+your instructor from the full kit: the step files in \`steps/\` are skeletons
+for you to complete, and there are **no reference solutions** in it (\`--solution\` says
 so). Your instructor grades your work with the full kit, running the same
 checks you run here.
 

@@ -121,8 +121,10 @@ describe('npm run release: what the student edition holds', () => {
 });
 
 describe('npm run release: the edition works on its own', () => {
+  // the edition's own state/ and results/, not the ones a test runner may point to
+  const env = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1' }).filter(([k]) => !k.startsWith('CW_')));
   const run = (args: string[], o: { timeout?: number } = {}): SpawnSyncReturns<string> =>
-    spawnSync('npm', ['run', '-s', ...args], { cwd: out, encoding: 'utf8', timeout: o.timeout ?? 180_000, env: { ...process.env, NO_COLOR: '1', CW_STATE_DIR: '', CW_RESULTS_DIR: '' } });
+    spawnSync('npm', ['run', '-s', ...args], { cwd: out, encoding: 'utf8', timeout: o.timeout ?? 180_000, env });
 
   it('npm ci, then step, check, hint, report and submit work; --solution and the instructor\'s commands explain themselves', () => {
     const ci = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: out, encoding: 'utf8', timeout: 300_000 });
