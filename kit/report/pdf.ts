@@ -16,11 +16,11 @@ import { which, type Requirement } from '../preflight.ts';
 export const BROWSERS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'];
 const EXTRA_DIRS = ['/snap/bin', '/usr/bin', '/opt/google/chrome'];
 
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findChromium(env: NodeJS.ProcessEnv = process.env, extraDirs: string[] = EXTRA_DIRS): string | undefined {
   const fromEnv = env.CW_CHROMIUM;
   if (fromEnv) return fs.existsSync(fromEnv) ? fromEnv : undefined;
   for (const name of BROWSERS) {
-    const found = which(name) ?? EXTRA_DIRS.map((d) => path.join(d, name)).find((p) => isExecutable(p));
+    const found = which(name) ?? extraDirs.map((d) => path.join(d, name)).find((p) => isExecutable(p));
     if (found) return found;
   }
   return undefined;
