@@ -171,5 +171,11 @@ describe('npm run release: the edition works on its own', () => {
     expect(list).toContain('README.md');
     expect(list).toContain('steps/01-pid.ts');
     if (pdf) expect(list).toContain('results/report.pdf');
+
+    // reset knows the skeleton as shipped without solutions/, and keeps the student's version
+    const reset = run(['reset', '1', '--', '--yes']);
+    expect(reset.status, reset.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'steps', '01-pid.ts'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'kit', 'edition', 'skeletons', '01-pid.ts.txt'), 'utf8'));
+    expect(fs.readdirSync(path.join(out, 'state', 'backups')).length).toBe(1);
   }, 900_000);
 });
