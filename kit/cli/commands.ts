@@ -4,6 +4,7 @@
 import { benchCli } from '../bench/cli.ts';
 import { reportCli } from '../report/cli.ts';
 import { checkCommand } from './check.ts';
+import type { FullKitCommand } from './full-kit.ts';
 import { cleanCommand } from './clean.ts';
 import { hintCommand } from './hint.ts';
 import { menuCommand } from './menu.ts';
@@ -21,27 +22,25 @@ export interface Command {
 
 // grade and submit are large (zip, sandbox, reports): loaded only when used,
 // so that `npm run step` starts fast
-const grade = () => import('../grade/command.ts');
 const submit = () => import('../submit/command.ts');
 
 /**
  * A command of the full kit only (grading, the kit's own benchmarks, making
  * skeletons and the student edition): its module is loaded on demand, and in
- * the student edition (which leaves those modules out) it explains itself.
+ * a copy without solutions/ (the student edition) it explains itself.
  */
-function fullKitOnly(name: string, summary: string, load: () => Promise<Command>): Command {
-  const check = async (): Promise<void> => (await import('../edition.ts')).requireFullKit(name);
+function fullKitOnly(name: FullKitCommand, summary: string): Command {
+  const load = async (): Promise<Command> => {
+    (await import('../edition.ts')).requireFullKit(name);
+    return (await import('./full-kit.ts')).fullKitCommands[name]();
+  };
   return {
     summary: `${summary} (full kit only)`,
     usage: async () => {
-      await check();
       const c = await load();
       return typeof c.usage === 'string' ? c.usage : c.usage();
     },
-    run: async (argv) => {
-      await check();
-      return (await load()).run(argv);
-    },
+    run: async (argv) => (await load()).run(argv),
   };
 }
 
@@ -50,19 +49,16 @@ export const commands: Record<string, Command> = {
   check: checkCommand,
   clean: cleanCommand,
   preflight: preflightCommand,
-  perf: fullKitOnly('perf', "the kit's own benchmarks (medians, ratios to peers)", async () => (await import('./perf.ts')).perfCommand),
-  skeletons: fullKitOnly('skeletons', 'regenerate steps/ from solutions/ (maintainers)', async () => (await import('./skeletons.ts')).skeletonsCommand),
-  release: fullKitOnly('release', 'write the student edition (no solutions) to a folder', async () => (await import('../release/cli.ts')).releaseCli),
+  perf: fullKitOnly('perf', "the kit's own benchmarks (medians, ratios to peers)"),
+  skeletons: fullKitOnly('skeletons', 'regenerate steps/ from solutions/ (maintainers)'),
+  release: fullKitOnly('release', 'write the student edition (no solutions) to a folder'),
   menu: menuCommand,
   watch: watchCommand,
   hint: hintCommand,
   reset: resetCommand,
   bench: benchCli,
   report: reportCli,
-  grade: fullKitOnly('grade', 'grade a class: every submission, in a sandbox, with reports', async () => {
-    const g = await grade();
-    return { summary: '', usage: g.GRADE_USAGE, run: (argv) => g.gradeCommand(argv) };
-  }),
+  grade: fullKitOnly('grade', 'grade a class: every submission, in a sandbox, with reports'),
   submit: {
     summary: 'pack your work into one zip for your instructor',
     usage: async () => (await submit()).SUBMIT_USAGE,

@@ -11,7 +11,7 @@ import { KitError } from '../errors.ts';
 import { projectRoot, solutionsDir } from '../paths.ts';
 import { generateSkeletons } from '../skeleton.ts';
 import { importClosure } from './closure.ts';
-import { editionGitignore, editionPackageJson, editionReadme, editionTsconfig, editionWorkflow, TRUSTED_KIT_PLACEHOLDER } from './generate.ts';
+import { editionFullKitStub, editionGitignore, editionPackageJson, editionReadme, editionTsconfig, editionWorkflow, TRUSTED_KIT_PLACEHOLDER } from './generate.ts';
 import { EDITION_MANIFEST } from './manifest.ts';
 
 const PAGE = '/guide/instructor#student-edition';
@@ -69,6 +69,7 @@ export function release(o: { out: string; trustedKit?: string; force?: boolean; 
   const read = (rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
   files.set(path.relative(root, editionFile(root)).split(path.sep).join('/'), `${JSON.stringify({ edition: 'student', version, madeAt: new Date().toISOString() }, null, 2)}\n`);
   files.set('package.json', editionPackageJson(read('package.json')));
+  files.set('kit/cli/full-kit.ts', editionFullKitStub());
   files.set('tsconfig.json', editionTsconfig(read('tsconfig.json')));
   files.set('.gitignore', editionGitignore(read('.gitignore')));
   files.set('README.md', editionReadme({ version, fullReadme: read('README.md') }));

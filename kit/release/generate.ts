@@ -130,3 +130,30 @@ function stepsTable(readme: string): string {
   const end = readme.indexOf('## Quick start');
   return start >= 0 && end > start ? `${readme.slice(start, end).trim()}\n\n` : '';
 }
+
+/** kit/cli/full-kit.ts of the edition: the same exports, each saying the command needs the full kit. */
+export function editionFullKitStub(): string {
+  return `// The student edition's stand-in for the full kit's kit/cli/full-kit.ts
+// (written by \`npm run release\`): grading, perf, skeletons and release are
+// not in this edition, and each says so.
+
+import { requireFullKit } from '../edition.ts';
+import type { Command } from './commands.ts';
+
+export type FullKitCommand = 'grade' | 'perf' | 'skeletons' | 'release';
+
+const absent =
+  (name: FullKitCommand) =>
+  async (): Promise<Command> => {
+    requireFullKit(name);
+    throw new Error(\`\${name} is not in the student edition\`);
+  };
+
+export const fullKitCommands: Record<FullKitCommand, () => Promise<Command>> = {
+  grade: absent('grade'),
+  perf: absent('perf'),
+  skeletons: absent('skeletons'),
+  release: absent('release'),
+};
+`;
+}

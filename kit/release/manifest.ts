@@ -17,9 +17,9 @@ export const EDITION_MANIFEST = {
   /** where the student's commands start; their import closure is the edition's kit/ */
   kitEntries: ['kit/cli/main.ts', 'kit/student.ts', 'kit/grade/classroom-report.ts'],
   /** modules (or folders, ending in /) the closure never enters: the instructor's and maintainers' tools */
-  never: ['kit/grade/command.ts', 'kit/grade/throughput.ts', 'kit/cli/perf.ts', 'kit/cli/skeletons.ts', 'kit/perf/', 'kit/release/', 'solutions/'],
+  never: ['kit/cli/full-kit.ts', 'kit/grade/command.ts', 'kit/grade/throughput.ts', 'kit/cli/perf.ts', 'kit/cli/skeletons.ts', 'kit/perf/', 'kit/release/', 'solutions/'],
   /** npm scripts the edition does not have (the commands explain themselves if run another way) */
   scriptsRemoved: ['grade', 'skeletons', 'perf', 'release', 'test'],
   /** written by the release: package.json, tsconfig.json and .gitignore adapted; the rest new */
-  generated: ['package.json', 'tsconfig.json', '.gitignore', 'README.md', '.github/workflows/classroom.yml', 'kit/edition/edition.json', 'kit/edition/skeletons/'],
+  generated: ['package.json', 'tsconfig.json', '.gitignore', 'README.md', 'kit/cli/full-kit.ts', '.github/workflows/classroom.yml', 'kit/edition/edition.json', 'kit/edition/skeletons/'],
 } as const;

@@ -69,6 +69,7 @@ describe('npm run release: what the student edition holds', () => {
     const all = files(out);
     expect(all.filter((f) => /^(solutions|test)\//.test(f))).toEqual([]);
     for (const f of ['kit/grade/command.ts', 'kit/grade/engine.ts', 'kit/cli/perf.ts', 'kit/cli/skeletons.ts', 'kit/release/command.ts']) expect(all).not.toContain(f);
+    expect(fs.readFileSync(path.join(out, 'kit/cli/full-kit.ts'), 'utf8')).toContain("requireFullKit(name)");
     expect(all.filter((f) => f.startsWith('kit/perf/'))).toEqual([]);
     for (const f of listStepFiles(path.join(projectRoot, 'steps'))) expect(all).toContain(`steps/${path.basename(f.file)}`);
     expect(fs.readFileSync(path.join(out, 'steps', '01-pid.ts'), 'utf8')).toContain('todo(');
@@ -130,6 +131,9 @@ describe('npm run release: the edition works on its own', () => {
     const ci = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: out, encoding: 'utf8', timeout: 300_000 });
     expect(ci.status, ci.stderr).toBe(0);
     expect(fs.existsSync(path.join(out, 'native', 'build'))).toBe(true);
+    // what a student runs when a step does not compile: the edition type-checks without the modules it left out
+    const types = run(['typecheck']);
+    expect(types.status, types.stdout + types.stderr).toBe(0);
 
     const sol = run(['step', '1', '--', '--solution', '--', 'true']);
     expect(sol.stderr).toMatch(/student edition of the kit: it has no solutions\/ folder/);
