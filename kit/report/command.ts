@@ -143,6 +143,8 @@ export function writeReport(o: { outDir: string; steps: StepHead[]; stepsDir: st
     container: containerSection(checks, bench, o.checksRun ? undefined : 'The checks were not run this time (--no-checks) and none is remembered: run `npm run check` or `npm run report` without --no-checks.'),
     bench: [benchSection(bench, chart), ...kept.map((k) => keptRunSection(k.label as string, k.dir, o.outDir))].join('\n\n'),
     observations: observationsSection(bench),
+    // a report.md from an earlier kit has one "steps" region (the step files' header comments)
+    steps: '_An earlier kit wrote this region. The report now has a section per step, with what the kit observed and questions for you: move this file away, run `npm run report` for the new template, and copy your text into it._',
   };
   for (const s of o.steps) bodies[`step-${s.id}`] = stepEvidenceSection({ ...s, check: checks.find((c) => c.step === s.id), trace: stepTrace(state, s.id) });
   const md = fillRegions(previous, bodies);
