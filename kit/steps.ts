@@ -4,8 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { noSolutionsError } from './edition.ts';
 import { KitError } from './errors.ts';
 import { enforceImportRule } from './student-imports.ts';
+import { solutionsDir } from './paths.ts';
 import type { StepDefinition } from './types.ts';
 
 const STEP_FILE = /^(\d\d)-([\w-]+)\.ts$/;
@@ -26,7 +28,13 @@ export function listStepFiles(dir: string): StepFile[] {
     .sort((a, b) => a.id - b.id);
 }
 
+/** A copy of the kit without solutions/ (the student edition) explains `--solution` instead of "no step N". */
+export function requireStepsDir(dir: string): void {
+  if (path.resolve(dir) === solutionsDir && !fs.existsSync(solutionsDir)) throw noSolutionsError();
+}
+
 export function stepFile(dir: string, id: number): StepFile {
+  requireStepsDir(dir);
   const files = listStepFiles(dir);
   const found = files.find((s) => s.id === id);
   if (!found) {

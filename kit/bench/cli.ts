@@ -4,7 +4,7 @@
 
 import type { Command } from '../cli/commands.ts';
 
-export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]
+export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--label NAME] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]
 
 Step 5: runs sysbench (cpu, fileio read and write through the page cache and
 with O_DIRECT, memory, threads) on the host, in your container (steps 1 to 5,
@@ -17,6 +17,8 @@ results/bench.json, bench.md and bench.svg. Then: npm run report.
   --no-lxc          leave LXC out
   --no-container    host (and LXC) only
   --only IDS        only these variants, e.g. cpu,memory,fileio-read/rndrd-direct
+  --label NAME      keep this run next to the others, in results/bench-NAME/
+                    (e.g. --label cpus1 with --cpus 1); the report shows every kept run
   --yes             install missing Debian packages without asking
   other --name value pairs go to the container's steps: --home-size 512M for
                     bigger fileio files, --cpus 1 to lift step 4's CPU quota`;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { camel, parseArgs } from '../cli/args.ts';
 import { ready } from '../cli/common.ts';
 import { say, warn } from '../cli/output.ts';
-import { NotDoneError } from '../errors.ts';
+import { KitError, NotDoneError } from '../errors.ts';
 import type { Ledger } from '../ledger.ts';
 import { newContext } from '../lifecycle.ts';
 import { lxcEnvironmentIfAvailable } from '../lxc/environment.ts';
@@ -21,12 +21,16 @@ import { formatDuration, progressBar } from './progress.ts';
 import { PROFILES, runBench } from './runner.ts';
 import { asBenchStep, type BenchStep } from './step.ts';
 import { variants } from './workloads.ts';
-import { writeResults } from './write.ts';
+import { giveBack } from '../owner.ts';
+import { labelledDir, resultsDir, writeResults } from './write.ts';
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);
   const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
   stepFile(dir, 5); // no step 5: say so before asking for root
+  const label = typeof args.flags.label === 'string' ? args.flags.label : undefined;
+  if (args.flags.label === true) throw new KitError('--label needs a name, e.g. --label cpus1', { page: '/steps/05-bench', exitCode: 2 });
+  const outDir = label ? labelledDir(label) : undefined;
   await ready({ yes: args.flags.yes === true });
   const profile = args.flags.quick ? PROFILES.quick : PROFILES.full;
   const only = typeof args.flags.only === 'string' ? args.flags.only.split(',').map((s) => s.trim()) : undefined;
@@ -51,14 +55,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
         unavailable.push(lxc);
       }
     }
-    return await runAndWrite({ envs, unavailable, profile, only, ledger: ctx.ledger, bench });
+    return await runAndWrite({ envs, unavailable, profile, only, ledger: ctx.ledger, bench, resultsDir: outDir });
   } catch (err) {
     if (err instanceof NotDoneError) err.message = `Step 5 is not finished: ${err.message}`;
     throw err;
   }
 }
 
-const BENCH_FLAGS = ['quick', 'solution', 'no-lxc', 'no-container', 'only', 'steps-dir', 'yes'];
+const BENCH_FLAGS = ['quick', 'solution', 'no-lxc', 'no-container', 'only', 'steps-dir', 'yes', 'label'];
 
 export async function runAndWrite(o: {
   envs: BenchEnvironment[];
@@ -93,6 +97,8 @@ export async function runAndWrite(o: {
     });
     bar.done(`done in ${formatDuration(results.durationS)}`);
     const files = writeResults(results, o.resultsDir);
+    // results/ is the student's: after the sudo re-run, give it back
+    for (const p of giveBack([resultsDir()])) warn(`could not give back to you: ${p}`);
     say(`wrote ${files.md}, ${files.json}, ${files.svg}`);
     const failed = results.runs.filter((r) => r.error && !r.warmup);
     if (failed.length) warn(`${failed.length} run(s) failed, e.g. ${failed[0].variant} on ${failed[0].env}: ${failed[0].error}`);

@@ -11,6 +11,37 @@ import { renderSvg } from './svg.ts';
 
 export const resultsDir = (): string => process.env.CW_RESULTS_DIR ?? path.join(projectRoot, 'results');
 
+/** `--label NAME` keeps a run next to the others: results/bench-NAME/. */
+export const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+export function labelledDir(label: string, dir = resultsDir()): string {
+  if (!LABEL.test(label)) {
+    throw new KitError(`--label ${JSON.stringify(label)} is not a usable name.`, {
+      hint: 'Use letters, digits, dots, dashes or underscores (up to 40), e.g. --label cpus1',
+      page: '/steps/05-bench',
+      exitCode: 2,
+    });
+  }
+  return path.join(dir, `bench-${label}`);
+}
+
+/** The benchmark runs kept in results/: the main one (no label) and each labelled one, by name. */
+export function benchRuns(dir = resultsDir()): { label?: string; dir: string }[] {
+  const out: { label?: string; dir: string }[] = [];
+  if (fs.existsSync(path.join(dir, 'bench.json'))) out.push({ dir });
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const m = /^bench-(.+)$/.exec(n);
+    if (m && LABEL.test(m[1]) && fs.existsSync(path.join(dir, n, 'bench.json'))) out.push({ label: m[1], dir: path.join(dir, n) });
+  }
+  return out;
+}
+
 export interface WrittenFiles {
   json: string;
   md: string;

@@ -9,7 +9,7 @@ import { checkFiles, loadCheck } from '../check/registry.ts';
 import type { CheckResult } from '../check/types.ts';
 import { KitError } from '../errors.ts';
 import { solutionsDir, stateDir, stepsDir } from '../paths.ts';
-import { listStepFiles, stepFile } from '../steps.ts';
+import { listStepFiles, requireStepsDir, stepFile } from '../steps.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
 import type { Command } from './commands.ts';
@@ -31,6 +31,7 @@ Exit status 0 only when every assertion passes.
   async run(argv) {
     const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom']);
     const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
+    requireStepsDir(dir);
     let ids: number[];
     if (args.positional.length) {
       const id = Number(args.positional[0]);
@@ -58,8 +59,8 @@ Exit status 0 only when every assertion passes.
   },
 };
 
-/** The last result of each step, for the menu and `npm run submit`. */
-function rememberResults(results: CheckResult[]): void {
+/** The last result of each step, for the menu, `npm run report` and `npm run submit`. */
+export function rememberResults(results: CheckResult[]): void {
   const file = path.join(stateDir(), 'last-check.json');
   let all: Record<string, unknown> = {};
   try {
@@ -68,7 +69,7 @@ function rememberResults(results: CheckResult[]): void {
     // first check
   }
   for (const r of results) {
-    all[`${r.stepsDir}#${r.step}`] = { step: r.step, stepsDir: r.stepsDir, status: r.status, score: r.score, maxScore: r.maxScore, at: new Date().toISOString() };
+    all[`${r.stepsDir}#${r.step}`] = { step: r.step, stepsDir: r.stepsDir, status: r.status, score: r.score, maxScore: r.maxScore, at: new Date().toISOString(), result: r };
   }
   fs.mkdirSync(stateDir(), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(all, null, 2));

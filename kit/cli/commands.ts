@@ -4,14 +4,13 @@
 import { benchCli } from '../bench/cli.ts';
 import { reportCli } from '../report/cli.ts';
 import { checkCommand } from './check.ts';
+import type { FullKitCommand } from './full-kit.ts';
 import { cleanCommand } from './clean.ts';
 import { execCommand, psCommand } from './exec.ts';
 import { hintCommand } from './hint.ts';
 import { menuCommand } from './menu.ts';
-import { perfCommand } from './perf.ts';
 import { preflightCommand } from './preflight.ts';
 import { resetCommand } from './reset.ts';
-import { skeletonsCommand } from './skeletons.ts';
 import { stepCommand } from './step.ts';
 import { watchCommand } from './watch.ts';
 
@@ -24,8 +23,27 @@ export interface Command {
 
 // grade and submit are large (zip, sandbox, reports): loaded only when used,
 // so that `npm run step` starts fast
-const grade = () => import('../grade/command.ts');
 const submit = () => import('../submit/command.ts');
+
+/**
+ * A command of the full kit only (grading, the kit's own benchmarks, making
+ * skeletons and the student edition): its module is loaded on demand, and in
+ * a copy without solutions/ (the student edition) it explains itself.
+ */
+function fullKitOnly(name: FullKitCommand, summary: string): Command {
+  const load = async (): Promise<Command> => {
+    (await import('../edition.ts')).requireFullKit(name);
+    return (await import('./full-kit.ts')).fullKitCommands[name]();
+  };
+  return {
+    summary: `${summary} (full kit only)`,
+    usage: async () => {
+      const c = await load();
+      return typeof c.usage === 'string' ? c.usage : c.usage();
+    },
+    run: async (argv) => (await load()).run(argv),
+  };
+}
 
 export const commands: Record<string, Command> = {
   step: stepCommand,
@@ -34,19 +52,16 @@ export const commands: Record<string, Command> = {
   check: checkCommand,
   clean: cleanCommand,
   preflight: preflightCommand,
-  perf: perfCommand,
-  skeletons: skeletonsCommand,
+  perf: fullKitOnly('perf', "the kit's own benchmarks (medians, ratios to peers)"),
+  skeletons: fullKitOnly('skeletons', 'regenerate steps/ from solutions/ (maintainers)'),
+  release: fullKitOnly('release', 'write the student edition (no solutions) to a folder'),
   menu: menuCommand,
   watch: watchCommand,
   hint: hintCommand,
   reset: resetCommand,
   bench: benchCli,
   report: reportCli,
-  grade: {
-    summary: 'grade a class: every submission, in a sandbox, with reports',
-    usage: async () => (await grade()).GRADE_USAGE,
-    run: async (argv) => (await grade()).gradeCommand(argv),
-  },
+  grade: fullKitOnly('grade', 'grade a class: every submission, in a sandbox, with reports'),
   submit: {
     summary: 'pack your work into one zip for your instructor',
     usage: async () => (await submit()).SUBMIT_USAGE,

@@ -28,7 +28,9 @@ export function ensureRoot(): void {
     });
   }
   say('namespaces, mounts and cgroups need root: re-running through sudo (PATH kept)');
-  const args = ['--', 'env', `PATH=${process.env.PATH ?? ''}`, process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  // sudo resets the environment: keep PATH and the kit's own settings (CW_STATE_DIR, CW_RESULTS_DIR, ...)
+  const kitEnv = Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('CW_') && v !== undefined ? [`${k}=${v}`] : []));
+  const args = ['--', 'env', `PATH=${process.env.PATH ?? ''}`, ...kitEnv, process.execPath, ...process.execArgv, ...process.argv.slice(1)];
   const r = spawnSync('sudo', args, { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }

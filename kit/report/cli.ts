@@ -5,16 +5,20 @@ import type { Command } from '../cli/commands.ts';
 
 export const REPORT_USAGE = `usage: npm run report [-- [--solution] [--steps-dir DIR] [--no-checks] [--no-pdf]]
 
-Writes the lab report to results/: report.md, report.html and report.pdf
-(the PDF needs Chromium). The report holds the container as the checks of
-steps 1 to 4 observe it, the steps and why, the benchmark of step 5
-(results/bench.json: run npm run bench first) and observations drawn from
-its numbers. Edit report.md freely: running the command again rewrites only
-the regions between <!-- kit:begin ... --> and <!-- kit:end ... -->.
+Writes your lab report to results/: report.md, report.html and report.pdf
+(the PDF needs Chromium or Chrome: chromium, chromium-browser, the snap or
+google-chrome; without one, print report.html from any browser). For each
+step: what the kit observed (its check, run now; a summary of the container's
+last trace, see npm run step N -- --trace), then questions you answer in your
+own words; then the benchmark (results/bench.json, and every run kept with
+npm run bench -- --label NAME). Running it again rewrites only the regions
+between <!-- kit:begin ... --> and <!-- kit:end ... --> and keeps your
+answers; it lists every question still unanswered.
 
   --solution        report on solutions/ instead of your steps/
   --steps-dir DIR   report on the step files in DIR
-  --no-checks       do not run the checks (no root needed)
+  --no-checks       do not run the checks (no root needed): use the results of
+                    your last npm run check
   --no-pdf          Markdown and HTML only`;
 
 export const reportCli: Command = {

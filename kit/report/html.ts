@@ -1,37 +1,41 @@
 // Markdown to one self-contained HTML page (styles inline, the chart's SVG
-// inlined), for reading and for Chromium's print-to-PDF. Just the Markdown a
-// report needs: headings, paragraphs, lists, tables, code, quotes, emphasis,
-// links and images. Raw HTML is escaped except a few harmless inline tags.
+// inlined), for reading and for Chromium's print-to-PDF. The Markdown is
+// rendered by markdown-it (CommonMark and GitHub tables; the same major as
+// vitepress's): nested and indented lists, code blocks, tables. Raw HTML is
+// shown as text except a few harmless inline tags; HTML comments (the kit's
+// region markers, the student's notes to self) are not shown.
 
 import fs from 'node:fs';
 import path from 'node:path';
+import MarkdownIt from 'markdown-it';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Inline tags a table cell or a sentence may use; everything else is shown as text. */
-const ALLOWED = /&lt;(\/?)(br|small|sub|sup|b|i|em|strong|code|kbd)\s*\/?&gt;/gi;
+const ALLOWED = /^<(\/?)(br|small|sub|sup|b|i|em|strong|code|kbd)\s*\/?>$/i;
+const COMMENT = /^\s*<!--[\s\S]*?-->\s*$/;
 
-export function inline(text: string): string {
-  const codes: string[] = [];
-  // code spans first: nothing inside them is Markdown
-  let s = text.replace(/`([^`]+)`/g, (_, c: string) => `\u0000${codes.push(esc(c)) - 1}\u0000`);
-  s = esc(s).replace(ALLOWED, (_, close: string, tag: string) => `<${close}${tag.toLowerCase()}>`);
-  s = s
-    .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (_, alt: string, src: string) => `<img alt="${alt}" src="${src}">`)
-    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label: string, href: string) => `<a href="${/^(https?:|\/|#|\.)/.test(href) ? href : `#${href}`}">${label}</a>`)
-    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[\s(>])_([^_\s][^_]*)_(?=$|[\s).,;:!?<])/g, '$1<em>$2</em>')
-    .replace(/(^|[\s(>])\*([^*\s][^*]*)\*(?=$|[\s).,;:!?<])/g, '$1<em>$2</em>');
-  return s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => `<code>${codes[Number(i)]}</code>`);
-}
-
-const cells = (row: string): string[] =>
-  row
-    .trim()
-    .replace(/^\|/, '')
-    .replace(/\|$/, '')
-    .split(/(?<!\\)\|/)
-    .map((c) => c.trim().replace(/\\\|/g, '|'));
+const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
+md.renderer.rules.html_inline = (tokens, idx) => {
+  const t = tokens[idx].content;
+  if (/^<!--/.test(t)) return '';
+  const m = ALLOWED.exec(t.trim());
+  return m ? `<${m[1]}${m[2].toLowerCase()}>` : esc(t);
+};
+md.renderer.rules.html_block = (tokens, idx) => {
+  const t = tokens[idx].content;
+  if (COMMENT.test(t)) return '';
+  // a comment followed by text on the next lines: drop the comment, show the rest as text
+  const rest = t.replace(/^\s*<!--[\s\S]*?-->\s*/, '');
+  return rest.trim() ? `<p>${esc(rest.trim())}</p>\n` : '';
+};
+// headings get an id, so the report's table of contents and links work
+md.core.ruler.push('heading_ids', (state) => {
+  const tokens = state.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type === 'heading_open') tokens[i].attrSet('id', slug(tokens[i + 1]?.content ?? ''));
+  }
+});
 
 const slug = (text: string): string =>
   text
@@ -41,80 +45,12 @@ const slug = (text: string): string =>
     .trim()
     .replace(/\s+/g, '-');
 
-export function markdownToHtml(md: string): string {
-  const lines = md.replace(/\r\n/g, '\n').split('\n');
-  const out: string[] = [];
-  let i = 0;
-  const isBlockStart = (l: string) => /^(#{1,6}\s|```|~~~|>\s?|[-*]\s|\d+\.\s|\|)/.test(l) || /^(-{3,}|\*{3,})\s*$/.test(l) || /^<!--/.test(l);
-  while (i < lines.length) {
-    const line = lines[i];
-    if (!line.trim()) {
-      i++;
-      continue;
-    }
-    // HTML comments (the kit's region markers, the student's notes to self) are not shown
-    if (/^<!--/.test(line.trim())) {
-      while (i < lines.length && !lines[i].includes('-->')) i++;
-      i++;
-      continue;
-    }
-    const h = /^(#{1,6})\s+(.*)$/.exec(line);
-    if (h) {
-      const level = h[1].length;
-      out.push(`<h${level} id="${slug(h[2])}">${inline(h[2])}</h${level}>`);
-      i++;
-      continue;
-    }
-    if (/^(```|~~~)/.test(line)) {
-      const fence = line.slice(0, 3);
-      const body: string[] = [];
-      i++;
-      while (i < lines.length && !lines[i].startsWith(fence)) body.push(lines[i++]);
-      i++;
-      out.push(`<pre><code>${esc(body.join('\n'))}</code></pre>`);
-      continue;
-    }
-    if (/^(-{3,}|\*{3,})\s*$/.test(line)) {
-      out.push('<hr>');
-      i++;
-      continue;
-    }
-    if (/^>\s?/.test(line)) {
-      const body: string[] = [];
-      while (i < lines.length && /^>\s?/.test(lines[i])) body.push(lines[i++].replace(/^>\s?/, ''));
-      out.push(`<blockquote>${markdownToHtml(body.join('\n'))}</blockquote>`);
-      continue;
-    }
-    if (/^\|/.test(line) && i + 1 < lines.length && /^\|?\s*:?-{3,}/.test(lines[i + 1])) {
-      const head = cells(line);
-      i += 2;
-      const rows: string[][] = [];
-      while (i < lines.length && /^\|/.test(lines[i])) rows.push(cells(lines[i++]));
-      out.push(
-        `<table><thead><tr>${head.map((c) => `<th>${inline(c)}</th>`).join('')}</tr></thead><tbody>${rows
-          .map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`)
-          .join('')}</tbody></table>`,
-      );
-      continue;
-    }
-    const list = /^(\s*)([-*]|\d+\.)\s+/.exec(line);
-    if (list) {
-      const ordered = /\d/.test(list[2]);
-      const items: string[] = [];
-      while (i < lines.length && /^([-*]|\d+\.)\s+/.test(lines[i])) {
-        let item = lines[i++].replace(/^([-*]|\d+\.)\s+/, '');
-        // continuation lines (indented) belong to the item
-        while (i < lines.length && /^\s{2,}\S/.test(lines[i])) item += ` ${lines[i++].trim()}`;
-        items.push(`<li>${inline(item)}</li>`);
-      }
-      out.push(ordered ? `<ol>${items.join('')}</ol>` : `<ul>${items.join('')}</ul>`);
-      continue;
-    }
-    const para: string[] = [];
-    while (i < lines.length && lines[i].trim() && (para.length === 0 || !isBlockStart(lines[i]))) para.push(lines[i++]);
-    out.push(`<p>${inline(para.join(' '))}</p>`);
-  }
-  return out.join('\n');
+export function markdownToHtml(source: string): string {
+  return md.render(source).trim();
+}
+
+export function inline(text: string): string {
+  return md.renderInline(text);
 }
 
 const STYLE = `
@@ -136,6 +72,8 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid #d0d7de
 svg, img { max-width: 100%; height: auto; }
 figure { margin: 1rem 0; }
 em { color: #57606a; }
+li > ul, li > ol { margin: .2rem 0; }
+.answer { border-left: 3px solid #0969da; padding-left: .8rem; }
 @media print { body { margin: 0; max-width: none; font-size: 11pt; } h2 { break-after: avoid; } table, figure, svg { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
 `;
 
@@ -144,7 +82,7 @@ em { color: #57606a; }
  * are inlined, so the HTML (and the PDF printed from it) needs nothing else.
  */
 export function htmlPage(title: string, md: string, baseDir: string): string {
-  const body = markdownToHtml(md).replace(/<img alt="([^"]*)" src="([^"]+\.svg)">/g, (whole, alt: string, src: string) => {
+  const body = markdownToHtml(md).replace(/<img src="([^"]+\.svg)" alt="([^"]*)">/g, (whole, src: string, alt: string) => {
     if (/^[a-z]+:/i.test(src)) return whole;
     try {
       const svg = fs.readFileSync(path.resolve(baseDir, src), 'utf8').replace(/<\?xml[^>]*>\s*/, '');

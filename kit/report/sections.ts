@@ -1,5 +1,5 @@
 // The parts of the report the kit writes: the container as the checks saw
-// it, the steps and why (from each step file's own header comment), the
+// it, what the kit observed of each step (its check, its trace), the
 // benchmark (table, chart, observations). Pure: data in, Markdown out.
 
 import { benchTable, cpuTotalTime, describeLimits, describeRun, environmentList } from '../bench/markdown.ts';
@@ -7,6 +7,7 @@ import { observations } from '../bench/observations.ts';
 import { NAMESPACES } from '../bench/probe.ts';
 import { tabulate, type BenchResults } from '../bench/results.ts';
 import type { CheckResult } from '../check/types.ts';
+import type { TraceSummary } from './evidence.ts';
 
 const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -23,16 +24,7 @@ export function containerSection(checks: CheckResult[], bench: BenchResults | un
       ...checks.map((c) => `| ${c.step} | ${mdCell(c.title)} | ${MARK[c.status] ?? ''} ${c.score}/${c.maxScore} (${c.status}) |`),
       '',
     );
-    for (const c of checks) {
-      parts.push(`**Step ${c.step} · ${c.title}**`, '');
-      for (const a of c.assertions) {
-        const seen = a.seen ? ` — seen: ${a.seen}` : '';
-        const expected = a.status === 'fail' && a.expected ? ` (expected: ${a.expected})` : '';
-        const message = a.status !== 'pass' && a.message ? ` — ${a.message}` : '';
-        parts.push(`- ${MARK[a.status] ?? ''} ${a.name}${seen}${expected}${message}`);
-      }
-      parts.push('');
-    }
+    parts.push('Section 2 has what each check saw, step by step.', '');
   } else {
     parts.push(`_${note ?? 'The checks were not run.'}_`, '');
   }
@@ -59,35 +51,55 @@ export function benchFacts(r: BenchResults | undefined): string | undefined {
   return lines.join('\n');
 }
 
-export interface StepText {
+export interface StepEvidence {
   id: number;
   title: string;
-  /** the file's header comment, as paragraphs */
-  why: string;
+  /** the check's result, run now or remembered from the last `npm run check` */
+  check?: CheckResult & { at?: string };
+  trace?: TraceSummary;
 }
 
-/** The leading comment block of a step file, without the `//`, as Markdown paragraphs. */
-export function headerComment(source: string): string {
-  const out: string[] = [];
-  for (const line of source.split('\n')) {
-    const m = /^\/\/ ?(.*)$/.exec(line);
-    if (!m) break;
-    out.push(m[1]);
+const TRACE_ROWS = 25;
+
+/** What the kit observed of one step: the check's assertions and what the container really did. */
+export function stepEvidenceSection(e: StepEvidence): string {
+  const parts: string[] = [];
+  if (e.check) {
+    const c = e.check;
+    parts.push(`**What the check saw from the host** (${MARK[c.status] ?? ''} ${c.score}/${c.maxScore}, ${c.status}${c.at ? `, checked ${c.at.slice(0, 16).replace('T', ' ')} UTC` : ''}):`, '');
+    for (const a of c.assertions) {
+      const seen = a.seen ? ` — seen: ${mdInline(a.seen)}` : '';
+      const expected = a.status === 'fail' && a.expected ? ` (expected: ${mdInline(a.expected)})` : '';
+      const message = a.status !== 'pass' && a.message ? ` — ${mdInline(a.message)}` : '';
+      parts.push(`- ${MARK[a.status] ?? ''} ${mdInline(a.name)}${seen}${expected}${message}`);
+    }
+  } else {
+    parts.push(`_Not checked yet: run \`npm run check ${e.id}\` (or \`npm run report\` without --no-checks), then \`npm run report\` again._`);
   }
-  // "Step 2: a root filesystem ..." -> "A root filesystem ..." (the heading already says which step)
-  if (out[0] !== undefined) out[0] = out[0].replace(/^Step \d+:\s*(.)/, (_, c: string) => c.toUpperCase());
-  return out
-    .join('\n')
-    .split(/\n\s*\n/)
-    .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
-    .filter(Boolean)
-    .join('\n\n');
+  parts.push('');
+  if (e.trace) {
+    const t = e.trace;
+    const kinds = Object.entries(t.byKind).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ');
+    parts.push(
+      `**What your container did** (its last run${t.at ? `, ${t.at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}: \`npm run step ${e.id} -- --trace\` shows it all): ${t.events} events (${kinds || 'none'})${t.failed.length ? `, ${t.failed.length} failed` : ', all succeeded'}.`,
+      '',
+    );
+    const rows = (t.mine.length ? t.mine : t.failed).slice(0, TRACE_ROWS);
+    if (rows.length) {
+      parts.push(t.mine.length ? 'What your step file asked for, in order:' : 'What failed:', '', '| phase | what | result | your line |', '|---|---|---|---|');
+      for (const r of rows) parts.push(`| ${r.phase} | \`${mdCell(r.what).replace(/`/g, "'")}\` | ${r.ok ? '✓' : '✗'} ${mdCell(r.result)} | ${r.origin ? `\`${mdCell(r.origin)}\`` : ''} |`);
+      const more = (t.mine.length ? t.mine : t.failed).length - rows.length;
+      if (more > 0) parts.push('', `_… and ${more} more (\`npm run step ${e.id} -- --trace\`)._`);
+      parts.push('');
+    }
+  } else {
+    parts.push(`_No trace of step ${e.id}'s container yet: run \`npm run step ${e.id} -- --trace -- true\`, then \`npm run report\` again._`, '');
+  }
+  return parts.join('\n');
 }
 
-export function stepsSection(steps: StepText[]): string {
-  if (!steps.length) return '_No step files found._';
-  return steps.map((s) => `### Step ${s.id}: ${s.title}\n\n${s.why || '_(no description in the step file)_'}`).join('\n\n');
-}
+/** One line of Markdown from any text: no line breaks, no table pipes. */
+const mdInline = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
 
 export function benchSection(r: BenchResults | undefined, chart: string | undefined): string {
   if (!r) return '_No benchmark results yet: run `npm run bench` (or `npm run bench -- --quick`), then `npm run report` again._';

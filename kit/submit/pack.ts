@@ -1,11 +1,14 @@
-// What goes into a submission zip and how: steps/, results/ and the lab
-// report if present, plus manifest.json (kit version, student, sha256 of each
-// file, time, the student's own last check results). Each file is read once,
-// so the hash in the manifest is the hash of the bytes in the zip.
+// What goes into a submission zip and how: every file under steps/ (step
+// files and the student's helpers, within limits, each one left out named with
+// its reason), results/ (the report, the benchmark runs) and a top-level
+// report if present, plus README.md and manifest.json (kit version, student,
+// sha256 of each file, time, the student's own last check results). Each file
+// is read once, so the hash in the manifest is the hash of the bytes in the zip.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import yazl from 'yazl';
+import { shippedSkeleton } from '../edition.ts';
 import { generateSkeletons } from '../skeleton.ts';
 import { listStepFiles } from '../steps.ts';
 import { MANIFEST_FORMAT, sha256, type SubmissionManifest } from './manifest.ts';
@@ -20,9 +23,19 @@ export interface PackLimits {
   /** files in results/ larger than this are left out (benchmark raw data can be big) */
   maxResultFile: number;
   maxResultTotal: number;
+  /** files under steps/: the grader takes step files up to 512K */
+  maxStepFile: number;
+  maxStepTotal: number;
+  maxStepEntries: number;
 }
 
-export const DEFAULT_PACK_LIMITS: PackLimits = { maxResultFile: 2 * 1024 * 1024, maxResultTotal: 10 * 1024 * 1024 };
+export const DEFAULT_PACK_LIMITS: PackLimits = {
+  maxResultFile: 2 * 1024 * 1024,
+  maxResultTotal: 10 * 1024 * 1024,
+  maxStepFile: 512 * 1024,
+  maxStepTotal: 4 * 1024 * 1024,
+  maxStepEntries: 200,
+};
 
 const REPORTS = ['report.md', 'REPORT.md', 'report.pdf', 'REPORT.pdf'];
 const normalize = (s: string) => s.replace(/\r\n/g, '\n').trim();
@@ -33,13 +46,13 @@ export function changedSteps(stepsDir: string, solutionsDir: string): { changed:
   try {
     skeletons = generateSkeletons(solutionsDir);
   } catch {
-    // no solutions shipped: every step file counts as work
+    // no solutions: the student edition keeps the skeletons it shipped (kit/edition/skeletons/)
   }
   const changed: string[] = [];
   const pristine: string[] = [];
   for (const f of listStepFiles(stepsDir)) {
     const name = path.basename(f.file);
-    const skeleton = skeletons.get(name);
+    const skeleton = skeletons.get(name) ?? shippedSkeleton(name);
     const mine = fs.readFileSync(f.file, 'utf8');
     (skeleton !== undefined && normalize(skeleton) === normalize(mine) ? pristine : changed).push(name);
   }
@@ -63,16 +76,37 @@ function walk(dir: string, rel = ''): string[] {
   return out;
 }
 
-export function collectFiles(projectRoot: string, stepsDir: string, limits: PackLimits = DEFAULT_PACK_LIMITS): { files: PackedFile[]; skipped: string[] } {
+export function collectFiles(projectRoot: string, stepsDir: string, limits: PackLimits = DEFAULT_PACK_LIMITS, resultsDir = path.join(projectRoot, 'results')): { files: PackedFile[]; skipped: string[] } {
   const files: PackedFile[] = [];
   const skipped: string[] = [];
-  for (const f of listStepFiles(stepsDir)) files.push({ path: `steps/${path.basename(f.file)}`, data: fs.readFileSync(f.file) });
+  // every file under steps/, not only NN-name.ts: a helper the student wrote is part of the work
+  let stepTotal = 0;
+  let entries = 0;
+  for (const rel of walk(stepsDir)) {
+    const size = fs.statSync(path.join(stepsDir, rel)).size;
+    const why =
+      rel.split('/').some((part) => part === 'node_modules' || part === '.git')
+        ? 'a dependency or git folder, not your work'
+        : size > limits.maxStepFile
+          ? `${Math.round(size / 1024)} KiB, over the ${Math.round(limits.maxStepFile / 1024)} KiB limit per file`
+          : stepTotal + size > limits.maxStepTotal
+            ? `steps/ would pass ${Math.round(limits.maxStepTotal / 1024 / 1024)} MiB`
+            : entries >= limits.maxStepEntries
+              ? `more than ${limits.maxStepEntries} files under steps/`
+              : undefined;
+    if (why) {
+      skipped.push(`steps/${rel} (${why})`);
+      continue;
+    }
+    stepTotal += size;
+    entries++;
+    files.push({ path: `steps/${rel}`, data: fs.readFileSync(path.join(stepsDir, rel)) });
+  }
   let total = 0;
-  const resultsDir = path.join(projectRoot, 'results');
   for (const rel of walk(resultsDir)) {
     const size = fs.statSync(path.join(resultsDir, rel)).size;
     if (size > limits.maxResultFile || total + size > limits.maxResultTotal) {
-      skipped.push(`results/${rel} (${Math.round(size / 1024)} KiB)`);
+      skipped.push(`results/${rel} (${Math.round(size / 1024)} KiB, over the results/ limits)`);
       continue;
     }
     total += size;
@@ -117,11 +151,12 @@ export function buildManifest(files: PackedFile[], o: { student: Student; kit: {
 }
 
 /** Write the zip next to its final name, then rename: a half-written zip is never handed in. */
-export function writeZip(outFile: string, files: PackedFile[], manifest: SubmissionManifest): Promise<void> {
+export function writeZip(outFile: string, files: PackedFile[], manifest: SubmissionManifest, readme?: string): Promise<void> {
   const tmp = `${outFile}.part`;
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();
     for (const f of files) zip.addBuffer(f.data, f.path, { mode: 0o100644 });
+    if (readme !== undefined) zip.addBuffer(Buffer.from(readme), 'README.md', { mode: 0o100644 });
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 'manifest.json', { mode: 0o100644 });
     zip.end();
     const out = fs.createWriteStream(tmp);

@@ -5,6 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { shippedSkeleton } from '../edition.ts';
 import { projectRoot, solutionsDir } from '../paths.ts';
 import { skeletonOf } from '../skeleton.ts';
 import { listStepFiles } from '../steps.ts';
@@ -60,9 +61,9 @@ function titleOf(file: string): string | undefined {
   }
 }
 
-/** The skeleton of a step exactly as shipped (generated from its solution), or undefined without a solution. */
+/** The skeleton of a step exactly as shipped (generated from its solution, or as the student edition shipped it), or undefined. */
 export function pristineSkeleton(step: StepEntry): string | undefined {
   const solution = path.join(solutionsDir, step.basename);
-  if (!fs.existsSync(solution)) return undefined;
+  if (!fs.existsSync(solution)) return shippedSkeleton(step.basename);
   return skeletonOf(fs.readFileSync(solution, 'utf8'), solution);
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.ts';
+import { giveBack } from '../owner.ts';
 import { stateDir } from '../paths.ts';
 import { pristineSkeleton, type StepEntry } from './catalogue.ts';
 import { forgetCheck } from './status.ts';
@@ -53,6 +54,8 @@ export async function resetStep(step: StepEntry, req: ResetRequest): Promise<Res
   }
   fs.mkdirSync(path.dirname(step.file), { recursive: true });
   fs.writeFileSync(step.file, skeleton);
+  // through sudo (the menu), the step file and its backup stay the student's
+  giveBack([step.file, ...(backup ? [backupsDir()] : [])]);
   forgetCheck(req.stepsDir, step.id);
   return { kind: 'reset', file: step.file, backup };
 }

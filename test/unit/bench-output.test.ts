@@ -162,3 +162,30 @@ describe('writeResults / readResults', () => {
     expect(() => readResults(dir)).toThrow(/another version/);
   });
 });
+
+describe('kept runs (npm run bench -- --label NAME)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('keep a labelled run next to the main one, and the report shows each', async () => {
+    const { benchRuns, labelledDir } = await import('../../kit/bench/write.ts');
+    const { writeReport } = await import('../../kit/report/command.ts');
+    const results = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-kept-'));
+    dirs.push(results);
+    expect(() => labelledDir('../x', results)).toThrow(/--label "..\/x" is not a usable name/);
+    expect(() => labelledDir('', results)).toThrow(/not a usable name/);
+    writeResults(fakeResults({}), results);
+    writeResults(fakeResults({ cpu: { host: [100, 101, 99], container: [50, 51, 49], lxc: [99, 100, 101] } }), labelledDir('cpus1', results));
+    expect(benchRuns(results)).toEqual([{ dir: results }, { label: 'cpus1', dir: path.join(results, 'bench-cpus1') }]);
+    // the main run is untouched by the labelled one
+    expect(readResults(results).runs.find((r) => r.variant === 'cpu' && r.env === 'container' && !r.warmup)?.value).toBe(100);
+
+    const r = writeReport({ outDir: results, steps: [], stepsDir: 'steps', fresh: [], checksRun: false, state: results });
+    const md = fs.readFileSync(r.md, 'utf8');
+    expect(md).toContain('### Kept run `cpus1` (results/bench-cpus1)');
+    expect(md).toContain('![Speed relative to the host](bench-cpus1/bench.svg)');
+    expect(fs.readFileSync(r.html, 'utf8').match(/<figure role="img"/g)?.length).toBe(2);
+  });
+});
