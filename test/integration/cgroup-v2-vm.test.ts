@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../kit/paths.ts';
+import { ensureRootfs } from '../../kit/rootfs.ts';
 import { prepareVm, runInVm, vmUnavailable, VmUnavailable } from '../vm/vm.ts';
 import { machineLayout } from './cgroup-suite.ts';
 
@@ -39,6 +40,8 @@ describe('cgroup v2 on a real pure v2 hierarchy', () => {
     } else {
       const why = vmUnavailable();
       if (why) return ctx.skip(`${why.reason}. What to do: ${why.fix}`);
+      // the container's rootfs is built on the host (seconds) rather than in the VM (minutes)
+      ensureRootfs((m) => console.log(m));
       let image;
       try {
         image = await prepareVm((m) => console.log(m));

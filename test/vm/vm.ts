@@ -21,7 +21,9 @@
 //   died inside the VM with SIGSEGV/SIGILL in JIT-compiled code.
 // - No network device: tests stay on the machine.
 //
-// Cache: /var/cache/container-workshop/vm (CW_VM_CACHE overrides it). Not
+// CW_VM_QEMU names another QEMU binary.
+// Cache: /var/cache/container-workshop/vm (CW_VM_CACHE overrides it), with the
+// job directories of running VMs in jobs/ (swept when their process is gone). Not
 // state/: fresh clones and the fresh-state tests empty state/, and the kernel
 // (about 100 MB to download, 200 MB in the cache) is the same for every clone on the machine.
 
@@ -38,6 +40,8 @@ import { projectRoot } from '../../kit/paths.ts';
 const sh = $({ quiet: true, nothrow: true });
 
 export const VM_CACHE = process.env.CW_VM_CACHE ?? '/var/cache/container-workshop/vm';
+/** CW_VM_QEMU: another QEMU build (path or name) */
+const QEMU = process.env.CW_VM_QEMU ?? 'qemu-system-x86_64';
 const INIT = path.join(path.dirname(new URL(import.meta.url).pathname), 'init.sh');
 /** the meta packages whose dependency names the distribution's current kernel */
 const KERNEL_META = ['linux-image-amd64', 'linux-image-generic', 'linux-image-virtual'];
@@ -61,8 +65,8 @@ export class VmUnavailable extends Error {
 export function vmUnavailable(): VmUnavailable | undefined {
   if (process.getuid?.() !== 0) return new VmUnavailable('not root', 'run npm test as root: exporting / to the VM and reading the kernel need it');
   if (process.arch !== 'x64') return new VmUnavailable(`this is ${process.arch}, and the test VM is x86-64 only`, 'run the v2 tests on an x86-64 machine, or on a machine booted with pure cgroup v2');
-  if (!which('qemu-system-x86_64')) return new VmUnavailable('QEMU is not installed', 'the preflight of npm test installs it: apt-get install qemu-system-x86');
-  for (const [cmd, pkg] of [['apt-get', 'apt'], ['dpkg', 'dpkg'], ['cpio', 'cpio'], ['xz', 'xz-utils']]) {
+  if (!(QEMU.includes('/') ? fs.existsSync(QEMU) : which(QEMU))) return new VmUnavailable(`QEMU (${QEMU}) is not installed`, 'the preflight of npm test installs it: apt-get install qemu-system-x86');
+  for (const [cmd, pkg] of [['apt-get', 'apt'], ['dpkg', 'dpkg'], ['cpio', 'cpio'], ['xz', 'xz-utils'], ['setpriv', 'util-linux']]) {
     if (!which(cmd)) return new VmUnavailable(`${cmd} is missing`, `the VM fetches a Debian or Ubuntu kernel package: apt-get install ${pkg}`);
   }
   if (!staticBusybox()) return new VmUnavailable('no static busybox for the initramfs', 'apt-get install busybox-static');
@@ -328,7 +332,10 @@ const qe = (s: string): string => s.replace(/,/g, ',,');
 
 async function boot(r: VmRun, img: VmImage, accel: 'kvm' | 'tcg'): Promise<VmResult> {
   const started = performance.now();
-  const job = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-vm-job-'));
+  const jobs = path.join(VM_CACHE, 'jobs');
+  fs.mkdirSync(jobs, { recursive: true });
+  sweepJobs(jobs);
+  const job = fs.mkdtempSync(path.join(jobs, `${process.pid}-`));
   try {
     fs.chmodSync(job, 0o755);
     for (const f of ['stdout', 'stderr', 'console.log']) fs.writeFileSync(path.join(job, f), '');
@@ -394,10 +401,23 @@ async function boot(r: VmRun, img: VmImage, accel: 'kvm' | 'tcg'): Promise<VmRes
   }
 }
 
-/** QEMU in the foreground; killed (by its pid) at the deadline, or when this process is interrupted. */
+/** Job directories of runs whose process is gone (killed before its finally ran). */
+function sweepJobs(jobs: string): void {
+  for (const name of fs.readdirSync(jobs)) {
+    const pid = Number(name.split('-')[0]);
+    if (pid === process.pid || (pid > 0 && fs.existsSync(`/proc/${pid}`))) continue;
+    fs.rmSync(path.join(jobs, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * QEMU in the foreground, killed (by its pid) at the deadline or when this
+ * process exits; setpriv's parent-death signal kills it even when this process
+ * is killed outright (vitest ending a fork, Ctrl-C).
+ */
 function runQemu(args: string[], timeoutMs: number): Promise<{ code: number | null; timedOut: boolean; log: string }> {
   return new Promise((resolve, reject) => {
-    const qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const qemu = spawn('setpriv', ['--pdeathsig', 'KILL', '--', QEMU, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     let timedOut = false;
     qemu.stdout.on('data', (d: Buffer) => (log += d.toString()));
