@@ -100,8 +100,9 @@ export async function prepareVm(log: (msg: string) => void = () => {}): Promise<
     fs.rmSync(link, { force: true });
     fs.symlinkSync(kver, link);
     fs.renameSync(link, current);
+    // the kernels this one replaces
     for (const old of fs.readdirSync(VM_CACHE)) {
-      if (old !== kver && !old.startsWith('.') && old !== 'current') fs.rmSync(path.join(VM_CACHE, old), { recursive: true, force: true });
+      if (![kver, 'current', 'jobs'].includes(old) && !old.startsWith('.')) fs.rmSync(path.join(VM_CACHE, old), { recursive: true, force: true });
     }
   }
   const dir = path.join(VM_CACHE, kver);
