@@ -12,6 +12,9 @@ export default defineConfig({
     maxWorkers: 1,
     fileParallelism: false,
     isolate: false,
+    // transforms cached on disk: the host fills the cache (a run where every test
+    // skips still imports them all), the VM reads it through its read-only view
+    experimental: { fsModuleCache: true },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
