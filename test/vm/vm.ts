@@ -25,7 +25,7 @@
 // Cache: /var/cache/container-workshop/vm (CW_VM_CACHE overrides it), with the
 // job directories of running VMs in jobs/ (swept when their process is gone). Not
 // state/: fresh clones and the fresh-state tests empty state/, and the kernel
-// (about 100 MB to download, 200 MB in the cache) is the same for every clone on the machine.
+// (about 100 MB to download, 230 MB in the cache) is the same for every clone on the machine.
 
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -47,7 +47,7 @@ const INIT = path.join(path.dirname(new URL(import.meta.url).pathname), 'init.sh
 const KERNEL_META = ['linux-image-amd64', 'linux-image-generic', 'linux-image-virtual'];
 /** what the initramfs needs to reach the host (the rest loads from the cache over 9p) */
 const INITRD_MODULES = ['virtio_pci', '9pnet_virtio', '9p', 'overlay'];
-/** hardware a VM without devices never loads: keeps the cache near 200 MB instead of 470 */
+/** hardware a VM without devices never loads: keeps the cache at about 230 MB instead of 470 */
 const PRUNED = ['sound', ...['gpu', 'media', 'infiniband', 'iio', 'staging', 'hwmon', 'usb', 'scsi', 'bluetooth', 'isdn', 'net/wireless', 'net/ethernet'].map((d) => `drivers/${d}`)];
 
 /** Why the VM cannot run here, and what to do about it. */
@@ -260,7 +260,7 @@ async function ensureInitrd(dir: string, kver: string, log: (msg: string) => voi
 }
 
 /** The modules named (by module name) and everything they depend on, as paths relative to the tree. */
-export function moduleClosure(modulesDep: string, names: string[]): string[] {
+function moduleClosure(modulesDep: string, names: string[]): string[] {
   const deps = new Map<string, string[]>();
   const byName = new Map<string, string>();
   for (const line of fs.readFileSync(modulesDep, 'utf8').split('\n')) {
