@@ -13,6 +13,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    // the v2 reporter's verdict comes after the summary: whether cgroup v2 was tested, and if not why
+    reporters: ['default', './test/vm/v2-reporter.ts'],
   },
 });

@@ -77,6 +77,12 @@ export const TEST_REQUIREMENTS: Requirement[] = [
   { what: 'tmux for the terminal tests', present: onPath('tmux'), pkg: 'tmux' },
   { what: 'LXC for the benchmark comparison', present: onPath('lxc-create'), pkg: 'lxc' },
   { what: 'ps (procps) for the tests that look for leftover processes', present: onPath('ps'), pkg: 'procps' },
+  // the test VM that runs the pure cgroup v2 tests (test/vm): QEMU, and what it needs to
+  // build the initramfs (cpio) and unpack a kernel package's vmlinux and modules (xz, zstd)
+  { what: 'QEMU for the pure cgroup v2 tests', present: onPath('qemu-system-x86_64'), pkg: 'qemu-system-x86' },
+  { what: 'cpio for the test VM\'s initramfs', present: onPath('cpio'), pkg: 'cpio' },
+  { what: 'xz for the test VM\'s kernel', present: onPath('xz'), pkg: 'xz-utils' },
+  { what: 'zstd for the test VM\'s kernel modules (Ubuntu)', present: onPath('zstd'), pkg: 'zstd' },
 ];
 
 export const LXC_REQUIREMENTS: Requirement[] = [TEST_REQUIREMENTS[3]];

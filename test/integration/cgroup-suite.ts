@@ -155,7 +155,9 @@ export function cgroupSuite(title: string, layouts: CgroupLayoutKind[]): void {
       b.go();
       await sleep(300);
       const [h0, l0] = [heavy.usage().cpuUsec, light.usage().cpuUsec];
-      await sleep(2000);
+      // in the test VM (software emulation on a shared host) the emulated CPU runs in bursts and
+      // a burst's time is charged to whichever loop runs when it resumes: a longer window evens it out
+      await sleep(process.env.CW_VM ? 6000 : 2000);
       const ratio = (heavy.usage().cpuUsec - h0) / Math.max(1, light.usage().cpuUsec - l0);
       expect(ratio).toBeGreaterThan(1.4);
       expect(ratio).toBeLessThan(2.8);

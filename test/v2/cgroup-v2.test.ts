@@ -1,5 +1,5 @@
 // The cgroup driver on a real cgroup v2 hierarchy. Skips unless this machine
-// is pure v2; on this project's hybrid host it runs inside cg2vm.
+// is pure v2; on a v1 or hybrid host it runs inside the kit's test VM (test/vm).
 
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,7 +1,8 @@
 // Check 4 on a real cgroup v2 hierarchy: the reference (the student's own
 // mkdir, limit files, cgroup.procs, usage files, cgroup.kill, rmdir) passes,
-// and a step that writes v1 files fails naming the file it tried. Skips unless this machine is
-// pure v2; on this project's hybrid host it runs inside cg2vm.
+// and a step that writes v1 files fails naming the file it tried. Skips unless
+// this machine is pure v2; on a v1 or hybrid host it runs inside the kit's
+// test VM (test/vm).
 
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/04-cgroups.ts';
