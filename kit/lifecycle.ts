@@ -11,6 +11,8 @@ import { describeOp } from './ops.ts';
 import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
 import type { ExitStatus } from './reaper.ts';
+import type { TraceEvent } from './trace.ts';
+import { Tracer, withTracer, writeTrace } from './tracer.ts';
 import type { ContainerSpec, RunContext, RunOptions, StepDefinition } from './types.ts';
 
 export const DEFAULT_ENV: Record<string, string> = {
@@ -33,6 +35,8 @@ export interface StartOptions {
   runId?: string;
   /** Stop starting when this aborts (Ctrl-C): checked between hooks; throws its reason after tearing down. */
   signal?: AbortSignal;
+  /** Each trace event as it happens (`--trace`); the whole trace is kept in state/traces/step-N.jsonl either way. */
+  onTrace?: (e: TraceEvent) => void;
 }
 
 export interface RunningContainer {
@@ -48,7 +52,7 @@ export function newRunId(): string {
 }
 
 export function newContext(options: RunOptions, runId = newRunId()): RunContext {
-  return { runId, options, stateDir: stateDir(), ledger: new Ledger(runsDir(), runId), facts: {} };
+  return { runId, options, stateDir: stateDir(), ledger: new Ledger(runsDir(), runId), facts: {}, started: false };
 }
 
 /**
@@ -57,18 +61,40 @@ export function newContext(options: RunOptions, runId = newRunId()): RunContext 
  * error is rethrown.
  */
 export async function startContainer(start: StartOptions): Promise<RunningContainer> {
+  const tracer = new Tracer(start.onTrace);
+  return withTracer(tracer, () => startTraced(start, tracer));
+}
+
+async function startTraced(start: StartOptions, tracer: Tracer): Promise<RunningContainer> {
   const ctx = newContext(start.options, start.runId);
+  const stepId = Math.max(0, ...start.steps.map((s) => s.id));
   let child: PausedProcess | undefined;
   let reaped = false;
   let tornDown: Promise<void> | undefined;
-  const teardown = () => (tornDown ??= teardownAll(ctx, start.steps, child, reaped));
+  // teardown may be called from outside this run's async context (after the wait): re-enter it
+  const teardown = () =>
+    (tornDown ??= withTracer(tracer, async () => {
+      tracer.phase = 'teardown';
+      tracer.milestone(`teardown of run ${ctx.runId}`);
+      try {
+        await teardownAll(ctx, start.steps, child, reaped);
+        tracer.milestone('teardown done');
+      } catch (err) {
+        tracer.milestone('teardown done', err instanceof Error ? err.message : String(err), false);
+        throw err;
+      } finally {
+        keepTrace(ctx, stepId, tracer);
+      }
+    }));
   const stopIfAsked = () => start.signal?.throwIfAborted();
   try {
     stopIfAsked();
+    tracer.milestone(`run ${ctx.runId} of steps 1..${stepId}`);
     for (const step of start.steps) {
       await step.prepare?.(ctx);
       stopIfAsked();
     }
+    tracer.phase = 'configure';
     const spec: ContainerSpec = {
       cloneFlags: new Set(),
       ops: [],
@@ -79,21 +105,37 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     refuseHostMounts(spec);
     // No ledger entry for the child itself: the shim sets PR_SET_PDEATHSIG,
     // so the kernel kills it whenever the kit dies, even by SIGKILL.
+    tracer.phase = 'spawn';
     child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground });
     void child.exited.then(() => (reaped = true));
+    tracer.phase = 'setup';
     for (const step of start.steps) {
       stopIfAsked();
       await step.setup?.(ctx, { pid: child.pid });
     }
     stopIfAsked();
+    tracer.phase = 'release';
     await child.release();
+    ctx.started = true;
+    tracer.phase = 'wait';
   } catch (err) {
+    tracer.milestone('failed', err instanceof Error ? err.message : String(err), false);
     await teardown();
     throw err;
   }
   const pid = child.pid;
+  void child.exited.then((s) => tracer.milestone('container exited', s.signal !== null ? `signal ${s.signal}` : `code ${s.code}`, s.code === 0));
   const exited = start.foreground ? child.exited.finally(() => loadShim().takeTerminal(0)) : child.exited;
   return { ctx, pid, exited, teardown };
+}
+
+/** The trace of this run, for `readLastTrace` (the report); a failure to write it must not fail the run. */
+function keepTrace(ctx: RunContext, stepId: number, tracer: Tracer): void {
+  try {
+    writeTrace(ctx.stateDir, stepId, tracer.sorted());
+  } catch (err) {
+    process.stderr.write(`cw could not keep the trace: ${(err as Error).message}\n`);
+  }
 }
 
 /** start + wait + teardown: the whole life of one container. */

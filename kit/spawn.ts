@@ -10,6 +10,7 @@ import { errnoHint, errnoName } from './errno.ts';
 import { loadShim, type NativeOp } from './native.ts';
 import { describeOp, type ChildOp } from './ops.ts';
 import { waitForExit, type ExitStatus } from './reaper.ts';
+import { currentTracer } from './tracer.ts';
 import type { CloneFlagName } from './types.ts';
 
 /** A child operation (or the execve) failed inside the container. */
@@ -93,6 +94,31 @@ export interface PausedProcess {
   readonly exited: Promise<ExitStatus>;
 }
 
+/** One record of the shim's report pipe (struct cw_report in native/shim.c). */
+export interface OpReport {
+  /** the op's index; ops.length = the execve; -1 = setting up stdio */
+  index: number;
+  /** 0, or the errno of the failure (the last record) */
+  errno: number;
+  /** CLOCK_MONOTONIC in the child when it happened */
+  ns: bigint;
+}
+
+const REPORT_SIZE = 16;
+
+export function parseReports(bytes: Buffer): OpReport[] {
+  const le = os.endianness() === 'LE';
+  const out: OpReport[] = [];
+  for (let o = 0; o + REPORT_SIZE <= bytes.length; o += REPORT_SIZE) {
+    out.push({
+      index: le ? bytes.readInt32LE(o) : bytes.readInt32BE(o),
+      errno: le ? bytes.readInt32LE(o + 4) : bytes.readInt32BE(o + 4),
+      ns: le ? bytes.readBigInt64LE(o + 8) : bytes.readBigInt64BE(o + 8),
+    });
+  }
+  return out;
+}
+
 export function spawnPaused(req: SpawnRequest): PausedProcess {
   const shim = loadShim();
   const flags = [...req.cloneFlags].reduce((acc, f) => acc | shim.constant(f), 0);
@@ -101,6 +127,8 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
   const fds = new Int32Array(2);
   const stdio = Int32Array.from([0, 1, 2], (i) => req.stdio?.[i] ?? -1);
   const pid = shim.spawn(flags, nativeOps, req.argv, envp, stdio, req.foreground === true, fds);
+  const shown = [...req.cloneFlags].join(' | ') || '0';
+  currentTracer()?.add('lifecycle', `clone(${shown})`, pid < 0 ? errnoName(-pid) : `pid ${pid}`, pid > 0);
   if (pid < 0) {
     const name = errnoName(-pid);
     throw new KitError(`clone(${[...req.cloneFlags].join(' | ') || '0'}) failed: ${name}`, {
@@ -128,14 +156,32 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
     async release() {
       fs.writeSync(syncFd, Buffer.from([1]));
       closeSync();
-      const bytes = await report;
-      if (bytes.length < 8) return; // EOF with nothing: execve succeeded
-      const index = os.endianness() === 'LE' ? bytes.readInt32LE(0) : bytes.readInt32BE(0);
-      const errno = os.endianness() === 'LE' ? bytes.readInt32LE(4) : bytes.readInt32BE(4);
-      throw opFailure(req, index, errno);
+      const reports = parseReports(await report);
+      traceReports(req, reports);
+      const failed = reports.find((r) => r.errno !== 0);
+      // EOF without a failure: execve succeeded (close-on-exec closed the pipe)
+      if (failed) throw opFailure(req, failed.index, failed.errno);
     },
   };
 }
+
+/** Each syscall the child made, with its result, on the run's timeline. */
+function traceReports(req: SpawnRequest, reports: OpReport[]): void {
+  const tracer = currentTracer();
+  if (!tracer) return;
+  // the execve is reported when tried (0) and again if it failed: keep the outcome
+  const execFailed = reports.some((r) => r.index >= req.ops.length && r.errno !== 0);
+  for (const r of reports) {
+    if (execFailed && r.index >= req.ops.length && r.errno === 0) continue;
+    const result = r.errno === 0 ? '0' : errnoName(r.errno);
+    const t = tracer.ms(r.ns);
+    if (r.index < 0) tracer.add('syscall', 'dup2(stdio)', result, false, { t });
+    else if (r.index >= req.ops.length) tracer.add('syscall', describeExec(req.argv), result, r.errno === 0, { t });
+    else tracer.add('syscall', describeOp(req.ops[r.index]), result, r.errno === 0, { t, origin: req.ops[r.index].origin });
+  }
+}
+
+const describeExec = (argv: string[]): string => `execve(${JSON.stringify(argv[0])}, ${JSON.stringify(argv)})`;
 
 function opFailure(req: SpawnRequest, index: number, errno: number): ChildOpError {
   const name = errnoName(errno);

@@ -54,3 +54,17 @@ export function readLastTrace(stateDir: string, step: number): TraceEvent[] | un
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as TraceEvent);
 }
+
+const KIND_LABEL: Record<TraceKind, string> = { command: 'command', 'cgroup-write': 'cgroup', syscall: 'syscall', lifecycle: '' };
+
+/**
+ * One line a person can read, the same for the CLI and the report:
+ * `+  12.345 ms  prepare   command  losetup --find --show ... -> 0   steps/02-mount.ts:41`
+ */
+export function formatTraceEvent(e: TraceEvent): string {
+  const t = `+${e.t.toFixed(3).padStart(9)} ms`;
+  const kind = KIND_LABEL[e.kind].padEnd(7);
+  const result = e.result === '' ? '' : ` -> ${e.result}`;
+  const origin = e.origin ? `   ${e.origin}` : '';
+  return `${t}  ${e.phase.padEnd(9)} ${kind} ${e.what}${result}${origin}`;
+}
