@@ -1,6 +1,8 @@
 // Errno numbers as names (from the C headers via the shim) and the usual cause
-// of each one for the syscall that failed. The hints are what a TA would say.
+// of each one for the syscall that failed (errno-table.ts: the same table the
+// site's "common errors" tables are made of).
 
+import { causeOf, type ErrnoSyscall } from './errno-table.ts';
 import { loadShim } from './native.ts';
 import type { OpName } from './ops.ts';
 
@@ -11,49 +13,6 @@ export function errnoName(errno: number): string {
   return loadShim().errnoName(errno) ?? `errno ${errno}`;
 }
 
-const HINTS: Partial<Record<Syscall, Record<string, string>>> = {
-  clone: {
-    EPERM: 'creating namespaces needs root (CAP_SYS_ADMIN); run through sudo.',
-    EINVAL: 'a CLONE_* flag is not supported by this kernel, or two flags conflict.',
-    ENOSPC: 'the limit of namespaces of this kind is reached (/proc/sys/user/max_*_namespaces).',
-    EUSERS: 'too many nested user namespaces.',
-  },
-  sethostname: {
-    EPERM: 'changing the hostname needs CAP_SYS_ADMIN in the UTS namespace; did you ask for CLONE_NEWUTS?',
-    EINVAL: 'the name is longer than 64 bytes.',
-  },
-  mount: {
-    EINVAL: 'usually a flag combination the kernel refuses (a propagation flag like MS_PRIVATE must be alone, with MS_REC at most), a source that is not a block device or mount for MS_BIND, or a target in a shared mount during MS_MOVE.',
-    ENOENT: 'the target directory (or the bind source) does not exist inside the container yet; mkdir it first.',
-    ENODEV: 'unknown filesystem type (typo in fstype, or its module is not loaded).',
-    EPERM: 'not allowed: you need root in the mount namespace, and some filesystems (proc, sysfs) need the matching PID/net namespace.',
-    EBUSY: 'something is already mounted there, or the device is in use.',
-    ENOTBLK: 'the source must be a block device (e.g. /dev/loop3) for this filesystem type.',
-    ENOTDIR: 'the target is not a directory.',
-  },
-  umount2: {
-    EINVAL: 'the path is not a mount point (or you passed an invalid flag).',
-    EBUSY: 'the mount is in use (a process has its cwd or a file open there); MNT_DETACH unmounts lazily.',
-    ENOENT: 'no such path inside the container.',
-  },
-  pivot_root: {
-    EINVAL: 'new_root must be a mount point (bind-mount it onto itself first), must not be on the same mount as the current root, and put_old must be under new_root; it also fails when the root mount is shared (make / private first).',
-    EBUSY: 'new_root or put_old is the current root, or put_old already has something mounted on it.',
-    ENOTDIR: 'new_root or put_old is not a directory.',
-    EPERM: 'pivot_root needs CAP_SYS_ADMIN in a mount namespace of its own (CLONE_NEWNS).',
-  },
-  chroot: { ENOENT: 'no such directory.', EPERM: 'chroot needs CAP_SYS_CHROOT.' },
-  chdir: { ENOENT: 'no such directory inside the container (did the pivot_root work?).' },
-  mkdir: { ENOENT: 'a parent directory does not exist.', EROFS: 'the filesystem is read-only here.' },
-  mknod: { EPERM: 'device nodes need CAP_MKNOD (and are refused in user namespaces).', EEXIST: 'the node already exists.' },
-  write_file: { ENOENT: 'no such file; is the right filesystem (/proc, /sys) mounted?', EACCES: 'not writable.' },
-  execve: {
-    ENOENT: 'command not found inside the container (check its PATH and that the program exists in the container\'s root filesystem).',
-    EACCES: 'the file is not executable, or its filesystem is mounted noexec.',
-    ENOEXEC: 'not a binary this machine can run (wrong architecture, or a script without #!).',
-  },
-};
-
 export function errnoHint(syscall: Syscall, name: string): string | undefined {
-  return HINTS[syscall]?.[name];
+  return causeOf(syscall as ErrnoSyscall, name);
 }
