@@ -4,7 +4,7 @@
 // only its own processes it needs its own /proc, which needs a mount namespace
 // of its own (so the new /proc does not cover the host's); and to have its own
 // name it needs a UTS namespace (and an IPC one, for its own System V IPC).
-// The theory: site/namespaces.md; the task: site/steps/01-pid.md.
+// The theory: site/theory/namespaces.md; the task: site/steps/01-pid.md.
 
 import { mount, sethostname } from '../kit/ops.ts';
 import { todo } from '../kit/todo.ts';

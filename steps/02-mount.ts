@@ -6,7 +6,7 @@
 // swaps its root for the kit's rootfs (state/rootfs) with pivot_root, detaches
 // the host's tree so no path leads back to it, and mounts what a Linux system
 // expects: /proc, /sys, a small /dev, /tmp, and /home from the image.
-// The theory: site/pivot-root.md and site/loop-devices.md; the task: site/steps/02-mount.md.
+// The theory: site/theory/pivot-root.md and site/theory/loop-devices.md; the task: site/steps/02-mount.md.
 
 import { attachHomeImage, detachHomeImage, type HomeImage } from '../kit/image/index.ts';
 import { chdir, mkdir, mknod, mount, pivot_root, symlink, umount2 } from '../kit/ops.ts';
