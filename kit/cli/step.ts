@@ -60,7 +60,7 @@ examples:
     }
     const dir = typeof args.flags['steps-dir'] === 'string' ? args.flags['steps-dir'] : args.flags.solution ? solutionsDir : stepsDir;
     stepFile(dir, id); // unknown step: fail before asking for root
-    await ready({ yes: args.flags.yes === true });
+    await ready({ yes: args.flags.yes === true, step: id });
     const options: RunOptions = { argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };
     for (const [k, v] of Object.entries(args.flags)) if (!['solution', 'steps-dir', 'yes', 'trace'].includes(k)) options[camel(k)] = v;
     const onTrace = args.flags.trace === true ? printTraceEvent : undefined;
