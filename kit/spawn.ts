@@ -10,7 +10,7 @@ import { errnoHint, errnoName } from './errno.ts';
 import { loadShim, type NativeOp } from './native.ts';
 import { describeOp, type ChildOp } from './ops.ts';
 import { waitForExit, type ExitStatus } from './reaper.ts';
-import { currentTracer } from './tracer.ts';
+import { currentTracer, type Tracer } from './tracer.ts';
 import type { CloneFlagName } from './types.ts';
 
 /** A child operation (or the execve) failed inside the container. */
@@ -143,8 +143,16 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
     if (syncOpen) fs.closeSync(syncFd);
     syncOpen = false;
   };
-  // Start reading the error pipe now; it ends at exec (close-on-exec) or child exit.
-  const report = readAll(errFd);
+  // Start reading the report pipe now; it ends at exec (close-on-exec) or child exit.
+  // Each operation goes to the trace as soon as its record arrives (before the
+  // command's own output, mostly); the execve's outcome is known only at EOF.
+  const tracer = currentTracer();
+  let received = Buffer.alloc(0);
+  const report = readAll(errFd, (chunk) => {
+    const from = Math.floor(received.length / REPORT_SIZE);
+    received = Buffer.concat([received, chunk]);
+    if (tracer) for (const r of parseReports(received).slice(from)) if (isOp(req, r)) traceReport(tracer, req, r);
+  });
 
   return {
     pid,
@@ -157,7 +165,7 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
       fs.writeSync(syncFd, Buffer.from([1]));
       closeSync();
       const reports = parseReports(await report);
-      traceReports(req, reports);
+      if (tracer) traceExec(tracer, req, reports);
       const failed = reports.find((r) => r.errno !== 0);
       // EOF without a failure: execve succeeded (close-on-exec closed the pipe)
       if (failed) throw opFailure(req, failed.index, failed.errno);
@@ -165,20 +173,22 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
   };
 }
 
-/** Each syscall the child made, with its result, on the run's timeline. */
-function traceReports(req: SpawnRequest, reports: OpReport[]): void {
-  const tracer = currentTracer();
-  if (!tracer) return;
-  // the execve is reported when tried (0) and again if it failed: keep the outcome
-  const execFailed = reports.some((r) => r.index >= req.ops.length && r.errno !== 0);
-  for (const r of reports) {
-    if (execFailed && r.index >= req.ops.length && r.errno === 0) continue;
-    const result = r.errno === 0 ? '0' : errnoName(r.errno);
-    const t = tracer.ms(r.ns);
-    if (r.index < 0) tracer.add('syscall', 'dup2(stdio)', result, false, { t });
-    else if (r.index >= req.ops.length) tracer.add('syscall', describeExec(req.argv), result, r.errno === 0, { t });
-    else tracer.add('syscall', describeOp(req.ops[r.index]), result, r.errno === 0, { t, origin: req.ops[r.index].origin });
-  }
+const isOp = (req: SpawnRequest, r: OpReport): boolean => r.index >= 0 && r.index < req.ops.length;
+
+/** One syscall the child made, with its result, on the run's timeline. */
+function traceReport(tracer: Tracer, req: SpawnRequest, r: OpReport): void {
+  const result = r.errno === 0 ? '0' : errnoName(r.errno);
+  const t = tracer.ms(r.ns);
+  if (r.index < 0) tracer.add('syscall', 'dup2(stdio)', result, false, { t });
+  else if (r.index >= req.ops.length) tracer.add('syscall', describeExec(req.argv), result, r.errno === 0, { t });
+  else tracer.add('syscall', describeOp(req.ops[r.index]), result, r.errno === 0, { t, origin: req.ops[r.index].origin });
+}
+
+/** At EOF: the execve (reported when tried, and again if it failed: keep the outcome) or a stdio failure. */
+function traceExec(tracer: Tracer, req: SpawnRequest, reports: OpReport[]): void {
+  const rest = reports.filter((r) => !isOp(req, r));
+  const failed = rest.some((r) => r.errno !== 0);
+  for (const r of rest) if (!(failed && r.errno === 0)) traceReport(tracer, req, r);
 }
 
 const describeExec = (argv: string[]): string => `execve(${JSON.stringify(argv[0])}, ${JSON.stringify(argv)})`;
@@ -195,11 +205,14 @@ function opFailure(req: SpawnRequest, index: number, errno: number): ChildOpErro
 }
 
 /** Read a pipe to EOF without blocking a libuv pool thread. */
-function readAll(fd: number): Promise<Buffer> {
+function readAll(fd: number, onChunk?: (c: Buffer) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const sock = new net.Socket({ fd, readable: true, writable: false });
-    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('data', (c: Buffer) => {
+      chunks.push(c);
+      onChunk?.(c);
+    });
     sock.on('error', reject);
     sock.on('close', () => resolve(Buffer.concat(chunks)));
   });
