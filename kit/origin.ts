@@ -37,4 +37,4 @@ export function directCaller(skip: (frame: string) => boolean): SourceLocation |
   return undefined;
 }
 
-const INTERNAL = /\(node:|at node:|\/node_modules\/|\(<anonymous>\)/;
+const INTERNAL = /\(node:|at node:|\/node_modules\/|\(<anonymous>\)|\(index \d+\)$/;

@@ -13,3 +13,6 @@ export { chdir, mkdir, mknod, mount, pivot_root, sethostname, setdomainname, sym
 export type { ChildOp, MountFlagName, UmountFlagName, FileTypeName } from './ops.ts';
 export { todo } from './todo.ts';
 export type { StepDefinition, RunContext, ContainerSpec, PausedChild, CloneFlagName } from './types.ts';
+// zx's `$`, traced: each command and its exit status go into the run's trace,
+// marked with the step line that ran it (`npm run step N -- --trace`).
+export { $ } from './shell.ts';
