@@ -49,7 +49,9 @@ describe("the site's common errors tables are the kit's table", () => {
       const md = fs.readFileSync(file, 'utf8');
       expect(md.includes(`<ErrnoTable :step="${step}" />`), `${path.basename(file)}`).toBe(step in STEP_ERRNO_ROWS);
     }
-    expect(fs.readFileSync(path.join(site, 'guide', 'troubleshooting.md'), 'utf8')).toContain('<ErrnoTable all />');
+    const troubleshooting = fs.readFileSync(path.join(site, 'guide', 'troubleshooting.md'), 'utf8');
+    expect(troubleshooting).toContain('<ErrnoTable all />'); // the child's calls
+    expect(troubleshooting).toContain(`<ErrnoTable :syscalls="['clone']" />`);
   });
 
   it('every row of a page has a cause in the table', () => {
