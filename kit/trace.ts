@@ -16,11 +16,11 @@ export type TracePhase = 'prepare' | 'configure' | 'spawn' | 'setup' | 'release'
 export type TraceKind =
   /** a host command (zx `$`, `ip`, losetup, mkfs ...): `what` is the command line, `result` its exit status */
   | 'command'
-  /** a file written by the kit or the student under /sys/fs/cgroup: `what` is `PATH <- VALUE` */
+  /** a file written by the kit or the student under /sys/fs/cgroup: `what` is `PATH <- VALUE` (`PATH <<- VALUE` appended, `mkdir PATH`, `rmdir PATH`), `result` "0" or the error code */
   | 'cgroup-write'
   /** a syscall the shim ran in the child: `what` is `mount("proc", "/proc", "proc", ...)`, `result` "0" or the errno name */
   | 'syscall'
-  /** clone() and the other milestones of the lifecycle */
+  /** clone() (`result` "pid N") and the other milestones of the lifecycle: start, failure, exit, teardown */
   | 'lifecycle';
 
 export interface TraceEvent {
