@@ -99,7 +99,14 @@ export function writeTrace(stateDir: string, step: number, events: TraceEvent[])
     madeDirs.add(dir);
   }
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : ''));
+  const text = events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
+  try {
+    fs.writeFileSync(tmp, text);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    fs.mkdirSync(dir, { recursive: true }); // removed since (a test's state folder): make it again
+    fs.writeFileSync(tmp, text);
+  }
   fs.renameSync(tmp, file);
 }
 
