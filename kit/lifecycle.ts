@@ -14,6 +14,8 @@ import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
 import { processStartTime } from './proc.ts';
 import type { ExitStatus } from './reaper.ts';
+import type { TraceEvent } from './trace.ts';
+import { Tracer, withTracer, writeTrace } from './tracer.ts';
 import type { ContainerSpec, RunContext, RunOptions, StepDefinition } from './types.ts';
 
 export const DEFAULT_ENV: Record<string, string> = {
@@ -36,6 +38,8 @@ export interface StartOptions {
   runId?: string;
   /** Stop starting when this aborts (Ctrl-C): checked between hooks; throws its reason after tearing down. */
   signal?: AbortSignal;
+  /** Each trace event as it happens (`--trace`); the whole trace is kept in state/traces/step-N.jsonl either way. */
+  onTrace?: (e: TraceEvent) => void;
 }
 
 export interface RunningContainer {
@@ -51,7 +55,7 @@ export function newRunId(): string {
 }
 
 export function newContext(options: RunOptions, runId = newRunId()): RunContext {
-  return { runId, options, stateDir: stateDir(), ledger: new Ledger(runsDir(), runId), facts: {} };
+  return { runId, options, stateDir: stateDir(), ledger: new Ledger(runsDir(), runId), facts: {}, started: false };
 }
 
 /**
@@ -60,20 +64,42 @@ export function newContext(options: RunOptions, runId = newRunId()): RunContext 
  * error is rethrown.
  */
 export async function startContainer(start: StartOptions): Promise<RunningContainer> {
+  const tracer = new Tracer(start.onTrace);
+  return withTracer(tracer, () => startTraced(start, tracer));
+}
+
+async function startTraced(start: StartOptions, tracer: Tracer): Promise<RunningContainer> {
   const ctx = newContext(start.options, start.runId);
+  const stepId = Math.max(0, ...start.steps.map((s) => s.id));
   let child: PausedProcess | undefined;
   let reaped = false;
   let tornDown: Promise<void> | undefined;
-  const teardown = () => (tornDown ??= teardownAll(ctx, start.steps, child, reaped));
+  // teardown may be called from outside this run's async context (after the wait): re-enter it
+  const teardown = () =>
+    (tornDown ??= withTracer(tracer, async () => {
+      tracer.phase = 'teardown';
+      tracer.milestone(`teardown of run ${ctx.runId}`);
+      try {
+        await teardownAll(ctx, start.steps, child, reaped);
+        tracer.milestone('teardown done');
+      } catch (err) {
+        tracer.milestone('teardown done', err instanceof Error ? err.message : String(err), false);
+        throw err;
+      } finally {
+        keepTrace(ctx, stepId, tracer);
+      }
+    }));
   const stopIfAsked = () => start.signal?.throwIfAborted();
   try {
     stopIfAsked();
+    tracer.milestone(`run ${ctx.runId} of steps 1..${stepId}`);
     for (const step of start.steps) {
       await Promise.resolve(step.prepare?.(ctx)).catch((err: unknown) => {
         throw explainHostCommand(err, step, 'prepare');
       });
       stopIfAsked();
     }
+    tracer.phase = 'configure';
     const spec: ContainerSpec = {
       cloneFlags: new Set(),
       ops: [],
@@ -87,9 +113,10 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
     const onWait = async (label: string) => {
       for (const step of start.steps) await step.whileChildWaits?.(ctx, { pid: child!.pid }, label);
     };
+    tracer.phase = 'spawn';
     child = spawnPaused({ ...spec, stdio: start.stdio, foreground: start.foreground, onWait });
     void child.exited.then(() => (reaped = true));
-
+    tracer.phase = 'setup';
     for (const step of start.steps) {
       stopIfAsked();
       await Promise.resolve(step.setup?.(ctx, { pid: child.pid })).catch((err: unknown) => {
@@ -97,7 +124,10 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
       });
     }
     stopIfAsked();
+    tracer.phase = 'release';
     await child.release();
+    ctx.started = true;
+    tracer.phase = 'wait';
     // for `npm run ps` and `npm run exec`: only once its command runs (before,
     // a process joining it would find the host's root in its mount namespace)
     ctx.ledger.noteContainer({
@@ -107,12 +137,23 @@ export async function startContainer(start: StartOptions): Promise<RunningContai
       stepsDir: start.options.stepsDir,
     });
   } catch (err) {
+    tracer.milestone('failed', err instanceof Error ? err.message : String(err), false);
     await teardown();
     throw err;
   }
   const pid = child.pid;
+  void child.exited.then((s) => tracer.milestone('container exited', s.signal !== null ? `signal ${s.signal}` : `code ${s.code}`, s.code === 0));
   const exited = start.foreground ? child.exited.finally(() => loadShim().takeTerminal(0)) : child.exited;
   return { ctx, pid, exited, teardown };
+}
+
+/** The trace of this run, for `readLastTrace` (the report); a failure to write it must not fail the run. */
+function keepTrace(ctx: RunContext, stepId: number, tracer: Tracer): void {
+  try {
+    writeTrace(ctx.stateDir, stepId, tracer.sorted());
+  } catch (err) {
+    process.stderr.write(`cw could not keep the trace: ${(err as Error).message}\n`);
+  }
 }
 
 /** start + wait + teardown: the whole life of one container. */

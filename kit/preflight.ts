@@ -13,6 +13,8 @@ export interface Requirement {
   present(): boolean;
   /** the Debian package that provides it */
   pkg: string;
+  /** the first step whose container (steps 1..N) needs it; absent: the kit itself (every step) */
+  fromStep?: number;
 }
 
 /** Full path of an executable found in PATH (plus the sbin folders sudo may drop). */
@@ -61,14 +63,18 @@ export function isStaticElf(file: string): boolean {
   }
 }
 
+/** Everything steps 1 to 5 need; each step asks only for what steps 1..N use (requirementsFor). */
 export const KIT_REQUIREMENTS: Requirement[] = [
   { what: 'a C compiler (cc) for the shim', present: onPath('cc'), pkg: 'gcc' },
-  { what: 'a static busybox for the container\'s root filesystem', present: () => staticBusybox() !== undefined, pkg: 'busybox-static' },
-  { what: 'sysbench', present: onPath('sysbench'), pkg: 'sysbench' },
-  { what: 'ip (iproute2)', present: onPath('ip'), pkg: 'iproute2' },
-  { what: 'losetup and unshare (util-linux)', present: () => onPath('losetup')() && onPath('unshare')(), pkg: 'util-linux' },
-  { what: 'mkfs.ext4 (e2fsprogs)', present: onPath('mkfs.ext4'), pkg: 'e2fsprogs' },
+  { what: 'a static busybox for the container\'s root filesystem', present: () => staticBusybox() !== undefined, pkg: 'busybox-static', fromStep: 2 },
+  { what: 'losetup and unshare (util-linux)', present: () => onPath('losetup')() && onPath('unshare')(), pkg: 'util-linux', fromStep: 2 },
+  { what: 'mkfs.ext4 (e2fsprogs)', present: onPath('mkfs.ext4'), pkg: 'e2fsprogs', fromStep: 2 },
+  { what: 'ip (iproute2)', present: onPath('ip'), pkg: 'iproute2', fromStep: 3 },
+  { what: 'sysbench', present: onPath('sysbench'), pkg: 'sysbench', fromStep: 5 },
 ];
+
+/** What the container of steps 1..step needs: step 1 runs without sysbench, which only step 5 uses. */
+export const requirementsFor = (step: number): Requirement[] => KIT_REQUIREMENTS.filter((r) => (r.fromStep ?? 1) <= step);
 
 /** What `npm test` needs beyond the kit itself (browser test, runc comparison, tty tests, LXC). */
 export const TEST_REQUIREMENTS: Requirement[] = [
@@ -85,7 +91,7 @@ export const TEST_REQUIREMENTS: Requirement[] = [
   { what: 'zstd for the test VM\'s kernel modules (Ubuntu)', present: onPath('zstd'), pkg: 'zstd' },
 ];
 
-export const LXC_REQUIREMENTS: Requirement[] = [TEST_REQUIREMENTS[3]];
+export const LXC_REQUIREMENTS: Requirement[] = TEST_REQUIREMENTS.filter((r) => r.pkg === 'lxc');
 
 export function checkKernel(): void {
   const missing = ['pid', 'mnt', 'uts', 'ipc', 'net'].filter((ns) => !fs.existsSync(`/proc/self/ns/${ns}`));

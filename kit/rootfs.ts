@@ -20,10 +20,14 @@ const DIRS = ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'proc', 'sys', 'dev',
 
 export function rootfsReady(dir = rootfsDir()): boolean {
   try {
-    return fs.readFileSync(path.join(dir, STAMP), 'utf8').trim() === RECIPE;
+    if (fs.readFileSync(path.join(dir, STAMP), 'utf8').trim() !== RECIPE) return false;
   } catch {
     return false;
   }
+  // Steps 1 to 4 run without sysbench (preflight asks for it from step 5 on):
+  // a rootfs built before it was installed is built again, now with it.
+  const sysbench = which('sysbench');
+  return sysbench === undefined || fs.existsSync(path.join(dir, sysbench));
 }
 
 /** Path of the ready rootfs; builds it first if needed. */

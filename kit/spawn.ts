@@ -13,6 +13,7 @@ import { waitForExit, type ExitStatus } from './reaper.ts';
 import { capMask } from './caps.ts';
 import { encodeFilter } from './seccomp.ts';
 import { openHostSyncs, type HostSyncs } from './host-sync.ts';
+import { currentTracer, type Tracer } from './tracer.ts';
 import type { CloneFlagName } from './types.ts';
 
 /** A child operation (or the execve) failed inside the container. */
@@ -136,6 +137,31 @@ export interface PausedProcess {
   readonly exited: Promise<ExitStatus>;
 }
 
+/** One record of the shim's report pipe (struct cw_report in native/shim.c). */
+export interface OpReport {
+  /** the op's index; ops.length = the execve; -1 = setting up stdio */
+  index: number;
+  /** 0, or the errno of the failure (the last record) */
+  errno: number;
+  /** CLOCK_MONOTONIC in the child when it happened */
+  ns: bigint;
+}
+
+const REPORT_SIZE = 16;
+
+export function parseReports(bytes: Buffer): OpReport[] {
+  const le = os.endianness() === 'LE';
+  const out: OpReport[] = [];
+  for (let o = 0; o + REPORT_SIZE <= bytes.length; o += REPORT_SIZE) {
+    out.push({
+      index: le ? bytes.readInt32LE(o) : bytes.readInt32BE(o),
+      errno: le ? bytes.readInt32LE(o + 4) : bytes.readInt32BE(o + 4),
+      ns: le ? bytes.readBigInt64LE(o + 8) : bytes.readBigInt64BE(o + 8),
+    });
+  }
+  return out;
+}
+
 export function spawnPaused(req: SpawnRequest): PausedProcess {
   const shim = loadShim();
   const flags = [...req.cloneFlags].reduce((acc, f) => acc | shim.constant(f), 0);
@@ -153,6 +179,8 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
   const pid = shim.spawn(flags, nativeOps, req.argv, envp, stdio, req.foreground === true, fds);
   // the child has its own copies now: keep only the host's ends
   syncs.closeChildEnds();
+  const shown = [...req.cloneFlags].join(' | ') || '0';
+  currentTracer()?.add('lifecycle', `clone(${shown})`, pid < 0 ? errnoName(-pid) : `pid ${pid}`, pid > 0);
   if (pid < 0) {
     syncs.closeAll();
     const name = errnoName(-pid);
@@ -168,8 +196,16 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
     if (syncOpen) fs.closeSync(syncFd);
     syncOpen = false;
   };
-  // Start reading the error pipe now; it ends at exec (close-on-exec) or child exit.
-  const report = readAll(errFd);
+  // Start reading the report pipe now; it ends at exec (close-on-exec) or child exit.
+  // Each operation goes to the trace as soon as its record arrives (before the
+  // command's own output, mostly); the execve's outcome is known only at EOF.
+  const tracer = currentTracer();
+  let received = Buffer.alloc(0);
+  const report = readAll(errFd, (chunk) => {
+    const from = Math.floor(received.length / REPORT_SIZE);
+    received = Buffer.concat([received, chunk]);
+    if (tracer) for (const r of parseReports(received).slice(from)) if (isOp(req, r)) traceReport(tracer, req, r);
+  });
 
   return {
     pid,
@@ -184,16 +220,36 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
       closeSync();
       // the child may stop at wait_for_host ops: answer each (uid_map ...) while it waits
       const served = syncs.serve(req.onWait).then(() => undefined, (e: unknown) => e);
-      const bytes = await report;
+      const reports = parseReports(await report);
       const hostError = await served;
+      if (tracer) traceExec(tracer, req, reports);
       if (hostError) throw hostError;
-      if (bytes.length < 8) return; // EOF with nothing: execve succeeded
-      const index = os.endianness() === 'LE' ? bytes.readInt32LE(0) : bytes.readInt32BE(0);
-      const errno = os.endianness() === 'LE' ? bytes.readInt32LE(4) : bytes.readInt32BE(4);
-      throw opFailure(req, index, errno);
+      const failed = reports.find((r) => r.errno !== 0);
+      // EOF without a failure: execve succeeded (close-on-exec closed the pipe)
+      if (failed) throw opFailure(req, failed.index, failed.errno);
     },
   };
 }
+
+const isOp = (req: SpawnRequest, r: OpReport): boolean => r.index >= 0 && r.index < req.ops.length;
+
+/** One syscall the child made, with its result, on the run's timeline. */
+function traceReport(tracer: Tracer, req: SpawnRequest, r: OpReport): void {
+  const result = r.errno === 0 ? '0' : errnoName(r.errno);
+  const t = tracer.ms(r.ns);
+  if (r.index < 0) tracer.add('syscall', 'dup2(stdio)', result, false, { t });
+  else if (r.index >= req.ops.length) tracer.add('syscall', describeExec(req.argv), result, r.errno === 0, { t });
+  else tracer.add('syscall', describeOp(req.ops[r.index]), result, r.errno === 0, { t, origin: req.ops[r.index].origin });
+}
+
+/** At EOF: the execve (reported when tried, and again if it failed: keep the outcome) or a stdio failure. */
+function traceExec(tracer: Tracer, req: SpawnRequest, reports: OpReport[]): void {
+  const rest = reports.filter((r) => !isOp(req, r));
+  const failed = rest.some((r) => r.errno !== 0);
+  for (const r of rest) if (!(failed && r.errno === 0)) traceReport(tracer, req, r);
+}
+
+const describeExec = (argv: string[]): string => `execve(${JSON.stringify(argv[0])}, ${JSON.stringify(argv)})`;
 
 function opFailure(req: SpawnRequest, index: number, errno: number): ChildOpError {
   const name = errnoName(errno);
@@ -207,11 +263,14 @@ function opFailure(req: SpawnRequest, index: number, errno: number): ChildOpErro
 }
 
 /** Read a pipe to EOF without blocking a libuv pool thread. */
-function readAll(fd: number): Promise<Buffer> {
+function readAll(fd: number, onChunk?: (c: Buffer) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const sock = new net.Socket({ fd, readable: true, writable: false });
-    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('data', (c: Buffer) => {
+      chunks.push(c);
+      onChunk?.(c);
+    });
     sock.on('error', reject);
     sock.on('close', () => resolve(Buffer.concat(chunks)));
   });

@@ -22,9 +22,10 @@ export type { Resource } from './ledger.ts';
 export { chdir, mkdir, mknod, mount, pivot_root, sethostname, setdomainname, symlink, umount2, rmdir, write_file, chroot } from './ops.ts';
 export type { ChildOp, MountFlagName, UmountFlagName, FileTypeName } from './ops.ts';
 
-// -- host commands (steps 2, 3): zx's $, with values interpolated by zx, never a shell string.
-// (One place to swap: the traced $ of `npm run step N -- --trace` replaces this re-export.)
-export { $ } from 'zx';
+// -- host commands (steps 2, 3): zx's $, with values interpolated by zx, never a shell string;
+// traced: each command and its exit status go into the run's trace, marked with
+// the step line that ran it (`npm run step N -- --trace`).
+export { $ } from './shell.ts';
 
 // -- step 2: the rootfs, and the kit's part of the /home image (path, size, lock, repairs)
 export { ensureRootfs } from './rootfs.ts';

@@ -16,11 +16,11 @@ export type TracePhase = 'prepare' | 'configure' | 'spawn' | 'setup' | 'release'
 export type TraceKind =
   /** a host command (zx `$`, `ip`, losetup, mkfs ...): `what` is the command line, `result` its exit status */
   | 'command'
-  /** a file written by the kit or the student under /sys/fs/cgroup: `what` is `PATH <- VALUE` */
+  /** a file written by the kit or the student under /sys/fs/cgroup: `what` is `PATH <- VALUE` (`PATH <<- VALUE` appended, `mkdir PATH`, `rmdir PATH`), `result` "0" or the error code */
   | 'cgroup-write'
   /** a syscall the shim ran in the child: `what` is `mount("proc", "/proc", "proc", ...)`, `result` "0" or the errno name */
   | 'syscall'
-  /** clone() and the other milestones of the lifecycle */
+  /** clone() (`result` "pid N") and the other milestones of the lifecycle: start, failure, exit, teardown */
   | 'lifecycle';
 
 export interface TraceEvent {
@@ -53,4 +53,18 @@ export function readLastTrace(stateDir: string, step: number): TraceEvent[] | un
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as TraceEvent);
+}
+
+const KIND_LABEL: Record<TraceKind, string> = { command: 'command', 'cgroup-write': 'cgroup', syscall: 'syscall', lifecycle: '' };
+
+/**
+ * One line a person can read, the same for the CLI and the report:
+ * `+  12.345 ms  prepare   command  losetup --find --show ... -> 0   steps/02-mount.ts:41`
+ */
+export function formatTraceEvent(e: TraceEvent): string {
+  const t = `+${e.t.toFixed(3).padStart(9)} ms`;
+  const kind = KIND_LABEL[e.kind].padEnd(7);
+  const result = e.result === '' ? '' : ` -> ${e.result}`;
+  const origin = e.origin ? `   ${e.origin}` : '';
+  return `${t}  ${e.phase.padEnd(9)} ${kind} ${e.what}${result}${origin}`;
 }

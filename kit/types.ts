@@ -27,6 +27,8 @@ export interface RunContext {
   readonly ledger: Ledger;
   /** Where steps leave values for later steps and for checks (addresses, paths ...). */
   readonly facts: Record<string, unknown>;
+  /** The lifecycle's: false until the container's command was exec'd (so false in the teardown of a failed start). */
+  started?: boolean;
 }
 
 /** What the container will be, built up by the steps' `configure` hooks. */

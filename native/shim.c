@@ -26,6 +26,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <grp.h>
 #include <linux/audit.h>
@@ -67,17 +68,30 @@ struct child_args {
   const int *stdio; /* fds to become 0, 1, 2 (-1: keep the host's) */
   int foreground;   /* take the terminal on fd 0 (interactive shell) */
   int sync_fd; /* read end: the host writes one byte to release us */
-  int err_fd;  /* write end, close-on-exec: silent on a successful exec */
+  int err_fd;  /* write end, close-on-exec: one cw_report per op; closed by a successful exec */
 };
 
-/* Reported over err_fd when something fails: which op (nops = the execve,
- * -1 = setting up stdio) and errno. */
-struct cw_failure {
+/* Reported over err_fd, one record per operation as it completes (err 0 =
+ * success), one for the execve about to be tried (index nops, err 0), and one
+ * for a failure (err != 0; index -1 = setting up stdio), after which the child
+ * exits. ns: CLOCK_MONOTONIC, the clock of Node's process.hrtime, so the kit
+ * puts each syscall on the run's timeline (the --trace). */
+struct cw_report {
   int32_t index;
   int32_t err;
+  int64_t ns;
 };
 
 static int run_op_beyond(const struct cw_op *op);
+
+static void report(const struct child_args *a, int index, int err) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  struct cw_report r = { index, err, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec };
+  /* one write of 16 bytes (< PIPE_BUF): atomic; the parent reads to EOF */
+  ssize_t ignored = write(a->err_fd, &r, sizeof r);
+  (void)ignored;
+}
 
 static int run_op(const struct cw_op *op) {
   switch (op->kind) {
@@ -123,9 +137,7 @@ static int run_op(const struct cw_op *op) {
 }
 
 static __attribute__((noreturn)) void fail(const struct child_args *a, int index, int err) {
-  struct cw_failure f = { index, err };
-  ssize_t ignored = write(a->err_fd, &f, sizeof f);
-  (void)ignored;
+  report(a, index, err);
   _exit(127);
 }
 
@@ -208,10 +220,13 @@ static int child_main(void *arg) {
   /* Modes in the ops are meant literally (mknod /dev/null 0666), so no
    * umask while they run; the command gets the host's umask back. */
   mode_t saved_umask = umask(0);
-  for (int i = 0; i < a->nops; i++)
+  for (int i = 0; i < a->nops; i++) {
     if (run_op(&a->ops[i]) != 0) fail(a, i, errno);
+    report(a, i, 0);
+  }
   umask(saved_umask);
 
+  report(a, a->nops, 0); /* about to execve; a success closes the pipe */
   fail(a, a->nops, exec_search(a->argv, a->envp));
 }
 
@@ -220,8 +235,9 @@ static int child_main(void *arg) {
  * fds the child gets as its stdin, stdout, stderr (-1: inherit); with
  * foreground, it becomes the terminal's foreground process group. On success
  * fds_out[0] is the sync pipe's write end (write a byte to release, close to
- * abort) and fds_out[1] the error pipe's read end (EOF = exec happened,
- * 8 bytes = struct cw_failure). Both are close-on-exec in the caller.
+ * abort) and fds_out[1] the report pipe's read end (struct cw_report
+ * records to EOF; EOF without a failure record = exec happened). Both are
+ * close-on-exec in the caller.
  *
  * The child gets a private copy of the caller's memory (no CLONE_VM), so the
  * ops, argv and envp passed here are valid in it. They must not live in
@@ -282,6 +298,9 @@ int cw_take_terminal(int fd) {
 /* Decoded wait status, so no W* macro is re-implemented in TypeScript. */
 int cw_status_exited(int s) { return WIFEXITED(s) ? WEXITSTATUS(s) : -1; }
 int cw_status_signal(int s) { return WIFSIGNALED(s) ? WTERMSIG(s) : -1; }
+
+/* Size of struct cw_report, so kit/native.ts can check the layout it reads. */
+int cw_report_size(void) { return (int)sizeof(struct cw_report); }
 
 /* Constants by name, from the C headers of the machine we run on. */
 long cw_constant(const char *name) {

@@ -2,6 +2,7 @@
 // states what was measured, then the usual reason; a student edits them.
 // Nothing is claimed that the verdicts (noise-aware) do not support.
 
+import { formatSize, parseSize } from '../image/size.ts';
 import type { EnvName } from './environment.ts';
 import { availableEnvs, type BenchResults, type Cell, type Row } from './results.ts';
 import { ENV_LABELS } from './svg.ts';
@@ -72,7 +73,8 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
     if (cached.length && cached.every((x) => isSame(x.v))) {
       out.push(`File reads through the page cache: ${who} reads as fast as the host (${cached.map((x) => `${x.label} ${formatRatio(x.v.ratio)}`).join(', ')}): the files were just written, so both read them from memory, and the filesystem underneath hardly matters.`);
     } else if (cached.length) {
-      out.push(`File reads through the page cache in ${who}: ${both(cached)}.${memoryLimitNote(results, env)}`);
+      const slow = cached.some((x) => x.v.kind === 'slower' || x.v.kind === 'unclear');
+      out.push(`File reads through the page cache in ${who}: ${both(cached)}.${slow ? cachedReadNote(results, env) : ''}`);
     }
 
     const direct = reads(['fileio-read/seqrd-direct', 'fileio-read/rndrd-direct']);
@@ -129,10 +131,17 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
       const b = cell(r, 'lxc')?.verdict as Verdict;
       return Math.abs(Math.log(a.ratio / b.ratio)) > Math.log(1 + Math.max(2 * Math.hypot(a.noise, b.noise), 0.05));
     });
+    const alike = both.filter((r) => !differ.includes(r));
+    const names = (rs: Row[]) => rs.map((r) => r.variant).join(', ');
+    const why = 'both are namespaces and cgroups of the same kernel, so differences come from where the files are (a loop device vs a folder) and from limits, not from the isolation itself.';
     out.push(
-      differ.length
-        ? `Our container vs LXC: they differ clearly only in ${differ.map((r) => r.variant).join(', ')}; both are namespaces and cgroups of the same kernel, so differences come from where the files are (a loop device vs a folder) and from limits, not from the isolation itself.`
-        : 'Our container vs LXC: no clear difference anywhere; both are namespaces and cgroups of the same kernel.',
+      differ.length === 0
+        ? 'Our container vs LXC: no clear difference anywhere; both are namespaces and cgroups of the same kernel.'
+        : differ.length === both.length
+          ? `Our container vs LXC: they differ clearly in all ${both.length} workloads; ${why}`
+          : differ.length * 2 > both.length
+            ? `Our container vs LXC: they differ clearly in ${differ.length} of the ${both.length} workloads, and are alike only in ${names(alike)}; ${why}`
+            : `Our container vs LXC: they differ clearly only in ${names(differ)}; ${why}`,
     );
   }
 
@@ -158,9 +167,36 @@ function limitsOf(results: BenchResults, env: EnvName, variant?: string) {
 
 const cpuLimit = (results: BenchResults, env: EnvName): number | undefined => limitsOf(results, env, 'cpu')?.cpus;
 
-function memoryLimitNote(results: BenchResults, env: EnvName): string {
-  const bytes = limitsOf(results, env)?.memoryBytes;
-  return bytes !== undefined
-    ? ` Its memory cgroup limit (${Math.round(bytes / 2 ** 20)} MiB) also caps its page cache: files larger than the room left are read from the device again.`
-    : '';
+/**
+ * Why page-cache reads may be slower in a cgroup, from the limits seen during
+ * the runs, claiming only what they support: a read from the cache is a copy,
+ * CPU work that a quota below one CPU throttles; the memory limit matters only
+ * when the files do not fit in it with room to spare (the cache of a cgroup's
+ * files counts against its limit).
+ */
+function cachedReadNote(results: BenchResults, env: EnvName): string {
+  const limits = limitsOf(results, env);
+  const notes: string[] = [];
+  const cpus = limits?.cpus;
+  if (cpus !== undefined && cpus < 1) {
+    notes.push(` Reading from the page cache is a copy for every read, CPU work that the cgroup's CPU quota (${cpus} CPU) throttles like any other.`);
+  }
+  const bytes = limits?.memoryBytes;
+  const files = filesBytes(results);
+  if (bytes !== undefined && files !== undefined) {
+    notes.push(
+      files * 2 > bytes
+        ? ` Its memory cgroup limit (${formatSize(bytes)}) also caps its page cache, and the ${formatSize(files)} of test files do not fit in it with room to spare: part of them is read from the device again.`
+        : ` Its memory limit (${formatSize(bytes)}) is not the cause: the ${formatSize(files)} of test files fit in its page cache.`,
+    );
+  }
+  return notes.join('');
+}
+
+function filesBytes(results: BenchResults): number | undefined {
+  try {
+    return parseSize(results.profile.files.totalSize);
+  } catch {
+    return undefined;
+  }
 }

@@ -11,8 +11,11 @@ export function formatUsage(u: CgroupUsage): string {
   return `${cpu}, ${mem}, ${oom}`;
 }
 
-/** Print the usage line on stderr (stdout is the container's), unless --quiet. */
+/**
+ * Print the usage line on stderr (stdout is the container's), unless --quiet,
+ * or the container never started (its failure is the news, not "0 bytes").
+ */
 export function reportUsage(ctx: RunContext, u: CgroupUsage): void {
-  if (ctx.options.quiet === true) return;
+  if (ctx.options.quiet === true || ctx.started === false) return;
   process.stderr.write(`cw the container used: ${formatUsage(u)}\n`);
 }

@@ -42,7 +42,7 @@ Exit status 0 only when every assertion passes.
       const have = new Set(listStepFiles(dir).map((s) => s.id));
       ids = checkFiles().map((c) => c.step).filter((s) => have.has(s));
     }
-    await ready({ yes: args.flags.yes === true });
+    await ready({ yes: args.flags.yes === true, step: Math.max(1, ...ids) });
     const timeoutMs = typeof args.flags.timeout === 'string' ? Number(args.flags.timeout) * 1000 : undefined;
     const results: CheckResult[] = [];
     for (const id of ids) {

@@ -5,16 +5,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { adoptLedger, orphanLedgers, type LedgerFile } from '../ledger.ts';
 import { runsDir } from '../paths.ts';
-import { KIT_REQUIREMENTS, preflight } from '../preflight.ts';
+import { KIT_REQUIREMENTS, preflight, requirementsFor } from '../preflight.ts';
 import { processStartTime } from '../proc.ts';
 import { reclaimers } from '../reclaim.ts';
 import { say, warn } from './output.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 
-export async function ready(opts: { yes?: boolean }): Promise<void> {
+/** `step`: only what the container of steps 1..step needs (default: everything the kit uses). */
+export async function ready(opts: { yes?: boolean; step?: number }): Promise<void> {
   ensureLinux();
   ensureRoot();
-  await preflight({ yes: opts.yes ?? false, quiet: true, requirements: KIT_REQUIREMENTS, log: say });
+  const requirements = opts.step === undefined ? KIT_REQUIREMENTS : requirementsFor(opts.step);
+  await preflight({ yes: opts.yes ?? false, quiet: true, requirements, log: say });
   await reclaimOrphans(false);
 }
 

@@ -12,6 +12,8 @@ import type { Command } from './commands.ts';
 import { say } from './output.ts';
 import { forwardSignals } from './signals.ts';
 import { KitError } from '../errors.ts';
+import { formatTraceEvent, type TraceEvent } from '../trace.ts';
+import chalk from 'chalk';
 
 export const stepCommand: Command = {
   summary: 'run the container of steps 1..N',
@@ -24,6 +26,11 @@ with its exit code. The container's output is the only thing on stdout.
   --solution        use solutions/ instead of your steps/
   --steps-dir DIR   use the step files in DIR
   --yes             install missing Debian packages without asking
+  --trace           print, as it happens, everything that builds and tears down
+                    the container: host commands with their exit status, files
+                    written under /sys/fs/cgroup, the syscalls the child made
+                    with their results, each with the step file's line that
+                    asked for it (kept in state/traces/step-N.jsonl either way)
 
   step options (each step's page explains its own):
   --hostname NAME          the container's hostname (step 1)
@@ -44,25 +51,27 @@ with its exit code. The container's output is the only thing on stdout.
 
 examples:
   npm run step 1
-  npm run step 1 -- --solution -- sh -c 'echo $$; hostname'`,
+  npm run step 1 -- --solution -- sh -c 'echo $$; hostname'
+  npm run step 2 -- --trace -- true`,
   async run(argv) {
-    const args = parseArgs(argv, ['solution', 'yes']);
+    const args = parseArgs(argv, ['solution', 'yes', 'trace']);
     const id = Number(args.positional[0]);
     if (!Number.isInteger(id) || args.positional.length !== 1) {
       throw new KitError(`Which step? Give one step number, e.g. \`npm run step 1\` (got ${JSON.stringify(args.positional.join(' ') || 'nothing')}).`, { exitCode: 2 });
     }
     const dir = typeof args.flags['steps-dir'] === 'string' ? args.flags['steps-dir'] : args.flags.solution ? solutionsDir : stepsDir;
     stepFile(dir, id); // unknown step: fail before asking for root
-    await ready({ yes: args.flags.yes === true });
+    await ready({ yes: args.flags.yes === true, step: id });
     const options: RunOptions = { argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };
-    for (const [k, v] of Object.entries(args.flags)) if (!['solution', 'steps-dir', 'yes'].includes(k)) options[camel(k)] = v;
+    for (const [k, v] of Object.entries(args.flags)) if (!['solution', 'steps-dir', 'yes', 'trace'].includes(k)) options[camel(k)] = v;
+    const onTrace = args.flags.trace === true ? printTraceEvent : undefined;
 
     const steps = await loadStepsUpTo(dir, id);
     const interactive = args.rest.length === 0;
     const signals = forwardSignals({ interactive: interactive && process.stdin.isTTY === true });
     try {
       if (interactive) say(`step ${id}: starting a shell in the container (exit or Ctrl-D to leave)`);
-      const c = await startContainer({ steps, options, signal: signals.abortSignal, foreground: interactive && process.stdin.isTTY === true });
+      const c = await startContainer({ steps, options, signal: signals.abortSignal, foreground: interactive && process.stdin.isTTY === true, onTrace });
       signals.attach(c.pid);
       const status = await c.exited;
       signals.containerExited();
@@ -80,3 +89,10 @@ examples:
     }
   },
 };
+
+/** --trace: one line per event on stderr (stdout is the container's), failures in red, the student's lines in bold. */
+function printTraceEvent(e: TraceEvent): void {
+  const line = formatTraceEvent(e);
+  const shown = !e.ok && e.kind !== 'lifecycle' ? chalk.red(line) : e.origin ? chalk.bold(line) : e.kind === 'lifecycle' ? chalk.dim(line) : line;
+  process.stderr.write(`${chalk.cyan('cw trace')} ${shown}\n`);
+}

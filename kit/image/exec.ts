@@ -5,6 +5,7 @@
 // three that every run makes. Arguments go to execve as they are: no quoting.
 
 import { spawn } from 'node:child_process';
+import { traceCommand } from '../tracer.ts';
 
 export interface ExecResult {
   /** exit code, or null if the tool could not be started or was killed */
@@ -15,7 +16,8 @@ export interface ExecResult {
 
 /** Run `cmd args...`; never throws. `stdin`: an fd to give the tool as its fd 0. */
 export function exec(cmd: string, args: string[], opts: { stdin?: number } = {}): Promise<ExecResult> {
-  return new Promise((resolve) => {
+  const traced = traceCommand([cmd, ...args].join(' '));
+  return new Promise<ExecResult>((resolve) => {
     const p = spawn(cmd, args, { stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -23,5 +25,8 @@ export function exec(cmd: string, args: string[], opts: { stdin?: number } = {})
     p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('error', (err) => resolve({ code: null, stdout, stderr: err.message }));
     p.on('close', (code) => resolve({ code, stdout, stderr }));
+  }).then((r) => {
+    traced?.(r.code);
+    return r;
   });
 }

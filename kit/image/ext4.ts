@@ -1,7 +1,7 @@
 // What is inside an image, and making an ext4 filesystem on it.
 
 import fs from 'node:fs';
-import { $ } from 'zx';
+import { $ } from '../shell.ts';
 import { KitError } from '../errors.ts';
 import { TROUBLESHOOTING } from './page.ts';
 

@@ -11,7 +11,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $ } from '../shell.ts';
 import { KitError } from '../errors.ts';
 import type { Ledger } from '../ledger.ts';
 import { TROUBLESHOOTING } from './page.ts';

@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $ } from '../shell.ts';
 import { KitError } from '../errors.ts';
 import type { Ledger, LedgerEntry, Reclaimer } from '../ledger.ts';
 import { exec } from './exec.ts';

@@ -9,6 +9,8 @@
 // runs one process per command, for comparison and for clearer debugging.
 
 import { KitError } from '../errors.ts';
+import { callerLocation, type SourceLocation } from '../origin.ts';
+import { traceCommand } from '../tracer.ts';
 import { zx } from './zx.ts';
 
 export const NET_PAGE = '/steps/03-net';
@@ -18,6 +20,8 @@ export interface IpCommand {
   netns?: string;
   /** arguments after `ip` (and after `-n NAME`) */
   args: string[];
+  /** the step file's line that wrote it (for the trace) */
+  origin?: SourceLocation;
 }
 
 export type IpMode = 'batch' | 'each';
@@ -50,7 +54,8 @@ export function ip(strings: TemplateStringsArray, ...values: (string | number)[]
     }
   });
   if (word !== undefined) args.push(word);
-  return parseGlobal(args);
+  const origin = callerLocation();
+  return origin ? { ...parseGlobal(args), origin } : parseGlobal(args);
 }
 
 /** Accept `-n NAME` / `-netns NAME` in front, like the real ip. */
@@ -78,15 +83,22 @@ export interface IpRunStats {
   ms: number;
 }
 
-/** Run the commands in order; the first failure throws a KitError naming the command. */
+/**
+ * Run the commands in order; the first failure throws a KitError naming the
+ * command. The trace shows each command as the student would type it, with
+ * its own status, whether it ran alone or as a line of an `ip -batch`.
+ */
 export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Promise<IpRunStats> {
   const $ = await zx();
+  const { untraced } = await import('../shell.ts');
   const t0 = performance.now();
   let processes = 0;
   if (mode === 'each') {
     for (const c of commands) {
       processes++;
-      const r = await $({ quiet: true, nothrow: true })`ip ${c.netns ? ['-n', c.netns] : []} ${c.args}`;
+      const traced = traceCommand(formatIpCommand(c), c.origin);
+      const r = await untraced(() => $({ quiet: true, nothrow: true })`ip ${c.netns ? ['-n', c.netns] : []} ${c.args}`);
+      traced?.(r.exitCode);
       if (r.exitCode !== 0) throw ipError(c, r.stderr);
     }
   } else {
@@ -94,10 +106,13 @@ export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Prom
       processes++;
       const input = group.map((c) => c.args.join(' ')).join('\n') + '\n';
       const ns = group[0].netns;
-      const r = await $({ quiet: true, nothrow: true, input })`ip ${ns ? ['-n', ns] : []} -batch -`;
+      const traced = group.map((c) => traceCommand(formatIpCommand(c), c.origin));
+      const r = await untraced(() => $({ quiet: true, nothrow: true, input })`ip ${ns ? ['-n', ns] : []} -batch -`);
+      // ip reports "Command failed -:N" (N = line of the batch that failed); the lines after it did not run
+      const line = r.exitCode === 0 ? null : /Command failed -:(\d+)/.exec(r.stderr);
+      const failedAt = line ? Number(line[1]) - 1 : r.exitCode === 0 ? group.length : -1;
+      traced.forEach((done, i) => done?.(i < failedAt ? 0 : i === failedAt || failedAt < 0 ? (r.exitCode ?? 'not started') : 'not run'));
       if (r.exitCode !== 0) {
-        // ip reports "Command failed -:N" (N = line of the batch that failed)
-        const line = /Command failed -:(\d+)/.exec(r.stderr);
         const failed = line ? group[Number(line[1]) - 1] : undefined;
         throw ipError(failed ?? group[0], r.stderr.replace(/Command failed -:\d+\s*/g, ''));
       }

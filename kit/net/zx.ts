@@ -6,4 +6,4 @@ type Dollar = typeof import('zx').$;
 
 let loaded: Promise<Dollar> | undefined;
 
-export const zx = (): Promise<Dollar> => (loaded ??= import('zx').then((m) => m.$));
+export const zx = (): Promise<Dollar> => (loaded ??= import('../shell.ts').then((m) => m.$));

@@ -68,7 +68,7 @@ function tempDir(name: string): string {
 }
 
 describe('bad inputs on the command line', () => {
-  it('a missing package and no terminal to ask, without --yes: exit 2, names the package and both ways out', async () => {
+  it('a missing package and no terminal to ask, without --yes: exit 2, names the package and both ways out; a step that does not use it runs', async () => {
     before = await sandbox.snapshot();
     // a PATH with every tool the kit needs except sysbench
     const bin = tempDir('path');
@@ -77,7 +77,11 @@ describe('bad inputs on the command line', () => {
       if (real) fs.symlinkSync(real, path.join(bin, tool));
     }
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-    const r = await runKit(['step', '1', '--solution', '--', 'true'], { ...sandbox.env, PATH: bin });
+    // only step 5 uses sysbench: step 1 runs without it
+    const one = await runKit(['step', '1', '--solution', '--', 'true'], { ...sandbox.env, PATH: bin });
+    expect(one.stderr).not.toMatch(/sysbench/);
+    expect(one.code).toBe(0);
+    const r = await runKit(['step', '5', '--solution', '--', 'true'], { ...sandbox.env, PATH: bin });
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n').filter(Boolean)).toEqual([
       'cw missing: sysbench',

@@ -98,6 +98,35 @@ describe('observations', () => {
     expect(renderMarkdown(r, tabulate(r))).toMatch(/cgroup limits seen while it ran: 0.5 CPU, 256 MiB of memory, 64 processes/);
   });
 
+  it('does not say "only" when our container and LXC differ in almost every workload', () => {
+    const ids = variants(PROFILES.quick.files, reference.sysbench).map((v) => v.id);
+    // LXC twice as fast as our container everywhere but the CPU test: the old text said "differ clearly only in" and listed all the others
+    const values = Object.fromEntries(ids.map((id) => [id, id === 'cpu' ? { container: [100, 101, 99], lxc: [100, 101, 99] } : { container: [100, 101, 99], lxc: [200, 202, 198] }]));
+    const line = observations(fakeResults(values), tabulate(fakeResults(values))).find((o) => o.startsWith('Our container vs LXC'))!;
+    expect(line).not.toMatch(/only in fileio/);
+    expect(line).toContain(`differ clearly in ${ids.length - 1} of the ${ids.length} workloads, and are alike only in cpu;`);
+    const all = Object.fromEntries(ids.map((id) => [id, { container: [100, 101, 99], lxc: [200, 202, 198] }]));
+    expect(observations(fakeResults(all), tabulate(fakeResults(all))).join('\n')).toContain(`differ clearly in all ${ids.length} workloads`);
+    const one = { memory: { container: [100, 101, 99], lxc: [200, 202, 198] } };
+    expect(observations(fakeResults(one), tabulate(fakeResults(one))).join('\n')).toContain('differ clearly only in memory;');
+  });
+
+  it('does not blame the memory limit for slow page-cache reads of files that fit in it', () => {
+    const slowReads = { 'fileio-read/seqrd': { host: [1000, 1010, 990], container: [500, 505, 495] }, 'fileio-read/rndrd': { host: [1000, 1010, 990], container: [500, 505, 495] } };
+    const limited = (totalSize: string) => {
+      const r = fakeResults(slowReads);
+      r.profile = { ...r.profile, files: { totalSize, files: 4 } };
+      for (const run of r.runs.filter((x) => x.env === 'container')) run.limits = { cpus: 0.5, memoryBytes: 256 * 2 ** 20, pidsMax: 64 };
+      return observations(r, tabulate(r)).find((o) => o.startsWith('File reads through the page cache in'))!;
+    };
+    // 24 MiB of files under a 256 MiB limit: the old text said the limit caps the cache and files are read again
+    const small = limited('24M');
+    expect(small).not.toMatch(/caps its page cache/);
+    expect(small).toMatch(/memory limit \(256 MiB\) is not the cause: the 24 MiB of test files fit/);
+    expect(small).toMatch(/CPU quota \(0.5 CPU\) throttles/);
+    expect(limited('512M')).toMatch(/memory cgroup limit \(256 MiB\) also caps its page cache, and the 512 MiB of test files do not fit/);
+  });
+
   it('says which environment was not measured and how to install it', () => {
     const r = fakeResults({}, ['host', 'container']);
     r.environments.push({ name: 'lxc', available: false, note: 'LXC is not installed', install: 'sudo apt-get install lxc' });

@@ -6,6 +6,7 @@ import type { Theme } from 'vitepress';
 import HowChecked from './components/HowChecked.vue';
 import StepRef from './components/StepRef.vue';
 import Diagram from './components/Diagram.vue';
+import ErrnoTable from './components/ErrnoTable.vue';
 import './custom.css';
 
 const theme: Theme = {
@@ -14,6 +15,7 @@ const theme: Theme = {
     app.component('HowChecked', HowChecked);
     app.component('StepRef', StepRef);
     app.component('Diagram', Diagram);
+    app.component('ErrnoTable', ErrnoTable);
   },
 };
 

@@ -1,0 +1,58 @@
+// zx's `$`, traced: the one `$` the student API hands out (student.ts) and the
+// kit's own host commands use. zx's log hook (its documented `$.log`) puts
+// every command run during a container's life into that run's trace
+// (tracer.ts): its command line, its exit status, and the step file's line
+// that ran it when a step did. zx's own logging is kept as it was.
+//
+// zx takes 100 ms (on a busy machine, a second) to load, and step 1 runs no
+// command at all: this `$` loads it the first time it is used (zx's ESM entry
+// wraps the same CommonJS module, so `import 'zx'` elsewhere shares its state).
+
+import { createRequire } from 'node:module';
+import type { LogEntry } from 'zx';
+import { traceCommand } from './tracer.ts';
+
+type Zx = typeof import('zx');
+type Dollar = Zx['$'];
+
+const require = createRequire(import.meta.url);
+const running = new Map<string, (status: number | string | null) => void>();
+let muted = 0;
+let loaded: Dollar | undefined;
+
+function zx$(): Dollar {
+  if (loaded) return loaded;
+  const zx = require('zx') as Zx;
+  const zxLog = zx.$.log;
+  zx.$.log = (entry: LogEntry) => {
+    // 'cmd' is logged synchronously inside the `$` call, so the caller's line is on the stack
+    if (entry.kind === 'cmd' && muted === 0) {
+      const done = traceCommand(entry.cmd);
+      if (done) running.set(entry.id, done);
+    } else if (entry.kind === 'end') {
+      const done = running.get(entry.id);
+      running.delete(entry.id);
+      done?.(entry.exitCode ?? entry.signal ?? (entry.error ? 'not started' : null));
+    }
+    zxLog(entry);
+  };
+  loaded = zx.$;
+  return loaded;
+}
+
+/** zx's `$` (tagged template, options call, `$.sync`, `$.verbose` ...), loaded on first use. */
+export const $: Dollar = new Proxy(function dollar() {} as unknown as Dollar, {
+  apply: (_target, thisArg, args: unknown[]) => Reflect.apply(zx$(), thisArg, args),
+  get: (_target, key) => Reflect.get(zx$(), key),
+  set: (_target, key, value) => Reflect.set(zx$(), key, value),
+});
+
+/** Run zx commands that the caller records itself, in its own words (the `ip -batch` lines). */
+export function untraced<T>(fn: () => T): T {
+  muted++;
+  try {
+    return fn();
+  } finally {
+    muted--;
+  }
+}
