@@ -32,7 +32,7 @@ export const ERRNO_CAUSES: Partial<Record<ErrnoSyscall, Record<string, string>>>
     EINVAL: 'a flag combination the kernel refuses (a propagation change takes exactly one of MS_PRIVATE, MS_SHARED, MS_SLAVE, MS_UNBINDABLE, plus MS_REC at most, and nothing else), a device with no filesystem of that type on it (an image never formatted), a bind source that is not a mount or directory, or a target in a shared mount during MS_MOVE.',
     ENOENT: 'the target directory, or the source, does not exist inside the container yet: mkdir the target first; after pivot_root, a device such as /dev/loopN is not in the container\'s /dev (mount it before).',
     ENODEV: 'unknown filesystem type (a typo in fstype, or its module is not loaded).',
-    EPERM: 'not allowed: you need root in the mount namespace, and proc needs the PID namespace it would show to be yours (sysfs: the network namespace).',
+    EPERM: 'not allowed: you need root in the mount namespace, and proc needs the PID namespace it would show to be yours (sysfs: the network namespace). After unshare(CLONE_NEWUSER) (steps 6, 7) the container\'s root may not mount a block device nor touch the host\'s mounts at all: make every mount before the unshare.',
     EBUSY: 'something is already mounted there, or the device is in use.',
     ENOTBLK: 'the source must be a block device (e.g. /dev/loop3) for this filesystem type.',
     ENOTDIR: 'the target is not a directory.',
@@ -80,6 +80,7 @@ export const ERRNO_CAUSES: Partial<Record<ErrnoSyscall, Record<string, string>>>
     ENOENT: 'command not found inside the container: check its PATH, and that the program exists in the container\'s files (in step 1 those are still the host\'s; from step 2 on, the rootfs\'s).',
     EACCES: 'the file is not executable, or its filesystem is mounted noexec.',
     ENOEXEC: 'not a binary this machine can run (wrong architecture, or a script without #!).',
+    EPERM: 'the seccomp filter (step 7) denies execve itself, or a syscall the program needs at start: check the deny list.',
   },
 };
 
@@ -107,6 +108,21 @@ export const STEP_ERRNO_ROWS: Record<number, ErrnoRow[]> = {
     { syscall: 'mount', errno: 'ENOENT', seen: 'mount("/dev/loop0", ...)' },
     { syscall: 'mount', errno: 'EINVAL', seen: 'mount(..., "ext4", ...)' },
     { syscall: 'mknod', errno: 'EEXIST', seen: 'mknod("/dev/null", ...)' },
+  ],
+  6: [
+    { syscall: 'mount', errno: 'EPERM', seen: 'mount(..., "ext4", ...)' },
+    { syscall: 'setresuid', errno: 'EINVAL', seen: 'setresuid(0, 0, 0)' },
+    { syscall: 'setgroups', errno: 'EPERM', seen: 'setgroups(0, NULL)' },
+    { syscall: 'chown', errno: 'EPERM', seen: 'chown("/home", ...)' },
+    { syscall: 'wait_for_host', errno: 'ECANCELED', seen: 'wait for the host (uid_map)' },
+  ],
+  7: [
+    { syscall: 'seccomp', errno: 'EACCES', seen: 'seccomp(SECCOMP_SET_MODE_FILTER, ...)' },
+    { syscall: 'seccomp', errno: 'EINVAL', seen: 'seccomp(...)' },
+    { syscall: 'mount', errno: 'EPERM', seen: 'mount(...) of a masked path' },
+    { syscall: 'prctl', errno: 'EPERM', seen: 'prctl(PR_CAPBSET_DROP, ...)' },
+    { syscall: 'capset', errno: 'EPERM', seen: 'capset(...)' },
+    { syscall: 'execve', errno: 'EPERM', seen: 'execve(...)' },
   ],
 };
 
