@@ -33,7 +33,7 @@ export const assertions: AssertionSpec[] = [
   { id: 'home', name: 'the container\'s file I/O ran on /home, the loop-backed ext4 of step 2', points: 2, page: `${page}#where-the-files-go`, hint: 'workDir() must be a folder under /home: the rest of the container\'s root is a folder of the host\'s own disk.' },
   { id: 'read', name: 'your reading of each report matches sysbench\'s numbers', points: 2, page: `${page}#reading-the-numbers`, hint: 'cpu: "events per second"; fileio read: "read, MiB/s"; fileio write: "written, MiB/s"; memory: the MiB/sec of "MiB transferred"; threads: total number of events / total time.' },
   { id: 'plausible', name: 'the numbers are plausible (positive; reads only read, writes only write; O_DIRECT when asked)', points: 1, page: `${page}#reading-the-numbers`, hint: 'A read test that writes (or the reverse) means the wrong --file-test-mode; a missing "directio" means the O_DIRECT flag did not reach sysbench.' },
-  { id: 'cpu-ratio', name: 'CPU speed in the container is the host\'s, within the noise (or its CPU limit)', points: 1, page: `${page}#what-to-expect`, hint: 'Namespaces cost nothing on a CPU-bound loop: a slower container means a CPU limit below one CPU, or sysbench did not run the same command in both.' },
+  { id: 'cpu-ratio', benchmark: true, name: 'CPU speed in the container is the host\'s, within the noise (or its CPU limit)', points: 1, page: `${page}#what-to-expect`, hint: 'Namespaces cost nothing on a CPU-bound loop: a slower container means a CPU limit below one CPU, or sysbench did not run the same command in both.' },
 ];
 
 export default defineCheck({
@@ -57,24 +57,29 @@ export default defineCheck({
       if (errors.length) throw errors[0];
     });
 
-    const envs: BenchEnvironment[] = [
-      hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId }),
-      containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(t.tmp, 'container-out') }),
-    ];
+    const container = containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(t.tmp, 'container-out') });
+    const envs: BenchEnvironment[] = t.grading ? [container] : [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId }), container];
     const unavailable: UnavailableEnvironment[] = [];
-    const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
-    if ('run' in lxc) envs.push(lxc);
-    else unavailable.push(lxc);
+    if (!t.grading) {
+      const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
+      if ('run' in lxc) envs.push(lxc);
+      else unavailable.push(lxc);
+    }
 
     const r = await runBench({
       environments: envs,
       unavailable,
       optional: ['lxc'],
-      profile: { ...PROFILES.check, files },
+      profile: { ...(t.grading ? PROFILES.grade : PROFILES.check), files },
       commands: bench.sysbench,
       read: (w, out) => bench.read(w, out),
     });
-    judge(t, r, listStepFiles(t.stepsDir).some((s) => s.id === 4));
+    // Grading mode (what the grader needs, in seconds): each variant runs once,
+    // in the container only, and that one run is the evidence: the student's
+    // commands ran inside their container (namespaces, cgroup, /home) and
+    // their parser read sysbench's report. The CPU ratio (a benchmark) is skipped.
+    const judged = t.grading ? { ...r, runs: r.runs.map((x) => ({ ...x, warmup: false, rep: 1 })) } : r;
+    judge(t, judged, listStepFiles(t.stepsDir).some((s) => s.id === 4));
   },
 });
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CheckResult } from '../check/types.ts';
 import type { Ledger } from '../ledger.ts';
-import { blanketResult, type Catalog } from './catalog.ts';
+import { blanketResult, notGradedResult, type Catalog } from './catalog.ts';
 import type { JailFactory, JailLimits } from './cgroup.ts';
 import type { Gate } from './gate.ts';
 import type { UnpackLimits } from './limits.ts';
@@ -40,6 +40,10 @@ export interface EngineConfig {
   exclusiveSteps?: Set<number>;
   /** how often a step whose check found the machine too busy to judge is run again (alone) */
   inconclusiveRetries?: number;
+  /** run the checks in grading mode (default true; false: step 5's whole benchmark, `--bench`) */
+  grading?: boolean;
+  /** steps not graded on this machine (their reference fails here), with the reason */
+  notGraded?: Map<number, string>;
 }
 
 /** The check could not judge (the machine was too busy): not the student's fault. */
@@ -54,6 +58,8 @@ const now = () => new Date().toISOString();
 function rejected(src: SubmissionSource, sha256: string, reason: string, cfg: EngineConfig, started: number): StudentGrade {
   const results = cfg.steps.flatMap((s) => {
     const cat = cfg.catalog.get(s);
+    const notGraded = cfg.notGraded?.get(s);
+    if (cat && notGraded !== undefined) return [notGradedResult(cat, notGraded)];
     return cat ? [blanketResult(cat, 'error', `submission rejected: ${reason}`)] : [];
   });
   return { key: src.key, source: src.path, sha256, status: 'rejected', reason, results, notes: [], gradedAt: now(), durationMs: Date.now() - started };
@@ -84,6 +90,11 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
       const cat = cfg.catalog.get(step);
       if (!cat) continue;
       if (cfg.signal?.aborted) throw new Aborted();
+      const notGraded = cfg.notGraded?.get(step);
+      if (notGraded !== undefined) {
+        results.push(notGradedResult(cat, notGraded));
+        continue;
+      }
       const mine = handedIn.get(step);
       const untouched = mine === undefined || isPristine(cfg.kit.skeletonDir, mine.file, read.raw.steps.find((s) => s.step === step)?.data);
       if (untouched) {
@@ -96,7 +107,7 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
         const alone = attempt > 0 || (cfg.exclusiveSteps?.has(step) ?? false);
         const release = cfg.gate ? await (alone ? cfg.gate.enterExclusive() : cfg.gate.enterShared()) : () => undefined;
         try {
-          outcome = await runStep({ ws, cat, timeoutMs: cfg.timeoutMs, limits: cfg.jail, jails: cfg.jails, ledger: cfg.ledger, signal: cfg.signal });
+          outcome = await runStep({ ws, cat, timeoutMs: cfg.timeoutMs, limits: cfg.jail, jails: cfg.jails, ledger: cfg.ledger, signal: cfg.signal, grading: cfg.grading });
         } finally {
           release();
         }

@@ -13,7 +13,7 @@ const MARK: Record<AssertionResult['status'], string> = {
   error: '⚠️',
   skipped: '➖',
 };
-const VERDICT: Record<CheckResult['status'], string> = { pass: 'pass', fail: 'fail', 'not-attempted': 'not done', error: 'error' };
+const VERDICT: Record<CheckResult['status'], string> = { pass: 'pass', fail: 'fail', 'not-attempted': 'not done', error: 'error', 'not-graded': 'not graded on this machine' };
 
 /** Text that may contain anything: escaped so Markdown and HTML stay inert. */
 export function mdText(s: string, max = 500): string {

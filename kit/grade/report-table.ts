@@ -9,6 +9,7 @@ const COLOR: Record<CheckResult['status'], (s: string) => string> = {
   fail: chalk.red,
   'not-attempted': chalk.gray,
   error: chalk.magenta,
+  'not-graded': chalk.gray,
 };
 
 // strip ANSI sequences so that colored cells still line up
@@ -26,7 +27,7 @@ export function renderTable(views: StudentView[]): string {
     const byStep = new Map(v.results.map((r) => [r.step, r]));
     const cells = steps.map((s) => {
       const r = byStep.get(s.step);
-      return r ? COLOR[r.status](`${r.score}/${r.maxScore}`) : '-';
+      return r ? COLOR[r.status](r.status === 'not-graded' ? 'not graded' : `${r.score}/${r.maxScore}`) : '-';
     });
     const note = v.status === 'rejected' ? chalk.red(`rejected: ${clean(v.reason ?? '', 60)}`) : clean(v.notes[0] ?? '', 60);
     const name = v.name === v.key ? v.key : `${v.key} (${v.name})`;
