@@ -77,6 +77,7 @@ export const TEST_REQUIREMENTS: Requirement[] = [
   { what: 'tmux for the terminal tests', present: onPath('tmux'), pkg: 'tmux' },
   { what: 'LXC for the benchmark comparison', present: onPath('lxc-create'), pkg: 'lxc' },
   { what: 'ps (procps) for the tests that look for leftover processes', present: onPath('ps'), pkg: 'procps' },
+  { what: 'xmllint (libxml2-utils) to validate the grader\'s JUnit against Jenkins\' junit-10.xsd', present: onPath('xmllint'), pkg: 'libxml2-utils' },
 ];
 
 export const LXC_REQUIREMENTS: Requirement[] = [TEST_REQUIREMENTS[3]];

@@ -25,33 +25,6 @@ export async function loadCatalog(checksDir?: string): Promise<Catalog> {
   return out;
 }
 
-/** The message every assertion of a step not graded on this machine carries. */
-export const notGradedMessage = (reason: string): string => `not graded on this machine: ${reason}`;
-
-/**
- * A step the grader does not grade here (its reference solution fails on
- * this machine): every assertion skipped with the reason, worth 0 of 0 points.
- */
-export function notGradedResult(cat: StepCatalog, reason: string): CheckResult {
-  return {
-    step: cat.step,
-    title: cat.title,
-    stepsDir: '',
-    status: 'not-graded',
-    assertions: cat.assertions.map((a) => ({ ...a, status: 'skipped', message: notGradedMessage(reason) })),
-    score: 0,
-    maxScore: 0,
-    durationMs: 0,
-  };
-}
-
-/** Why a step was not graded, or undefined when it was. */
-export function notGradedReason(r: CheckResult): string | undefined {
-  if (r.status !== 'not-graded') return undefined;
-  const m = r.assertions.find((a) => a.message)?.message ?? '';
-  return m.startsWith('not graded on this machine: ') ? m.slice('not graded on this machine: '.length) : m || 'not graded on this machine';
-}
-
 /** A step that produced no usable result: every assertion with the same status and reason. */
 export function blanketResult(cat: StepCatalog, status: 'error' | 'not-attempted' | 'fail', message: string, stepsDir = '', durationMs = 0): CheckResult {
   const assertions: AssertionResult[] = cat.assertions.map((a) => ({ ...a, status, message }));

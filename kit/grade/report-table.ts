@@ -2,6 +2,7 @@
 
 import chalk from 'chalk';
 import type { CheckResult } from '../check/types.ts';
+import { notGradedSteps } from './not-graded.ts';
 import { stepColumns, type StudentView } from './view.ts';
 
 const COLOR: Record<CheckResult['status'], (s: string) => string> = {
@@ -42,6 +43,7 @@ export function renderTable(views: StudentView[]): string {
     const median = pct.length % 2 ? pct[(pct.length - 1) / 2] : (pct[pct.length / 2 - 1] + pct[pct.length / 2]) / 2;
     const rejected = views.filter((v) => v.status === 'rejected').length;
     out.push('', `${views.length} submission(s), mean ${mean.toFixed(1)} %, median ${median.toFixed(1)} %${rejected ? `, ${rejected} rejected` : ''}`);
+    for (const { step, reason: why } of notGradedSteps(views)) out.push(chalk.yellow(`step ${step} not graded on this machine: ${clean(why, 300)}`));
   }
   return out.join('\n');
 }
