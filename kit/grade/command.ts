@@ -75,6 +75,8 @@ export interface GradeRunOptions {
   exclusiveSteps: number[];
   /** step 5's whole benchmark instead of its grading mode */
   bench?: boolean;
+  /** the reference solutions (default solutions/; tests give a broken one) */
+  referenceDir?: string;
   /** print the table and progress (false in tests) */
   quiet?: boolean;
 }
@@ -161,11 +163,11 @@ export function writeReports(outDir: string, grades: StudentGrade[], o: { weight
  * those are "not graded on this machine" for everyone, the others are graded.
  * Throws only when nothing at all could be graded fairly.
  */
-export async function checkReference(cfg: EngineConfig, catalog: Catalog): Promise<Map<number, string>> {
+export async function checkReference(cfg: EngineConfig, catalog: Catalog, referenceDir = solutionsDir): Promise<Map<number, string>> {
   const dir = path.join(cfg.workRoot, `reference-${crypto.randomBytes(3).toString('hex')}`);
   fs.mkdirSync(path.join(dir, 'steps'), { recursive: true });
   try {
-    for (const f of fs.readdirSync(solutionsDir)) if (/^\d\d-[\w-]+\.ts$/.test(f)) fs.copyFileSync(path.join(solutionsDir, f), path.join(dir, 'steps', f));
+    for (const f of fs.readdirSync(referenceDir)) if (/^\d\d-[\w-]+\.ts$/.test(f)) fs.copyFileSync(path.join(referenceDir, f), path.join(dir, 'steps', f));
     const g = await gradeSubmission({ key: 'reference', path: dir, kind: 'folder' }, { ...cfg, resume: undefined });
     const notGraded = new Map<number, string>();
     for (const r of g.results) {
@@ -225,7 +227,7 @@ export async function gradeRun(o: GradeRunOptions, signal?: AbortSignal): Promis
   try {
     if (o.reference) {
       log(`grading the reference solutions first (steps ${steps.join(', ')}) ...`);
-      cfg.notGraded = await checkReference(cfg, catalog);
+      cfg.notGraded = await checkReference(cfg, catalog, o.referenceDir);
       for (const [s, why] of cfg.notGraded) log(`step ${s} is not graded on this machine: ${why}`);
     }
     log(`grading ${sources.length} submission(s), ${jobs} at a time, steps ${steps.join(', ')}, ${o.timeoutS} s per step`);
