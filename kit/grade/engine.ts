@@ -72,7 +72,8 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
   const started = Date.now();
   const read = await readSubmission(src, cfg.unpack);
   const stored = cfg.resume?.find(src.key, read.sha256);
-  if (stored) return { ...stored, resumed: true };
+  // kept unless this machine now grades a step it did not then (or the reverse)
+  if (stored && sameNotGraded(stored, cfg)) return { ...stored, resumed: true };
   if (!read.ok) return rejected(src, read.sha256, read.reason, cfg, started);
 
   const dir = path.join(cfg.workRoot, `${src.key}-${crypto.randomBytes(3).toString('hex')}`);
@@ -132,6 +133,12 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
     if (left) notes.push(left);
     else cfg.ledger.forget(wsEntry);
   }
+}
+
+function sameNotGraded(g: StudentGrade, cfg: EngineConfig): boolean {
+  const then = g.results.filter((r) => r.status === 'not-graded').map((r) => r.step).sort().join(',');
+  const now = [...(cfg.notGraded?.keys() ?? [])].filter((s) => cfg.steps.includes(s)).sort().join(',');
+  return then === now;
 }
 
 function isPristine(skeletonDir: string, file: string, data: Buffer | undefined): boolean {
