@@ -56,10 +56,15 @@ describe('on a freshly booted machine', () => {
     const complete = byKey.get('complete');
     const skeleton = byKey.get('skeleton');
     expect(complete?.status, show(r)).toBe('graded');
+    const why = (step: number) => doc.notGraded.find((n) => n.step === step)?.reason ?? '';
     for (const res of complete?.results ?? []) {
-      if (res.step <= 4) {
-        // full marks on steps 1-4
+      if (res.step <= 3 || (res.step === 4 && !/too busy/.test(why(4)))) {
+        // full marks on steps 1-4 (step 4 measures CPU shares: on a machine shared with
+        // other people's runs its reference may honestly be "too busy to tell", not graded)
         expect(`${res.step}: ${res.status} ${res.score}/${res.maxScore}`, show(r)).toBe(`${res.step}: pass ${res.maxScore}/${res.maxScore}`);
+      } else if (res.step === 4) {
+        expect(res.status).toBe('not-graded');
+        process.stderr.write(`step 4 not graded on this busy machine: ${why(4)}\n`);
       } else {
         // step 5: graded (in its grading mode) or honestly marked as not graded here
         expect(['pass', 'not-graded'], show(r)).toContain(res.status);
