@@ -172,7 +172,15 @@ export async function checkReference(cfg: EngineConfig, catalog: Catalog, refere
     const notGraded = new Map<number, string>();
     for (const r of g.results) {
       const bad = r.assertions.filter((x) => x.status !== 'pass' && x.status !== 'skipped');
-      if (bad.length) notGraded.set(r.step, `the reference solution fails here (${bad.map((x) => `${x.id}: ${x.message ?? x.seen ?? x.status}`).join('; ').slice(0, 300)})`);
+      if (!bad.length) continue;
+      // one line per distinct reason, with the assertions it applies to
+      const byWhy = new Map<string, string[]>();
+      for (const x of bad) {
+        const why = x.message ?? x.seen ?? x.status;
+        byWhy.set(why, [...(byWhy.get(why) ?? []), x.id]);
+      }
+      const text = [...byWhy].map(([why, ids]) => `${ids.join(', ')}: ${why}`).join('; ');
+      notGraded.set(r.step, `the reference solution fails here (${text.length > 400 ? `${text.slice(0, 400)}…` : text})`);
     }
     const graded = cfg.steps.filter((s) => catalog.has(s) && !notGraded.has(s));
     if (g.status !== 'graded' || graded.length === 0) {
