@@ -125,7 +125,7 @@ beforeAll(async () => {
   process.stderr.write(`graded ${r.grades.length} sample submissions (steps ${STEPS.join(',')}) in ${((Date.now() - started) / 1000).toFixed(1)} s, jobs 2, reference run included\n`);
   grades = new Map(r.grades.map((g) => [g.key, g]));
 
-}, 400_000);
+}, 900_000);
 
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
