@@ -13,7 +13,7 @@ import { availableEnvs, measuredRuns, tabulate, type BenchResults, type BenchRun
 import { PROFILES, runBench } from '../kit/bench/runner.ts';
 import { asBenchStep } from '../kit/bench/step.ts';
 import { formatRatio } from '../kit/bench/stats.ts';
-import { flagValue, WORKLOADS, type FileSet } from '../kit/bench/workloads.ts';
+import { flagValue, variants as allVariants, WORKLOADS, type FileSet } from '../kit/bench/workloads.ts';
 import { defineCheck } from '../kit/check/framework.ts';
 import type { AssertionSpec } from '../kit/check/types.ts';
 import { newContext } from '../kit/lifecycle.ts';
@@ -33,7 +33,7 @@ export const assertions: AssertionSpec[] = [
   { id: 'home', name: 'the container\'s file I/O ran on /home, the loop-backed ext4 of step 2', points: 2, page: `${page}#where-the-files-go`, hint: 'workDir() must be a folder under /home: the rest of the container\'s root is a folder of the host\'s own disk.' },
   { id: 'read', name: 'your reading of each report matches sysbench\'s numbers', points: 2, page: `${page}#reading-the-numbers`, hint: 'cpu: "events per second"; fileio read: "read, MiB/s"; fileio write: "written, MiB/s"; memory: the MiB/sec of "MiB transferred"; threads: total number of events / total time.' },
   { id: 'plausible', name: 'the numbers are plausible (positive; reads only read, writes only write; O_DIRECT when asked)', points: 1, page: `${page}#reading-the-numbers`, hint: 'A read test that writes (or the reverse) means the wrong --file-test-mode; a missing "directio" means the O_DIRECT flag did not reach sysbench.' },
-  { id: 'cpu-ratio', name: 'CPU speed in the container is the host\'s, within the noise (or its CPU limit)', points: 1, page: `${page}#what-to-expect`, hint: 'Namespaces cost nothing on a CPU-bound loop: a slower container means a CPU limit below one CPU, or sysbench did not run the same command in both.' },
+  { id: 'cpu-ratio', benchmark: true, name: 'CPU speed in the container is the host\'s, within the noise (or its CPU limit)', points: 1, page: `${page}#what-to-expect`, hint: 'Namespaces cost nothing on a CPU-bound loop: a slower container means a CPU limit below one CPU, or sysbench did not run the same command in both.' },
 ];
 
 export default defineCheck({
@@ -57,30 +57,49 @@ export default defineCheck({
       if (errors.length) throw errors[0];
     });
 
-    const envs: BenchEnvironment[] = [
-      hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId }),
-      containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(t.tmp, 'container-out') }),
-    ];
+    const container = containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(t.tmp, 'container-out') });
+    const envs: BenchEnvironment[] = t.grading ? [container] : [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId }), container];
     const unavailable: UnavailableEnvironment[] = [];
-    const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
-    if ('run' in lxc) envs.push(lxc);
-    else unavailable.push(lxc);
+    if (!t.grading) {
+      const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
+      if ('run' in lxc) envs.push(lxc);
+      else unavailable.push(lxc);
+    }
 
     const r = await runBench({
       environments: envs,
       unavailable,
       optional: ['lxc'],
-      profile: { ...PROFILES.check, files },
+      profile: { ...(t.grading ? PROFILES.grade : PROFILES.check), files },
       commands: bench.sysbench,
       read: (w, out) => bench.read(w, out),
+      ...(t.grading ? { only: GRADING_RUNS } : {}),
     });
-    judge(t, r, listStepFiles(t.stepsDir).some((s) => s.id === 4));
+    // Grading mode (what the grader needs, in seconds): every command the
+    // student wrote is judged as written (all eleven), and one variant of each
+    // kind runs once, in the container only; that run is the evidence that
+    // the commands ran inside their container (namespaces, cgroup, /home) and
+    // that their parser reads sysbench's report. The CPU ratio (a benchmark) is skipped.
+    const judged = t.grading
+      ? {
+          ...r,
+          variants: allVariants(r.profile.files, bench.sysbench).map((v) => ({ id: v.id, workload: v.workload, label: v.label, measures: v.measures, metric: v.metric, args: v.args })),
+          runs: r.runs.map((x) => ({ ...x, warmup: false, rep: 1 })),
+        }
+      : r;
+    judge(t, judged, listStepFiles(t.stepsDir).some((s) => s.id === 4), t.grading ? GRADING_RUNS : undefined);
   },
 });
 
 type Expect = Parameters<Parameters<typeof defineCheck>[0]['run']>[0]['expect'];
 
-function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean): void {
+/**
+ * What grading mode runs: one of each workload, each parser branch (cpu,
+ * fileio read, fileio write, memory, threads), O_DIRECT once and the page cache once.
+ */
+const GRADING_RUNS = ['cpu', 'fileio-read/rndrd-direct', 'fileio-write/rndwr', 'memory', 'threads'];
+
+function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean, ranOnly?: string[]): void {
   const files = r.profile.files;
   const container = r.runs.filter((x) => x.env === 'container' && !x.warmup);
   // where a run happened is judged on the runs that produced a number (a failed one is all-results' business)
@@ -100,6 +119,8 @@ function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean): 
   const envs = availableEnvs(r);
   const missing: string[] = [];
   for (const v of r.variants) {
+    // grading mode ran one variant of each kind; the others' commands are still judged above
+    if (ranOnly && !ranOnly.includes(v.id)) continue;
     for (const env of envs) {
       const runs = measuredRuns(r, v.id, env);
       const bad = runs.find((x) => x.error || !(x.value && x.value > 0));

@@ -89,6 +89,7 @@ export const TEST_REQUIREMENTS: Requirement[] = [
   { what: 'cpio for the test VM\'s initramfs', present: onPath('cpio'), pkg: 'cpio' },
   { what: 'xz for the test VM\'s kernel', present: onPath('xz'), pkg: 'xz-utils' },
   { what: 'zstd for the test VM\'s kernel modules (Ubuntu)', present: onPath('zstd'), pkg: 'zstd' },
+  { what: 'xmllint (libxml2-utils) to validate the grader\'s JUnit against Jenkins\' junit-10.xsd', present: onPath('xmllint'), pkg: 'libxml2-utils' },
 ];
 
 export const LXC_REQUIREMENTS: Requirement[] = TEST_REQUIREMENTS.filter((r) => r.pkg === 'lxc');

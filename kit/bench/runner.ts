@@ -14,12 +14,15 @@ import { interleave } from './schedule.ts';
 import { amountFor, calibrationAmount, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants as allVariants, type FileSet, type SysbenchCommands, type Variant, type WorkloadId } from './workloads.ts';
 import { NotDoneError } from '../errors.ts';
 
-export const PROFILES: Record<'quick' | 'check' | 'full', BenchProfile> = {
+export const PROFILES: Record<'quick' | 'check' | 'grade' | 'full', BenchProfile> = {
   // 11 variants x 3 environments x (1 warm-up + 3 runs) of ~0.3 s: about a minute here
   quick: { mode: 'quick', reps: 3, targetS: 0.3, warmupS: 1, capFactor: 8, files: { totalSize: '64M', files: 4 } },
   // the check of step 5: every workload in every environment, as short as sysbench allows
   // (the CPU ratio is judged, so CPU gets more runs: its median must survive a busy moment)
   check: { mode: 'quick', reps: 3, repsFor: { cpu: 7 }, targetS: 0.12, warmupS: 0, capFactor: 15, files: { totalSize: '16M', files: 2 } },
+  // the check's grading mode (what the grader runs): one small run of each variant, in the
+  // container only; its commands and the student's reading are judged, no speed is compared
+  grade: { mode: 'quick', reps: 0, targetS: 0.05, warmupS: 0, capFactor: 40, files: { totalSize: '8M', files: 2 } },
   // long enough runs for stable numbers, enough repetitions for a spread
   full: { mode: 'full', reps: 5, targetS: 2, warmupS: 2, capFactor: 4, files: { totalSize: '256M', files: 4 } },
 };

@@ -14,6 +14,13 @@ export interface AssertionSpec {
   hint: string;
   /** site page (with anchor) that explains it */
   page: string;
+  /**
+   * Judged from a benchmark (timing, a ratio of speeds): the grading mode
+   * (`check --grading`, what `npm run grade` and the Classroom workflow run
+   * by default) records it as `skipped`, worth no points either way, instead
+   * of spending a benchmark on every student.
+   */
+  benchmark?: boolean;
 }
 
 export interface AssertionResult extends AssertionSpec {
@@ -32,9 +39,15 @@ export interface CheckResult {
   title: string;
   /** steps directory that was checked */
   stepsDir: string;
-  status: 'pass' | 'fail' | 'not-attempted' | 'error';
+  /**
+   * not-graded: the grader did not grade this step on this machine (the
+   * reference solution fails here: a broken machine must not cost students
+   * points); every assertion is `skipped` with the reason, maxScore is 0.
+   */
+  status: 'pass' | 'fail' | 'not-attempted' | 'error' | 'not-graded';
   assertions: AssertionResult[];
   score: number;
+  /** the points of every assertion but the skipped ones */
   maxScore: number;
   durationMs: number;
 }

@@ -16,7 +16,7 @@ import type { Command } from './commands.ts';
 
 export const checkCommand: Command = {
   summary: 'check step N (or every step) from the host',
-  usage: `usage: npm run check [N] [-- [--solution] [--json] [--steps-dir DIR] [--timeout S]]
+  usage: `usage: npm run check [N] [-- [--solution] [--json] [--grading] [--steps-dir DIR] [--timeout S]]
 
 Starts your container of steps 1..N with a probe and random inputs and
 inspects the kernel from the host. Without N, checks every step.
@@ -27,9 +27,11 @@ Exit status 0 only when every assertion passes.
   --json            print the results as JSON on stdout
   --classroom       emit GitHub Classroom runner results (step<N>=<base64> to
                     $GITHUB_OUTPUT, or stdout) and feedback to $GITHUB_STEP_SUMMARY
+  --grading         what the grader runs: step 5 proves your commands and your
+                    reading of sysbench in seconds, without the CPU-ratio benchmark
   --timeout S       give each check at most S seconds (default: the check's own, 120 for most)`,
   async run(argv) {
-    const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom']);
+    const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom', 'grading']);
     const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
     requireStepsDir(dir);
     let ids: number[];
@@ -48,7 +50,7 @@ Exit status 0 only when every assertion passes.
     for (const id of ids) {
       const def = await loadCheck(id);
       if (!def) continue;
-      const r = await runCheck(def, { stepsDir: dir, timeoutMs });
+      const r = await runCheck(def, { stepsDir: dir, timeoutMs, grading: args.flags.grading === true });
       results.push(r);
       if (!args.flags.json) process.stderr.write(`${formatResult(r)}\n\n`);
     }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { CheckResult } from '../check/types.ts';
 import type { Ledger } from '../ledger.ts';
 import { blanketResult, type Catalog } from './catalog.ts';
+import { notGradedResult } from './not-graded.ts';
 import type { JailFactory, JailLimits } from './cgroup.ts';
 import type { Gate } from './gate.ts';
 import type { UnpackLimits } from './limits.ts';
@@ -40,6 +41,10 @@ export interface EngineConfig {
   exclusiveSteps?: Set<number>;
   /** how often a step whose check found the machine too busy to judge is run again (alone) */
   inconclusiveRetries?: number;
+  /** run the checks in grading mode (default true; false: step 5's whole benchmark, `--bench`) */
+  grading?: boolean;
+  /** steps not graded on this machine (their reference fails here), with the reason */
+  notGraded?: Map<number, string>;
 }
 
 /** The check could not judge (the machine was too busy): not the student's fault. */
@@ -54,6 +59,8 @@ const now = () => new Date().toISOString();
 function rejected(src: SubmissionSource, sha256: string, reason: string, cfg: EngineConfig, started: number): StudentGrade {
   const results = cfg.steps.flatMap((s) => {
     const cat = cfg.catalog.get(s);
+    const notGraded = cfg.notGraded?.get(s);
+    if (cat && notGraded !== undefined) return [notGradedResult(cat, notGraded)];
     return cat ? [blanketResult(cat, 'error', `submission rejected: ${reason}`)] : [];
   });
   return { key: src.key, source: src.path, sha256, status: 'rejected', reason, results, notes: [], gradedAt: now(), durationMs: Date.now() - started };
@@ -65,7 +72,8 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
   const started = Date.now();
   const read = await readSubmission(src, cfg.unpack);
   const stored = cfg.resume?.find(src.key, read.sha256);
-  if (stored) return { ...stored, resumed: true };
+  // kept unless this machine now grades a step it did not then (or the reverse)
+  if (stored && sameNotGraded(stored, cfg)) return { ...stored, resumed: true };
   if (!read.ok) return rejected(src, read.sha256, read.reason, cfg, started);
 
   const dir = path.join(cfg.workRoot, `${src.key}-${crypto.randomBytes(3).toString('hex')}`);
@@ -84,6 +92,11 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
       const cat = cfg.catalog.get(step);
       if (!cat) continue;
       if (cfg.signal?.aborted) throw new Aborted();
+      const notGraded = cfg.notGraded?.get(step);
+      if (notGraded !== undefined) {
+        results.push(notGradedResult(cat, notGraded));
+        continue;
+      }
       const mine = handedIn.get(step);
       const untouched = mine === undefined || isPristine(cfg.kit.skeletonDir, mine.file, read.raw.steps.find((s) => s.step === step)?.data);
       if (untouched) {
@@ -96,7 +109,7 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
         const alone = attempt > 0 || (cfg.exclusiveSteps?.has(step) ?? false);
         const release = cfg.gate ? await (alone ? cfg.gate.enterExclusive() : cfg.gate.enterShared()) : () => undefined;
         try {
-          outcome = await runStep({ ws, cat, timeoutMs: cfg.timeoutMs, limits: cfg.jail, jails: cfg.jails, ledger: cfg.ledger, signal: cfg.signal });
+          outcome = await runStep({ ws, cat, timeoutMs: cfg.timeoutMs, limits: cfg.jail, jails: cfg.jails, ledger: cfg.ledger, signal: cfg.signal, grading: cfg.grading });
         } finally {
           release();
         }
@@ -120,6 +133,12 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
     if (left) notes.push(left);
     else cfg.ledger.forget(wsEntry);
   }
+}
+
+function sameNotGraded(g: StudentGrade, cfg: EngineConfig): boolean {
+  const then = g.results.filter((r) => r.status === 'not-graded').map((r) => r.step).sort().join(',');
+  const now = [...(cfg.notGraded?.keys() ?? [])].filter((s) => cfg.steps.includes(s)).sort().join(',');
+  return then === now;
 }
 
 function isPristine(skeletonDir: string, file: string, data: Buffer | undefined): boolean {

@@ -5,6 +5,7 @@
 // statuses), take names, points, hints and pages from the catalog, cap every
 // string, and recompute the scores ourselves.
 
+import { scoreOf } from '../check/score.ts';
 import type { AssertionResult, AssertionStatus, CheckResult } from '../check/types.ts';
 import type { StepCatalog } from './catalog.ts';
 
@@ -52,7 +53,9 @@ export function trustedResult(parsed: unknown[] | undefined, cat: StepCatalog, s
   const assertions: AssertionResult[] = cat.assertions.map((spec) => {
     const got = seen.get(spec.id);
     if (!got) return { ...spec, status: 'error', message: 'missing from the check\'s output' };
-    const status = STATUSES.includes(got.status as AssertionStatus) ? (got.status as AssertionStatus) : 'error';
+    let status = STATUSES.includes(got.status as AssertionStatus) ? (got.status as AssertionStatus) : 'error';
+    // only the grading mode skips, and only what the instructor's check marks as a benchmark
+    if (status === 'skipped' && !spec.benchmark) status = 'error';
     const out: AssertionResult = { ...spec, status };
     const expected = text(got.expected);
     const seenValue = text(got.seen);
@@ -63,13 +66,13 @@ export function trustedResult(parsed: unknown[] | undefined, cat: StepCatalog, s
     if (got.inconclusive === true) out.inconclusive = true;
     return out;
   });
-  const score = assertions.filter((a) => a.status === 'pass').reduce((s, a) => s + a.points, 0);
-  const maxScore = assertions.reduce((s, a) => s + a.points, 0);
-  const status: CheckResult['status'] = assertions.every((a) => a.status === 'pass')
+  const { score, maxScore } = scoreOf(assertions);
+  const counted = assertions.filter((a) => a.status !== 'skipped');
+  const status: CheckResult['status'] = counted.every((a) => a.status === 'pass')
     ? 'pass'
-    : assertions.every((a) => a.status === 'not-attempted')
+    : counted.every((a) => a.status === 'not-attempted')
       ? 'not-attempted'
-      : assertions.some((a) => a.status === 'fail' || a.status === 'not-attempted')
+      : counted.some((a) => a.status === 'fail' || a.status === 'not-attempted')
         ? 'fail'
         : 'error';
   return { step: cat.step, title: cat.title, stepsDir, status, assertions, score, maxScore, durationMs };

@@ -13,7 +13,7 @@ const MARK: Record<AssertionResult['status'], string> = {
   error: '⚠️',
   skipped: '➖',
 };
-const VERDICT: Record<CheckResult['status'], string> = { pass: 'pass', fail: 'fail', 'not-attempted': 'not done', error: 'error' };
+const VERDICT: Record<CheckResult['status'], string> = { pass: 'pass', fail: 'fail', 'not-attempted': 'not done', error: 'error', 'not-graded': 'not graded on this machine' };
 
 /** Text that may contain anything: escaped so Markdown and HTML stay inert. */
 export function mdText(s: string, max = 500): string {
@@ -46,7 +46,7 @@ function stepSection(r: CheckResult, siteUrl?: string): string[] {
   const lines = [`## Step ${r.step}: ${trusted(r.title)} (${r.score}/${r.maxScore}, ${VERDICT[r.status]})`, ''];
   let shown: string | undefined;
   for (const a of r.assertions) {
-    const pts = `${a.status === 'pass' ? a.points : 0}/${a.points}`;
+    const pts = a.status === 'skipped' ? 'not graded' : `${a.status === 'pass' ? a.points : 0}/${a.points}`;
     lines.push(`- ${MARK[a.status]} ${trusted(a.name)} (${pts})`);
     if (a.status === 'fail') {
       if (a.expected !== undefined) lines.push(`  - expected: ${mdCode(a.expected)}`);
@@ -54,7 +54,7 @@ function stepSection(r: CheckResult, siteUrl?: string): string[] {
       if (a.message) lines.push(`  - ${mdText(a.message)}`);
       lines.push(`  - hint: ${trusted(a.hint)}`);
       lines.push(`  - read: ${link(a.page, siteUrl)}`);
-    } else if ((a.status === 'not-attempted' || a.status === 'error') && a.message && a.message !== shown) {
+    } else if ((a.status === 'not-attempted' || a.status === 'error' || a.status === 'skipped') && a.message && a.message !== shown) {
       // one reason (a TODO, a crash) covers the assertions after it: say it once, as `npm run check` does
       shown = a.message;
       lines.push(`  - ${mdText(a.message)}`);
@@ -75,7 +75,7 @@ export function renderFeedback(v: StudentView, opts: { siteUrl?: string; course?
   }
   if (v.results.length) {
     lines.push('| Step | Result | Points |', '|---|---|---|');
-    for (const r of v.results) lines.push(`| ${r.step}. ${trusted(r.title).replace(/\|/g, '\\|')} | ${VERDICT[r.status]} | ${r.score}/${r.maxScore} |`);
+    for (const r of v.results) lines.push(`| ${r.step}. ${trusted(r.title).replace(/\|/g, '\\|')} | ${VERDICT[r.status]} | ${r.status === 'not-graded' ? '-' : `${r.score}/${r.maxScore}`} |`);
     lines.push('');
   }
   if (v.status === 'graded') for (const r of v.results) lines.push(...stepSection(r, opts.siteUrl));

@@ -1,6 +1,7 @@
 // grades.json: everything the other reports are made from, weighted, for
 // scripts (LMS upload, statistics).
 
+import { notGradedSteps } from './not-graded.ts';
 import { stepColumns, type StudentView } from './view.ts';
 import type { Weights } from './weights.ts';
 
@@ -11,6 +12,8 @@ export interface GradesJson {
   kitVersion: string;
   steps: { step: number; title: string }[];
   weights: Weights;
+  /** steps not graded on this machine (their reference solution fails here), with the reason */
+  notGraded: { step: number; reason: string }[];
   students: StudentView[];
 }
 
@@ -22,7 +25,9 @@ export function renderJson(views: StudentView[], meta: { kitVersion: string; wei
     kitVersion: meta.kitVersion,
     steps: stepColumns(views),
     weights: meta.weights,
+    notGraded: notGradedSteps(views),
     students: views,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
+

@@ -1,9 +1,15 @@
 // JUnit XML: one <testsuite> per student, one <testcase> per assertion, so CI
 // dashboards and LMS importers that read JUnit can show a class at a glance.
+// Valid against Jenkins xUnit's junit-10.xsd (test/fixtures/junit-10.xsd):
+// no `skipped` on <testsuites>, nothing but results inside <testcase>. A
+// test's name never carries its score (a fixed test stays the same test for
+// Jenkins' history and GitLab's new/fixed comparison): the points are in the
+// suite's properties (`step1.pid1.points` = "2/2") and in the message.
 // Everything a submission influences (seen values, error messages) is escaped,
 // and characters XML 1.0 cannot carry at all are dropped.
 
 import type { AssertionResult } from '../check/types.ts';
+import { notGradedReason } from './not-graded.ts';
 import { pageLink, type StudentView } from './view.ts';
 
 // Allowed: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
@@ -41,18 +47,22 @@ function summary(a: AssertionResult): string {
   return a.message ?? a.name;
 }
 
+/** "earned/possible", what a property and a message say (a skipped assertion is worth nothing). */
+export const pointsOf = (a: AssertionResult): string => (a.status === 'skipped' ? '0/0' : `${a.status === 'pass' ? a.points : 0}/${a.points}`);
+
 function testcase(v: StudentView, step: number, a: AssertionResult, siteUrl?: string): string {
-  const name = `${a.id}: ${a.name} [${a.status === 'pass' ? a.points : 0}/${a.points} pts]`;
+  const name = `${a.id}: ${a.name}`;
   const open = `    <testcase ${attr('classname', `${v.key}.step${step}`)} ${attr('name', name)} ${attr('time', '0')}`;
+  const pts = ` [${pointsOf(a)} pts]`;
   switch (a.status) {
     case 'pass':
       return `${open}/>`;
     case 'skipped':
-      return `${open}><skipped/></testcase>`;
+      return `${open}><skipped ${attr('message', a.message ?? 'not graded')}/></testcase>`;
     case 'error':
-      return `${open}><error ${attr('message', summary(a))} ${attr('type', 'error')}>${xmlEscape(detail(a, siteUrl))}</error></testcase>`;
+      return `${open}><error ${attr('message', summary(a) + pts)} ${attr('type', 'error')}>${xmlEscape(detail(a, siteUrl))}</error></testcase>`;
     default:
-      return `${open}><failure ${attr('message', summary(a))} ${attr('type', a.status)}>${xmlEscape(detail(a, siteUrl))}</failure></testcase>`;
+      return `${open}><failure ${attr('message', summary(a) + pts)} ${attr('type', a.status)}>${xmlEscape(detail(a, siteUrl))}</failure></testcase>`;
   }
 }
 
@@ -78,7 +88,8 @@ export function renderJunit(views: StudentView[], opts: { siteUrl?: string; name
   const all = views.map(count);
   const sum = (k: keyof Counts) => all.reduce((s, c) => s + c[k], 0);
   const time = views.reduce((s, v) => s + v.durationMs, 0);
-  out.push(`<testsuites ${attr('name', opts.name ?? 'container-workshop grades')} ${attr('tests', sum('tests'))} ${attr('failures', sum('failures'))} ${attr('errors', sum('errors'))} ${attr('skipped', sum('skipped'))} ${attr('time', seconds(time))}>`);
+  // junit-10.xsd allows no `skipped` on <testsuites> (each <testsuite> has its own)
+  out.push(`<testsuites ${attr('name', opts.name ?? 'container-workshop grades')} ${attr('tests', sum('tests'))} ${attr('failures', sum('failures'))} ${attr('errors', sum('errors'))} ${attr('time', seconds(time))}>`);
   views.forEach((v, i) => {
     const c = all[i];
     out.push(`  <testsuite ${attr('name', v.key)} ${attr('tests', c.tests)} ${attr('failures', c.failures)} ${attr('errors', c.errors)} ${attr('skipped', c.skipped)} ${attr('time', seconds(v.durationMs))} ${attr('timestamp', v.gradedAt)}>`);
@@ -92,6 +103,10 @@ export function renderJunit(views: StudentView[], opts: { siteUrl?: string; name
       ['percent', v.totals.percent],
       ['source', v.source],
       ['sha256', v.sha256],
+      ...v.results.flatMap((r): [string, string][] => {
+        const why = notGradedReason(r);
+        return [...(why !== undefined ? [[`step${r.step}.not_graded`, why] as [string, string]] : []), ...r.assertions.map((a): [string, string] => [`step${r.step}.${a.id}.points`, pointsOf(a)])];
+      }),
     ];
     out.push(`    <properties>${props.filter(([, val]) => val !== undefined).map(([n, val]) => `<property ${attr('name', n)} ${attr('value', val as string | number)}/>`).join('')}</properties>`);
     for (const r of v.results) for (const a of r.assertions) out.push(testcase(v, r.step, a, opts.siteUrl));

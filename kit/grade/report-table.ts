@@ -2,6 +2,7 @@
 
 import chalk from 'chalk';
 import type { CheckResult } from '../check/types.ts';
+import { notGradedSteps } from './not-graded.ts';
 import { stepColumns, type StudentView } from './view.ts';
 
 const COLOR: Record<CheckResult['status'], (s: string) => string> = {
@@ -9,6 +10,7 @@ const COLOR: Record<CheckResult['status'], (s: string) => string> = {
   fail: chalk.red,
   'not-attempted': chalk.gray,
   error: chalk.magenta,
+  'not-graded': chalk.gray,
 };
 
 // strip ANSI sequences so that colored cells still line up
@@ -26,7 +28,7 @@ export function renderTable(views: StudentView[]): string {
     const byStep = new Map(v.results.map((r) => [r.step, r]));
     const cells = steps.map((s) => {
       const r = byStep.get(s.step);
-      return r ? COLOR[r.status](`${r.score}/${r.maxScore}`) : '-';
+      return r ? COLOR[r.status](r.status === 'not-graded' ? 'not graded' : `${r.score}/${r.maxScore}`) : '-';
     });
     const note = v.status === 'rejected' ? chalk.red(`rejected: ${clean(v.reason ?? '', 60)}`) : clean(v.notes[0] ?? '', 60);
     const name = v.name === v.key ? v.key : `${v.key} (${v.name})`;
@@ -41,6 +43,7 @@ export function renderTable(views: StudentView[]): string {
     const median = pct.length % 2 ? pct[(pct.length - 1) / 2] : (pct[pct.length / 2 - 1] + pct[pct.length / 2]) / 2;
     const rejected = views.filter((v) => v.status === 'rejected').length;
     out.push('', `${views.length} submission(s), mean ${mean.toFixed(1)} %, median ${median.toFixed(1)} %${rejected ? `, ${rejected} rejected` : ''}`);
+    for (const { step, reason: why } of notGradedSteps(views)) out.push(chalk.yellow(`step ${step} not graded on this machine: ${clean(why, 300)}`));
   }
   return out.join('\n');
 }

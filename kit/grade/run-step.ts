@@ -36,6 +36,8 @@ export interface StepRunOptions {
   tmpSize?: string;
   /** abort (Ctrl-C of the grader): kill the child now */
   signal?: AbortSignal;
+  /** `check --grading` (the default): step 5 without its benchmark (see CheckContext.grading) */
+  grading?: boolean;
 }
 
 export interface StepOutcome {
@@ -59,7 +61,7 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const step = o.cat.step;
   const jail = o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
   const inner = Math.max(5, Math.floor((o.timeoutMs - GRACE_MS) / 1000));
-  const command = [process.execPath, '--import', 'tsx', o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner)];
+  const command = [process.execPath, '--import', 'tsx', o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner), ...(o.grading === false ? [] : ['--grading'])];
   const tmpDir = path.join(o.ws.stateDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o1777 });
   // A kit (or workspace) that lives under /tmp would be hidden by the

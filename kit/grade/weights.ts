@@ -6,6 +6,7 @@
 // Weights are applied when reports are written, never stored in results.
 
 import fs from 'node:fs';
+import { scoreOf } from '../check/score.ts';
 import type { AssertionResult, CheckResult } from '../check/types.ts';
 import { KitError } from '../errors.ts';
 
@@ -65,16 +66,12 @@ export function applyWeights(results: CheckResult[], w: Weights = {}): CheckResu
     const assertions: AssertionResult[] = r.assertions.map((a) => ({ ...a, points: (w.assertions?.[`${r.step}.${a.id}`] ?? a.points) * mult }));
     return { ...r, assertions };
   });
-  const max = weighted.reduce((s, r) => s + r.assertions.reduce((t, a) => t + a.points, 0), 0);
+  const max = weighted.reduce((s, r) => s + scoreOf(r.assertions).maxScore, 0);
   const factor = w.scale && max > 0 ? w.scale / max : 1;
   return weighted.map((r) => {
     const assertions = r.assertions.map((a) => ({ ...a, points: round2(a.points * factor) }));
-    return {
-      ...r,
-      assertions,
-      score: round2(assertions.filter((a) => a.status === 'pass').reduce((s, a) => s + a.points, 0)),
-      maxScore: round2(assertions.reduce((s, a) => s + a.points, 0)),
-    };
+    const { score, maxScore } = scoreOf(assertions);
+    return { ...r, assertions, score: round2(score), maxScore: round2(maxScore) };
   });
 }
 

@@ -29,7 +29,7 @@ export interface Workspace {
  * hidden from its own child. (/tmp is covered only when neither the kit nor
  * the workspace lives under it: see keepHostTmp in sandbox.ts.)
  */
-const COVERED = ['/dev/shm', '/run/netns'];
+const COVERED = ['/dev/shm', '/run'];
 
 /** Whether `p` lies under /tmp (so a fresh tmpfs on /tmp would hide it). */
 export const underTmp = (p: string): boolean => {

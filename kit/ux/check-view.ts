@@ -11,6 +11,7 @@ const VERDICT: Record<CheckResult['status'], (c: ChalkInstance) => string> = {
   fail: (c) => c.red('FAIL'),
   'not-attempted': (c) => c.gray('NOT DONE'),
   error: (c) => c.magenta('ERROR'),
+  'not-graded': (c) => c.gray('NOT GRADED'),
 };
 
 export const verdict = (r: CheckResult, c: ChalkInstance): string => VERDICT[r.status](c);
@@ -80,7 +81,7 @@ export function formatDiff(d: CheckDiff, c: ChalkInstance): string {
   return lines.join('\n');
 }
 
-const stripVerdict = (r: CheckResult): string => ({ pass: 'PASS', fail: 'FAIL', 'not-attempted': 'NOT DONE', error: 'ERROR' })[r.status];
+const stripVerdict = (r: CheckResult): string => ({ pass: 'PASS', fail: 'FAIL', 'not-attempted': 'NOT DONE', error: 'ERROR', 'not-graded': 'NOT GRADED' })[r.status];
 
 /** What is in the way right now: the first assertion that does not pass, with its details. */
 export function formatBlocker(r: CheckResult, c: ChalkInstance): string | undefined {

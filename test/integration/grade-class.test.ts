@@ -125,7 +125,7 @@ beforeAll(async () => {
   process.stderr.write(`graded ${r.grades.length} sample submissions (steps ${STEPS.join(',')}) in ${((Date.now() - started) / 1000).toFixed(1)} s, jobs 2, reference run included\n`);
   grades = new Map(r.grades.map((g) => [g.key, g]));
 
-}, 400_000);
+}, 900_000);
 
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -162,7 +162,13 @@ describe('grading a class of sample submissions', () => {
         return '(no log)';
       }
     };
-    for (const n of STEPS) expect(step('complete', n).status, `${messages(step('complete', n))}\n${log(n)}`).toBe('pass');
+    for (const n of STEPS) {
+      const r = step('complete', n);
+      // step 4 measures CPU shares: on a machine shared with other people's runs its
+      // reference may honestly be "too busy to tell", and then nobody is graded on it
+      if (n === 4 && r.status === 'not-graded' && /too busy/.test(r.assertions[0]?.message ?? '')) continue;
+      expect(r.status, `${messages(r)}\n${log(n)}`).toBe('pass');
+    }
     expect(g?.manifest?.studentName).toBe('Complete Student');
     expect(g?.notes.filter((n) => n.startsWith('review'))).toEqual([]);
   });
@@ -212,7 +218,8 @@ describe('grading a class of sample submissions', () => {
     expect(grades.get('zip-slip')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/climbs out/) });
     expect(grades.get('symlink')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/symbolic link/) });
     expect(grades.get('absolute')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/absolute path/) });
-    for (const k of ['zip-slip', 'symlink', 'absolute']) expect(grades.get(k)?.results.every((r) => r.score === 0 && r.maxScore > 0)).toBe(true);
+    // (a step not graded on this machine is 0 of 0 for everyone, rejected or not)
+    for (const k of ['zip-slip', 'symlink', 'absolute']) expect(grades.get(k)?.results.every((r) => r.status === 'not-graded' || (r.score === 0 && r.maxScore > 0))).toBe(true);
     expect(fs.existsSync(path.join(os.tmpdir(), 'evil-abs.ts'))).toBe(false);
   });
 

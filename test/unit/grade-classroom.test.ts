@@ -11,12 +11,13 @@
 //  - the log shows test.name per test, test.message for status 'error',
 //    " - line N" unless line_no === 0, and test_code when present.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AssertionResult, CheckResult } from '../../kit/check/types.ts';
-import { emitClassroom, runnerId, toRunnerResult, type ClassroomRunnerResult } from '../../kit/grade/classroom.ts';
+import { MAX_ARG_STRLEN, cutUtf8, emitClassroom, encodeRunnerResult, maxEncodedBytes, resultsEnvName, runnerId, toRunnerResult, type ClassroomRunnerResult } from '../../kit/grade/classroom.ts';
 
 const RUNNERS_PATTERN = /^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/;
 
@@ -109,8 +110,65 @@ describe('GitHub Classroom runner results', () => {
     expect(err.message).toMatch(/^Step 3 · assertion veth: the check did not finish/);
   });
 
+  it('a skipped assertion is a passing test worth 0 of 0 points', () => {
+    const r = toRunnerResult(check(5, [a('read', 2, 'pass'), a('cpu-ratio', 1, 'skipped', { message: 'not graded in grading mode' })], 'pass'));
+    assertShape(r);
+    expect(r.status).toBe('pass');
+    expect(r.max_score).toBe(2);
+    const skipped = r.tests.find((t) => t.name.includes('cpu-ratio'));
+    expect(skipped).toMatchObject({ status: 'pass', score: 0, message: 'not graded in grading mode' });
+    expect(skipped?.name).toMatch(/\(not graded\)$/);
+  });
+
   it('runner ids are what the reporter accepts', () => {
     for (let s = 1; s <= 9; s++) expect(RUNNERS_PATTERN.test(runnerId(s))).toBe(true);
+  });
+});
+
+describe('the payload fits in one environment variable (Linux MAX_ARG_STRLEN)', () => {
+  // 40 failing assertions whose messages a student's code filled: 3-byte characters, so
+  // a cap counted in characters would let 3 times too many bytes through
+  const huge = check(
+    2,
+    Array.from({ length: 40 }, (_, i) => a(`a${i}`, 1, i % 5 === 0 ? 'pass' : 'fail', { expected: 'x', seen: '€'.repeat(20_000), message: `m${i} ${'€'.repeat(5_000)}` })),
+    'fail',
+  );
+  const runner = runnerId(2);
+  const decode = `const r = JSON.parse(Buffer.from(process.env.${resultsEnvName(runner)}, 'base64').toString('utf-8')); process.stdout.write(JSON.stringify({ n: r.tests.length, max: r.max_score }));`;
+
+  it('caps the base64 text in bytes, says what was cut, keeps every name, status and score', () => {
+    const enc = encodeRunnerResult(toRunnerResult(huge), maxEncodedBytes(runner));
+    expect(Buffer.byteLength(`${resultsEnvName(runner)}=${enc}`) + 1).toBeLessThanOrEqual(MAX_ARG_STRLEN);
+    const [read] = reporterRead(runner, { [resultsEnvName(runner)]: enc });
+    assertShape(read.results);
+    const whole = toRunnerResult(huge);
+    expect(read.results.tests.map((t) => [t.name, t.status, t.score])).toEqual(whole.tests.map((t) => [t.name, t.status, t.score]));
+    expect(reporterPoints([read])).toEqual({ totalPoints: 8, maxPoints: 40 });
+    const cut = read.results.tests.find((t) => t.status === 'fail');
+    expect(cut?.test_code).toMatch(/\[truncated: \d+ of \d+ bytes of this detail cut/);
+    expect(cut?.message).toMatch(/\[truncated: \d+ of \d+ bytes of this message cut/);
+    // no half character where it was cut
+    expect(read.results.tests.map((t) => `${t.message}${t.test_code ?? ''}`).join('')).not.toContain('\uFFFD');
+  });
+
+  it('a real exec (what the runner does to start the reporter) takes the capped payload, and refuses the uncapped one', () => {
+    const enc = encodeRunnerResult(toRunnerResult(huge), maxEncodedBytes(runner));
+    const ok = spawnSync(process.execPath, ['-e', decode], { env: { [resultsEnvName(runner)]: enc }, encoding: 'utf8' });
+    expect(ok.error).toBeUndefined();
+    expect(JSON.parse(ok.stdout)).toEqual({ n: 40, max: 40 });
+    // without the cap: E2BIG, the reporter never starts (this is what the cap is for)
+    const whole = Buffer.from(JSON.stringify(toRunnerResult(huge))).toString('base64');
+    expect(whole.length).toBeGreaterThan(MAX_ARG_STRLEN);
+    const refused = spawnSync(process.execPath, ['-e', decode], { env: { [resultsEnvName(runner)]: whole }, encoding: 'utf8' });
+    expect((refused.error as NodeJS.ErrnoException | undefined)?.code).toBe('E2BIG');
+  });
+
+  it('leaves a result that fits untouched, and never cuts a character in half', () => {
+    const small = toRunnerResult(results[0]);
+    expect(encodeRunnerResult(small)).toBe(Buffer.from(JSON.stringify(small)).toString('base64'));
+    expect(cutUtf8('a€b', 2)).toBe('a');
+    expect(cutUtf8('a€b', 4)).toBe('a€');
+    expect(cutUtf8('abc', 10)).toBe('abc');
   });
 });
 
@@ -120,13 +178,23 @@ describe('the workflow for the assignment template', () => {
     const runners = /^\s*runners:\s*(\S+)\s*$/m.exec(yml)?.[1] ?? '';
     expect(RUNNERS_PATTERN.test(runners)).toBe(true);
     const ids = runners.split(',');
-    expect(ids).toEqual([1, 2, 3, 4].map(runnerId));
+    expect(ids).toEqual([1, 2, 3, 4, 5].map(runnerId));
     for (const id of ids) {
       // env <ID>_RESULTS must carry the output the converter writes under the same id
       expect(yml).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.checks.outputs.${id} }}"`);
     }
     expect(yml).toMatch(/id: checks\n/);
-    expect(yml).toContain('kit/grade/classroom-report.ts checks.json --steps 1-4');
+    expect(yml).toContain('kit/grade/classroom-report.ts checks.json --steps 1-5');
+    // step 5's benchmark only when the instructor asks for it
+    expect(yml).toMatch(/^\s*CW_BENCH: ""$/m);
+    expect(yml).toContain('mode=--grading; [ "$CW_BENCH" = "true" ] && mode=""');
+    expect(yml).toMatch(/check --json --yes \$mode/);
+    // actions on a supported Node runtime (checkout and setup-node v5 run on node24)
+    const uses = [...yml.matchAll(/uses: (actions\/[\w-]+)@v(\d+)/g)];
+    expect(uses.length).toBeGreaterThanOrEqual(3);
+    for (const [, name, major] of uses) expect(Number(major), name).toBeGreaterThanOrEqual(5);
+    // a private template: the checkout of the trusted kit takes the PAT secret
+    expect(yml).toContain('token: ${{ secrets.CW_TRUSTED_KIT_TOKEN || github.token }}');
     expect(yml).toContain('npm ci');
     expect(yml).toMatch(/apt-get install[^\n]*busybox-static/);
   });

@@ -65,6 +65,16 @@ describe("reading a child's output", () => {
     expect(trustedResult(undefined, cat, '', 0)).toMatch(/printed no results/);
   });
 
+  it('accepts "skipped" only for an assertion the instructor\'s check marks as a benchmark, and then it is worth 0 of 0', () => {
+    const withBench = { ...cat, assertions: [...cat.assertions.map((x) => ({ ...x })), { id: 'ratio', name: 'ratio', points: 4, hint: 'h', page: '/p', benchmark: true }] };
+    const r = trustedResult([{ step: 1, assertions: [{ id: 'pid1', status: 'skipped' }, { id: 'uts', status: 'pass' }, { id: 'ratio', status: 'skipped' }] }], withBench, '', 0);
+    expect(typeof r).not.toBe('string');
+    if (typeof r === 'string') return;
+    // a student's forged "skipped" to shrink the maximum is an error, not a skip
+    expect(r.assertions.map((x) => x.status)).toEqual(['error', 'pass', 'skipped']);
+    expect([r.score, r.maxScore]).toEqual([1, 3]);
+  });
+
   it('tells an inconclusive check (machine too busy) from a failure', () => {
     const busy = blanketResult(cat, 'fail', 'x');
     busy.assertions[0].inconclusive = true;

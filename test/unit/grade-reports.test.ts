@@ -1,7 +1,12 @@
 // Reports from CheckResult[]: CSV quoting, JUnit XML escaping, feedback
 // Markdown, weights, the terminal table.
 
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { notGradedResult } from '../../kit/grade/not-graded.ts';
 import type { AssertionResult, CheckResult } from '../../kit/check/types.ts';
 import { csvField, renderCsv } from '../../kit/grade/report-csv.ts';
 import { mdCode, mdText, renderFeedback } from '../../kit/grade/report-feedback.ts';
@@ -64,7 +69,7 @@ describe('CSV', () => {
   it('has one row per student with per-step scores', () => {
     const csv = renderCsv([viewOf(alice), viewOf(bob)]);
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('student,name,id,status,step1,step2,score,max_score,percent,reason,notes,source,sha256');
+    expect(lines[0]).toBe('student,name,id,status,step1,step2,score,max_score,percent,reason,notes,not_graded,source,sha256');
     expect(lines[1]).toMatch(/^alice,'=HYPERLINK\(""http:\/\/evil""\)|^alice,"'=HYPERLINK/);
     expect(lines[1]).toContain('"a,1"');
     expect(lines[1]).toContain(',graded,2,0,2,8,25,');
@@ -91,7 +96,7 @@ describe('JUnit XML', () => {
     expect(xml).toMatch(/<testsuite name="alice" tests="4" failures="3" errors="0"/);
     expect(xml).toContain('<failure message="expected cw-1, saw x&quot;&lt;script&gt;');
     expect(xml).toContain('hint: hint for hostname');
-    expect(xml).toMatch(/<error message="timed out after 60 s"/);
+    expect(xml).toMatch(/<error message="timed out after 60 s \[0\/2 pts\]"/);
     // well-formed enough: no raw markup characters survive outside tags
     const text = xml.replace(/<\/?[a-z]+(?:\s+[a-z_]+="[^"<>]*")*\s*\/?>/g, '').replace(/<\?xml[^>]*\?>/, '');
     expect(text).not.toMatch(/[<>]/);
@@ -167,5 +172,84 @@ describe('table and JSON', () => {
     const doc = JSON.parse(renderJson([viewOf(alice)], { kitVersion: '0.1.0', weights: {} })) as { students: { totals: unknown }[]; steps: unknown[] };
     expect(doc.students[0].totals).toEqual({ score: 2, maxScore: 8, percent: 25 });
     expect(doc.steps).toEqual([{ step: 1, title: 'Step 1 title' }, { step: 2, title: 'Step 2 title' }]);
+  });
+});
+
+// Jenkins' xUnit plugin validates JUnit files against its junit-10.xsd (kept in
+// test/fixtures/, from jenkinsci/xunit-plugin
+// src/main/resources/org/jenkinsci/plugins/xunit/types/model/xsd/junit-10.xsd,
+// commit 031e285ef3b60dee7aaf36e9096d7dcd95ffae83), with xmllint (libxml2-utils,
+// installed by the preflight's --tests).
+const XSD = path.join(import.meta.dirname, '../fixtures/junit-10.xsd');
+
+function xmllint(xml: string): { ok: boolean; out: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-junit-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'junit.xml'), xml);
+    const r = spawnSync('xmllint', ['--noout', '--schema', XSD, path.join(dir, 'junit.xml')], { encoding: 'utf8' });
+    if (r.error) throw new Error(`xmllint is needed (apt-get install libxml2-utils, or npm run preflight -- --tests): ${r.error.message}`);
+    return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const stepCat = (step: number, ids: [string, number][]) => ({ step, title: `Step ${step} title`, page: `/steps/0${step}`, assertions: ids.map(([id, points]) => ({ id, name: `assertion ${id}`, points, hint: `hint ${id}`, page: `/steps/0${step}#${id}` })) });
+const NOT_GRADED_WHY = 'the reference solution fails here (cpu-ratio: 0.41 of the host)';
+const carol = grade('carol', [result(1, [a('pid1', 2, 'pass'), a('hostname', 1, 'pass')]), notGradedResult(stepCat(5, [['read', 2], ['cpu-ratio', 1]]), NOT_GRADED_WHY)]);
+
+describe('JUnit against Jenkins xUnit\'s junit-10.xsd', () => {
+  it('validates, with failures, errors, skipped steps and hostile text', () => {
+    const r = xmllint(renderJunit([viewOf(alice), viewOf(bob), viewOf(carol)]));
+    expect(r.out).toContain('validates');
+    expect(r.ok).toBe(true);
+  });
+
+  it('the schema is really applied: a `skipped` attribute on <testsuites> is refused', () => {
+    const xml = renderJunit([viewOf(alice)]).replace('<testsuites ', '<testsuites skipped="0" ');
+    const r = xmllint(xml);
+    expect(r.ok).toBe(false);
+    expect(r.out).toMatch(/skipped.*not allowed/);
+  });
+
+  it('a test keeps its name whatever its score: the points are in a property and the message', () => {
+    const failing = renderJunit([viewOf(grade('dave', [result(1, [a('pid1', 2, 'fail', { expected: '1', seen: '42' })])]))]);
+    const passing = renderJunit([viewOf(grade('dave', [result(1, [a('pid1', 2, 'pass')])]))]);
+    const names = (xml: string) => [...xml.matchAll(/<testcase [^>]*name="([^"]*)"/g)].map((m) => m[1]);
+    expect(names(failing)).toEqual(['pid1: assertion pid1']);
+    expect(names(passing)).toEqual(names(failing));
+    expect(failing).toContain('<property name="step1.pid1.points" value="0/2"/>');
+    expect(passing).toContain('<property name="step1.pid1.points" value="2/2"/>');
+    expect(failing).toMatch(/<failure message="expected 1, saw 42 \[0\/2 pts\]"/);
+  });
+});
+
+describe('a step not graded on this machine', () => {
+  const views = [viewOf(carol)];
+  it('counts for nothing: full marks on the graded steps are 100 %', () => {
+    expect(views[0].totals).toEqual({ score: 3, maxScore: 3, percent: 100 });
+    expect(applyWeights(carol.results, { scale: 10 })[1].maxScore).toBe(0);
+  });
+
+  it('is said, with the reason, in every report', () => {
+    const table = renderTable(views).replace(/\u001b\[[0-9;]*m/g, '');
+    expect(table).toMatch(/carol\s+3\/3\s+not graded\s+3\/3\s+100/);
+    expect(table).toContain(`step 5 not graded on this machine: ${NOT_GRADED_WHY}`);
+    const csv = renderCsv(views).split('\r\n');
+    expect(csv[0]).toContain('step1,step5,');
+    expect(csv[1]).toContain(',graded,3,not graded,3,3,100,');
+    expect(csv[1]).toContain(`step 5: ${NOT_GRADED_WHY}`);
+    const json = JSON.parse(renderJson(views, { kitVersion: '1', weights: {} })) as { notGraded: unknown; students: { results: { status: string }[] }[] };
+    expect(json.notGraded).toEqual([{ step: 5, reason: NOT_GRADED_WHY }]);
+    expect(json.students[0].results[1].status).toBe('not-graded');
+    const xml = renderJunit(views);
+    expect(xml).toContain(`<skipped message="not graded on this machine: ${NOT_GRADED_WHY}"/>`);
+    expect(xml).toContain(`<property name="step5.not_graded" value="${NOT_GRADED_WHY}"/>`);
+    expect(xml).toMatch(/<testsuite name="carol" tests="4" failures="0" errors="0" skipped="2"/);
+    const md = renderFeedback(views[0]);
+    expect(md).toContain('| 5. Step 5 title | not graded on this machine | - |');
+    expect(md).toContain('- ➖ assertion cpu-ratio (not graded)');
+    expect(md).toContain('not graded on this machine: the reference solution fails here \\(cpu-ratio: 0.41 of the host\\)');
+    expect(md).toContain('**Score: 3 / 3 (100 %)**');
   });
 });
