@@ -38,7 +38,9 @@ export const TRUSTED_KIT_PLACEHOLDER = 'OWNER/KIT-REPOSITORY@main';
 /**
  * classroom/classroom.yml, with the instructor's trusted kit required: the
  * checks, kit and native shim are always taken from there, so a student who
- * edits checks/ changes nothing.
+ * edits checks/ changes nothing. The first of its trusted-kit steps that runs
+ * a script (`if:` then `run: |`) gets the guard; every `if:` on the trusted
+ * kit goes.
  */
 export function editionWorkflow(full: string, trustedKit: string | undefined): string {
   const anchors = ['CW_TRUSTED_KIT: ""', "if: env.CW_TRUSTED_KIT != ''"];
@@ -56,7 +58,10 @@ export function editionWorkflow(full: string, trustedKit: string | undefined): s
     header +
     full
       .replace('CW_TRUSTED_KIT: ""', `CW_TRUSTED_KIT: "${kit}"`)
-      .replace(/^[ \t]*if: env\.CW_TRUSTED_KIT != ''\n([ \t]*)run: \|\n/m, (_all, ind: string) => `${ind}run: |\n${ind}  ${guard}\n`);
+      // the first step that runs a script refuses to go on without the trusted kit...
+      .replace(/^[ \t]*if: env\.CW_TRUSTED_KIT != ''\n([ \t]*)run: \|\n/m, (_all, ind: string) => `${ind}run: |\n${ind}  ${guard}\n`)
+      // ...and every step that takes it (fetch, use) runs always, not only when set
+      .replace(/^[ \t]*if: env\.CW_TRUSTED_KIT != ''\n/gm, '');
   if (!out.includes(guard) || out.includes("if: env.CW_TRUSTED_KIT != ''")) {
     throw new KitError('classroom/classroom.yml\'s trusted-kit step no longer has the shape the release knows (`if:` then `run: |`): the edition\'s workflow would not require the trusted kit.', {
       hint: 'Update kit/release/generate.ts (editionWorkflow) to the workflow\'s new shape.',

@@ -106,7 +106,8 @@ describe('npm run release: what the student edition holds', () => {
     const wf = fs.readFileSync(path.join(out, '.github/workflows/classroom.yml'), 'utf8');
     expect(wf).toContain(`CW_TRUSTED_KIT: "${TRUSTED_KIT_PLACEHOLDER}"`);
     expect(wf).not.toContain("if: env.CW_TRUSTED_KIT != ''");
-    expect(wf).toMatch(/CW_TRUSTED_KIT is not set[\s\S]*exit 1[\s\S]*git checkout FETCH_HEAD -- kit checks native/);
+    // the guard comes before the instructor's kit is fetched and used in place of the student's
+    expect(wf).toMatch(/CW_TRUSTED_KIT is not set[\s\S]*exit 1[\s\S]*repository: \$\{\{ steps\.kit\.outputs\.repo \}\}[\s\S]*rm -rf kit checks native/);
     const other = path.join(tmp, 'trusted');
     release({ out: other, trustedKit: 'my-course/container-workshop@v1' });
     expect(fs.readFileSync(path.join(other, '.github/workflows/classroom.yml'), 'utf8')).toContain('CW_TRUSTED_KIT: "my-course/container-workshop@v1"');
