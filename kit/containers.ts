@@ -1,9 +1,7 @@
 // The kit's running containers, from the ledgers in state/runs/: which run,
 // which step, which pid, which namespaces. For `npm run ps` and `npm run exec`.
 
-import fs from 'node:fs';
-import path from 'node:path';
-import type { ContainerNote, LedgerFile } from './ledger.ts';
+import { readLedgers, type ContainerNote } from './ledger.ts';
 import { namespaceId, processStartTime } from './proc.ts';
 
 /** Namespace files in /proc/PID/ns, in the order `exec` joins them (see joinOrder). */
@@ -21,16 +19,8 @@ export interface RunningRun {
 
 /** Every run whose container still runs, newest first. */
 export function runningContainers(runsDir: string): RunningRun[] {
-  if (!fs.existsSync(runsDir)) return [];
   const out: RunningRun[] = [];
-  for (const name of fs.readdirSync(runsDir)) {
-    if (!name.endsWith('.json')) continue;
-    let data: LedgerFile;
-    try {
-      data = JSON.parse(fs.readFileSync(path.join(runsDir, name), 'utf8')) as LedgerFile;
-    } catch {
-      continue; // half-written by someone else: skip
-    }
+  for (const data of readLedgers(runsDir)) {
     const c = data.container;
     if (!c || processStartTime(c.pid) !== c.startTime) continue; // gone, or its pid reused
     const namespaces: RunningRun['namespaces'] = {};

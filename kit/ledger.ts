@@ -126,22 +126,27 @@ export class Ledger {
   }
 }
 
-/** Ledgers left by runs whose owner process is gone (killed, crashed). */
-export function orphanLedgers(runsDir: string): LedgerFile[] {
+/** Every ledger in runsDir that can be read (one half-written by another process is skipped). */
+export function readLedgers(runsDir: string): LedgerFile[] {
   if (!fs.existsSync(runsDir)) return [];
   const out: LedgerFile[] = [];
   for (const name of fs.readdirSync(runsDir)) {
     if (!name.endsWith('.json')) continue;
-    let data: LedgerFile;
     try {
-      data = JSON.parse(fs.readFileSync(path.join(runsDir, name), 'utf8')) as LedgerFile;
+      out.push(JSON.parse(fs.readFileSync(path.join(runsDir, name), 'utf8')) as LedgerFile);
     } catch {
-      continue;
+      // half-written by someone else: skip
     }
-    const alive = processStartTime(data.ownerPid);
-    if (alive === undefined || alive !== data.ownerStartTime) out.push(data);
   }
   return out;
+}
+
+/** Ledgers left by runs whose owner process is gone (killed, crashed). */
+export function orphanLedgers(runsDir: string): LedgerFile[] {
+  return readLedgers(runsDir).filter((data) => {
+    const alive = processStartTime(data.ownerPid);
+    return alive === undefined || alive !== data.ownerStartTime;
+  });
 }
 
 /** Re-open a dead run's ledger so it can be torn down. */
