@@ -43,20 +43,24 @@ function slowSteps(hook: 'setup' | 'teardown', waitMs: number): string {
       fs.copyFileSync(f.file, path.join(dir, name));
       continue;
     }
+    // the solution's own text, its step wrapped: a step file may import only
+    // kit/student.ts (the import rule), so not the solution itself
+    const text = fs.readFileSync(f.file, 'utf8');
+    if (!text.includes('export default step;')) throw new Error(`${name} no longer ends with \`export default step;\``);
     fs.writeFileSync(
       path.join(dir, name),
-      `import base from '../solutions/${name}';
-import type { StepDefinition } from '../kit/types.ts';
-const step: StepDefinition = {
-  ...base,
+      text.replace(
+        'export default step;',
+        `const slow: StepDefinition = {
+  ...step,
   async ${hook}(ctx, ...rest: never[]) {
-    await (base.${hook} as ((...a: unknown[]) => Promise<void> | void) | undefined)?.(ctx, ...rest);
+    await (step.${hook} as ((...a: unknown[]) => Promise<void> | void) | undefined)?.(ctx, ...rest);
     process.stderr.write('cw-test: in ${hook}\\n');
     await new Promise((r) => setTimeout(r, ${waitMs}));
   },
 };
-export default step;
-`,
+export default slow;`,
+      ),
     );
   }
   return dir;
