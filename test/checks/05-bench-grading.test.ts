@@ -44,8 +44,12 @@ describe('check 5 in grading mode', () => {
 
   it('fails when sysbench runs on the host instead of inside the container', { timeout: TIMEOUT }, async () => {
     const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-mutant-bench-grading-'));
-    const onHost = `const { $ } = await import('zx'); const p = await $({ quiet: true, nothrow: true, cwd: ${JSON.stringify(hostDir)} })\`\${argv}\`; void tools; void cwd; return { stdout: p.stdout, stderr: p.stderr, exitCode: p.exitCode ?? 1 };`;
-    const m = makeMutant('05-grading-host', [{ file: '05-bench.ts', find: IN_CONTAINER, replace: onHost }]);
+    const onHost = `const p = await $({ quiet: true, nothrow: true, cwd: ${JSON.stringify(hostDir)} })\`\${argv}\`; void tools; void cwd; return { stdout: p.stdout, stderr: p.stderr, exitCode: p.exitCode ?? 1 };`;
+    const m = makeMutant('05-grading-host', [
+      { file: '05-bench.ts', find: IN_CONTAINER, replace: onHost },
+      // zx's $ as the student API hands it out (a step may import nothing else)
+      { file: '05-bench.ts', find: "import { todo,", replace: "import { $, todo," },
+    ]);
     try {
       const r = await runCheck(check, opts(m.dir));
       expect(r.status).toBe('fail');

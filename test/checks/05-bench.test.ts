@@ -40,9 +40,13 @@ describe('check 5 (benchmark)', () => {
 
   it('fails when sysbench runs on the host instead of inside the container', { timeout: TIMEOUT }, async () => {
     const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-mutant-bench-'));
-    // what a student might write: run the command with zx, right here
-    const onHost = `const { $ } = await import('zx'); const p = await $({ quiet: true, nothrow: true, cwd: ${JSON.stringify(hostDir)} })\`\${argv}\`; void tools; void cwd; return { stdout: p.stdout, stderr: p.stderr, exitCode: p.exitCode ?? 1 };`;
-    const m = makeMutant('05-host', [{ file: '05-bench.ts', find: IN_CONTAINER, replace: onHost }]);
+    // what a student might write: run the command with the student API's $, right here
+    const onHost = `const p = await $({ quiet: true, nothrow: true, cwd: ${JSON.stringify(hostDir)} })\`\${argv}\`; void tools; void cwd; return { stdout: p.stdout, stderr: p.stderr, exitCode: p.exitCode ?? 1 };`;
+    const m = makeMutant('05-host', [
+      { file: '05-bench.ts', find: IN_CONTAINER, replace: onHost },
+      // zx's $ as the student API hands it out (a step may import nothing else)
+      { file: '05-bench.ts', find: "import { todo,", replace: "import { $, todo," },
+    ]);
     try {
       const r = await runCheck(check, opts(m.dir));
       expect(r.status).toBe('fail');
