@@ -28,7 +28,7 @@ import { ResumeFile } from './resume.ts';
 import { expandSources, parseSteps } from './sources.ts';
 import type { StudentGrade } from './types.ts';
 import { viewOf } from './view.ts';
-import { loadWeights, type Weights } from './weights.ts';
+import { loadWeights, stepWeight, type Weights } from './weights.ts';
 import { checkWorkspaceRoot, type KitSources } from './workspace.ts';
 
 export const GRADE_USAGE = `usage: npm run grade -- <zip|folder> ... [options]
@@ -39,7 +39,8 @@ folders with a steps/ folder, or a folder holding many of either.
 
   --out DIR          reports go here (default: grades/)
   --jobs N           submissions graded at once (default and maximum: cores)
-  --steps 1-4        which steps to grade (default: every step with a check)
+  --steps 1-4        which steps to grade (default: every step with a check and a
+                     weight: 1-5, and 6 or 7 when --weights gives them one)
   --timeout S        time limit per step, seconds (default 90)
   --bench            grade step 5 with its whole benchmark, CPU ratio included
                      (default: its grading mode, seconds per student: the
@@ -201,7 +202,8 @@ export async function gradeRun(o: GradeRunOptions, signal?: AbortSignal): Promis
   const sources = expandSources(o.sources);
   checkWorkspaceRoot(o.workRoot);
   const catalog = await loadCatalog();
-  const steps = (o.steps ?? [...catalog.keys()]).filter((s) => catalog.has(s));
+  // by default, the steps that count: an optional step (6, 7) at weight 0 would cost every student its check for nothing
+  const steps = (o.steps ?? [...catalog.keys()].filter((s) => stepWeight(o.weights, s) > 0)).filter((s) => catalog.has(s));
   const missing = (o.steps ?? []).filter((s) => !catalog.has(s));
   if (missing.length) throw new KitError(`No check for step(s) ${missing.join(', ')}.`, { hint: `The steps with checks are ${[...catalog.keys()].join(', ')}.`, page: PAGE, exitCode: 2 });
 

@@ -59,10 +59,13 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 export const FIRST_OPTIONAL_STEP = 6;
 const defaultStepWeight = (step: number): number => (step >= FIRST_OPTIONAL_STEP ? 0 : 1);
 
+/** The weight a step's points get: the weights file's, else 1 (0 for the optional steps). */
+export const stepWeight = (w: Weights, step: number): number => w.steps?.[String(step)] ?? defaultStepWeight(step);
+
 /** The results with points re-weighted and scores recomputed (pass earns the points, anything else 0). */
 export function applyWeights(results: CheckResult[], w: Weights = {}): CheckResult[] {
   const weighted = results.map((r) => {
-    const mult = w.steps?.[String(r.step)] ?? defaultStepWeight(r.step);
+    const mult = stepWeight(w, r.step);
     const assertions: AssertionResult[] = r.assertions.map((a) => ({ ...a, points: (w.assertions?.[`${r.step}.${a.id}`] ?? a.points) * mult }));
     return { ...r, assertions };
   });

@@ -15,7 +15,7 @@ import { renderJunit, xmlEscape } from '../../kit/grade/report-junit.ts';
 import { renderTable } from '../../kit/grade/report-table.ts';
 import type { StudentGrade } from '../../kit/grade/types.ts';
 import { viewOf } from '../../kit/grade/view.ts';
-import { applyWeights, totals, validateWeights } from '../../kit/grade/weights.ts';
+import { applyWeights, stepWeight, totals, validateWeights } from '../../kit/grade/weights.ts';
 
 const a = (id: string, points: number, status: AssertionResult['status'], extra: Partial<AssertionResult> = {}): AssertionResult => ({
   id,
@@ -148,6 +148,11 @@ describe('weights', () => {
     const carol = [result(1, [a('pid1', 2, 'pass')]), result(6, [a('userns', 2, 'pass')]), result(7, [a('seccomp', 2, 'fail')])];
     expect(totals(applyWeights(carol))).toEqual({ score: 2, maxScore: 2, percent: 100 });
     expect(totals(applyWeights(carol, { steps: { '6': 1, '7': 1 } }))).toEqual({ score: 4, maxScore: 6, percent: 66.7 });
+  });
+
+  it('gives the grader the weight each step counts with (what it runs by default: weight > 0)', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((s) => stepWeight({}, s))).toEqual([1, 1, 1, 1, 1, 0, 0]);
+    expect([2, 6].map((s) => stepWeight({ steps: { '2': 0, '6': 2 } }, s))).toEqual([0, 2]);
   });
 
   it('refuses a bad weights file with a clear message', () => {
