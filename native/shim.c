@@ -410,10 +410,15 @@ static int run_op_beyond(const struct cw_op *op) {
    * every thread glibc believes exists, and the host's threads are not here. */
   case CW_SETGROUPS:
     return (int)syscall(SYS_setgroups, 0, NULL);
+  /* A change of effective uid or gid clears the parent-death signal (see
+   * prctl(2), PR_SET_PDEATHSIG): set it again, or a container whose kit is
+   * killed would outlive it. */
   case CW_SETRESGID:
-    return (int)syscall(SYS_setresgid, (gid_t)op->n[0], (gid_t)op->n[1], (gid_t)op->n[2]);
+    if (syscall(SYS_setresgid, (gid_t)op->n[0], (gid_t)op->n[1], (gid_t)op->n[2]) != 0) return -1;
+    return prctl(PR_SET_PDEATHSIG, SIGKILL);
   case CW_SETRESUID:
-    return (int)syscall(SYS_setresuid, (uid_t)op->n[0], (uid_t)op->n[1], (uid_t)op->n[2]);
+    if (syscall(SYS_setresuid, (uid_t)op->n[0], (uid_t)op->n[1], (uid_t)op->n[2]) != 0) return -1;
+    return prctl(PR_SET_PDEATHSIG, SIGKILL);
   case CW_CHOWN:
     return chown(op->s[0], (uid_t)op->n[0], (gid_t)op->n[1]);
   case CW_SETNS:

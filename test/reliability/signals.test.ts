@@ -17,6 +17,8 @@ import { digits, makeSandbox, type Sandbox } from './sandbox.ts';
 
 /** The highest step that makes a container (step 5 adds a benchmark, not resources). */
 const TOP = Math.max(...listStepFiles(solutionsDir).map((s) => s.id).filter((id) => id <= 4));
+/** The last step: its container runs in a user namespace of its own, hardened. */
+const LAST = Math.max(...listStepFiles(solutionsDir).map((s) => s.id));
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
 let sandbox: Sandbox;
@@ -137,16 +139,20 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
     expect((await sandbox.settle(before)).leftovers).toEqual([]);
   }, 60_000);
 
-  it('SIGKILL: the container dies with the kit, and the next kit command reclaims the run, saying what it removes', async () => {
+  // LAST: a container that changed its uid in a user namespace (step 6 on),
+  // which clears the parent-death signal unless the shim sets it again
+  it.each([...new Set([TOP, LAST])])('SIGKILL (step %i): the container dies with the kit, and the next kit command reclaims the run, saying what it removes', async (top) => {
     const before = await sandbox.snapshot();
     const n = digits();
-    const k = startKit(['step', String(TOP), '--solution', '--', 'sh', '-c', `echo ready; exec sleep 30.${n}`], sandbox.env);
+    const k = startKit(['step', String(top), '--solution', '--', 'sh', '-c', `echo ready; exec sleep 30.${n}`], sandbox.env);
     expect(await k.ready, k.stderr()).toBe(true);
     const child = childOf(k.pid);
     expect(child).toBeDefined();
     k.signal('SIGKILL');
     await k.exit;
     expect(await until(() => !child || processStartTime(child.pid) !== child.start, 2000)).toBe(true);
+    // the container's command itself, wherever it is: gone with the kit, not when the next command reclaims the run
+    expect(await until(() => withMarker(`30.${n}`).length === 0, 2000), withMarker(`30.${n}`).join('\n')).toBe(true);
     const orphans = orphanLedgers(path.join(sandbox.stateDir, 'runs'));
     const next = await runKit(['step', '1', '--solution', '--', 'true'], sandbox.env);
     expect(next.code).toBe(0);
@@ -231,6 +237,21 @@ function childOf(pid: number): { pid: number; start: string } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Every process on the host whose command line contains marker. */
+function withMarker(marker: string): string[] {
+  const out: string[] = [];
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmdline.includes(marker)) out.push(`${p} ${cmdline}`);
+    } catch {
+      // gone
+    }
+  }
+  return out;
 }
 
 function descendants(pid: number): { pid: number; cmdline: string }[] {
