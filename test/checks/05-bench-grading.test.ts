@@ -4,19 +4,17 @@
 // where the grader must see a mistake: sysbench run on the host, a misread
 // report. The CPU ratio (a benchmark) is skipped, worth 0 of 0 points.
 
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/05-bench.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { solutionsDir } from '../../kit/paths.ts';
+import { sysbenchOnHost } from '../helpers/bench-mutants.ts';
 import { failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 const failures = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass' && a.status !== 'skipped').map((a) => `${a.id}: ${a.seen ?? a.message}`);
 const TIMEOUT = 150_000;
 const opts = (stepsDir: string) => ({ stepsDir, timeoutMs: 120_000, grading: true });
-const IN_CONTAINER = `return tools.container(['/bin/sh', '-c', 'mkdir -p "$1" && cd "$1" && shift && exec "$@"', 'sh', cwd, ...argv]);`;
 
 describe('check 5 in grading mode', () => {
   it('passes on the reference in seconds, with the CPU ratio skipped (0 of 0 points)', { timeout: TIMEOUT }, async () => {
@@ -43,20 +41,14 @@ describe('check 5 in grading mode', () => {
   });
 
   it('fails when sysbench runs on the host instead of inside the container', { timeout: TIMEOUT }, async () => {
-    const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-mutant-bench-grading-'));
-    const onHost = `const p = await $({ quiet: true, nothrow: true, cwd: ${JSON.stringify(hostDir)} })\`\${argv}\`; void tools; void cwd; return { stdout: p.stdout, stderr: p.stderr, exitCode: p.exitCode ?? 1 };`;
-    const m = makeMutant('05-grading-host', [
-      { file: '05-bench.ts', find: IN_CONTAINER, replace: onHost },
-      // zx's $ as the student API hands it out (a step may import nothing else)
-      { file: '05-bench.ts', find: "import { todo,", replace: "import { $, todo," },
-    ]);
+    // what a student might write: run the command with the student API's $, right here
+    const m = sysbenchOnHost('05-grading-host');
     try {
       const r = await runCheck(check, opts(m.dir));
       expect(r.status).toBe('fail');
       for (const id of ['in-container', 'cgroup', 'home']) expect(failed(r), failures(r).join('; ')).toContain(id);
     } finally {
       m.dispose();
-      fs.rmSync(hostDir, { recursive: true, force: true });
     }
   });
 

@@ -4,12 +4,12 @@
 // of the loop-backed /home. Each check benchmarks for about half a minute.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/05-bench.ts';
 import { runCheck } from '../../kit/check/framework.ts';
 import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
+import { sysbenchOnHost } from '../helpers/bench-mutants.ts';
 import { expectCheatRefused, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 /** id: seen, for messages that explain an unexpected failure */
@@ -17,7 +17,6 @@ const failures = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filte
 const TIMEOUT = 240_000;
 const opts = (stepsDir: string) => ({ stepsDir, timeoutMs: 200_000 });
 
-const IN_CONTAINER = `return tools.container(['/bin/sh', '-c', 'mkdir -p "$1" && cd "$1" && shift && exec "$@"', 'sh', cwd, ...argv]);`;
 
 describe('check 5 (benchmark)', () => {
   it('passes on the reference solution', { timeout: TIMEOUT }, async () => {
@@ -39,14 +38,8 @@ describe('check 5 (benchmark)', () => {
   });
 
   it('fails when sysbench runs on the host instead of inside the container', { timeout: TIMEOUT }, async () => {
-    const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-mutant-bench-'));
     // what a student might write: run the command with the student API's $, right here
-    const onHost = `const p = await $({ quiet: true, nothrow: true, cwd: ${JSON.stringify(hostDir)} })\`\${argv}\`; void tools; void cwd; return { stdout: p.stdout, stderr: p.stderr, exitCode: p.exitCode ?? 1 };`;
-    const m = makeMutant('05-host', [
-      { file: '05-bench.ts', find: IN_CONTAINER, replace: onHost },
-      // zx's $ as the student API hands it out (a step may import nothing else)
-      { file: '05-bench.ts', find: "import { todo,", replace: "import { $, todo," },
-    ]);
+    const m = sysbenchOnHost('05-host');
     try {
       const r = await runCheck(check, opts(m.dir));
       expect(r.status).toBe('fail');
@@ -57,7 +50,6 @@ describe('check 5 (benchmark)', () => {
       expect(a?.page).toMatch(/^\/steps\/05-bench/);
     } finally {
       m.dispose();
-      fs.rmSync(hostDir, { recursive: true, force: true });
     }
   });
 
