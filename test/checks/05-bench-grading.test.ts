@@ -4,7 +4,6 @@
 // where the grader must see a mistake: sysbench run on the host, a misread
 // report. The CPU ratio (a benchmark) is skipped, worth 0 of 0 points.
 
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/05-bench.ts';
 import { runCheck } from '../../kit/check/framework.ts';
