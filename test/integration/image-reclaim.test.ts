@@ -2,7 +2,7 @@
 // SIGKILL leaving a ledger that someone else can reclaim (its image lock is
 // gone with it, the kernel drops flocks of dead processes).
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,6 +74,29 @@ describe('reclaimer for kind loop', () => {
   });
 });
 
+/**
+ * Run a victim script that attaches a loop device and prints it, then SIGKILL
+ * it once it has: node --import tsx, one process (the tsx CLI would put a
+ * second node under it, out of reach of our SIGKILL).
+ */
+async function killedVictim(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; device: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  try {
+    const device = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => resolve(d.toString().trim()));
+      child.on('exit', (code) => reject(new Error(`victim exited ${code}`)));
+      setTimeout(() => reject(new Error('victim did not attach in 20 s')), 20_000);
+    });
+    expect(device).toMatch(/^\/dev\/loop\d+$/);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    return { child, device };
+  } catch (err) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw err;
+  }
+}
+
 describe('a run killed with SIGKILL', () => {
   it('leaves a ledger that clean reclaims, and no lock', async () => {
     const script = path.join(box.stateDir, 'victim.mts');
@@ -88,17 +111,8 @@ describe('a run killed with SIGKILL', () => {
       console.log(image.device);
       setInterval(() => {}, 1000);
     `);
-    // node --import tsx: one process (the tsx CLI would put a second node under it, out of reach of our SIGKILL)
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const { child, device } = await killedVictim(script);
     try {
-      const device = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
-        child.on('exit', (code) => reject(new Error(`victim exited ${code}`)));
-        setTimeout(() => reject(new Error('victim did not attach in 20 s')), 20_000);
-      });
-      expect(device).toMatch(/^\/dev\/loop\d+$/);
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
 
       const runsDir = path.join(box.stateDir, 'runs');
       const orphans = orphanLedgers(runsDir).filter((l) => l.runId === 'victim01');
@@ -131,16 +145,8 @@ describe('a run killed with SIGKILL', () => {
       console.log(ctx.facts.home.device);
       setInterval(() => {}, 1000);
     `);
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CW_STATE_DIR: box.stateDir } });
+    const { child, device } = await killedVictim(script, { CW_STATE_DIR: box.stateDir });
     try {
-      const device = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
-        child.on('exit', (code) => reject(new Error(`victim exited ${code}`)));
-        setTimeout(() => reject(new Error('victim did not attach in 20 s')), 20_000);
-      });
-      expect(device).toMatch(/^\/dev\/loop\d+$/);
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
 
       const runsDir = path.join(box.stateDir, 'runs');
       const orphans = orphanLedgers(runsDir).filter((l) => l.runId === 'victim02');
