@@ -5,17 +5,17 @@
 
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { defineCheck } from '../kit/check/framework.ts';
-import { eventually } from '../kit/check/host.ts';
-import { KitError, NotDoneError } from '../kit/errors.ts';
-import { hostLinks, hostOccupiedNetworks } from '../kit/net/host.ts';
-import { KIT_IF_NAME } from '../kit/net/names.ts';
-import { IpCommandError } from '../kit/net/ip.ts';
-import { formatCidr, formatIp, overlaps, parseCidr, type Cidr } from '../kit/net/ipv4.ts';
-import { HostNetnsError, type NetFacts } from '../kit/net/setup.ts';
-import { echoServerOnHost, tcpEcho } from '../kit/net/tcp.ts';
-import { namespaceId } from '../kit/proc.ts';
-import type { AssertionSpec } from '../kit/check/types.ts';
+import { defineCheck } from '../kit/tools/check/framework.ts';
+import { eventually } from '../kit/host/namespaces.ts';
+import { KitError, NotDoneError } from '../kit/core/errors.ts';
+import { hostLinks, hostOccupiedNetworks } from '../kit/host/net/host.ts';
+import { KIT_IF_NAME } from '../kit/host/net/names.ts';
+import { IpCommandError } from '../kit/host/net/ip.ts';
+import { formatCidr, formatIp, overlaps, parseCidr, type Cidr } from '../kit/host/net/ipv4.ts';
+import { HostNetnsError, type NetFacts } from '../kit/host/net/setup.ts';
+import { echoServerOnHost, tcpEcho } from '../kit/host/net/tcp.ts';
+import { namespaceId } from '../kit/host/proc.ts';
+import type { AssertionSpec } from '../kit/tools/check/types.ts';
 
 const page = '/steps/03-net';
 

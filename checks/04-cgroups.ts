@@ -7,16 +7,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defineCheck } from '../kit/check/framework.ts';
-import { eventually, pidsInNamespace } from '../kit/check/host.ts';
-import { reclaimers as cgroupReclaimers } from '../kit/cgroup/reclaim.ts';
-import { detectLayout, hostCgroupsOf, KIT_PARENT, limitsIn, oomKillsIn, parseProcCgroup, reclaimedByLedger, type CgroupUsage } from '../kit/cgroup/index.ts';
-import { NotDoneError } from '../kit/errors.ts';
-import { Ledger } from '../kit/ledger.ts';
-import { runsDir } from '../kit/paths.ts';
-import { cpuSecondsOf, namespaceId, processStartTime } from '../kit/proc.ts';
-import { reclaimers } from '../kit/reclaim.ts';
-import type { AssertionSpec } from '../kit/check/types.ts';
+import { defineCheck } from '../kit/tools/check/framework.ts';
+import { eventually, pidsInNamespace } from '../kit/host/namespaces.ts';
+import { reclaimers as cgroupReclaimers } from '../kit/host/cgroup/reclaim.ts';
+import { detectLayout, hostCgroupsOf, KIT_PARENT, limitsIn, oomKillsIn, parseProcCgroup, reclaimedByLedger, type CgroupUsage } from '../kit/host/cgroup/index.ts';
+import { NotDoneError } from '../kit/core/errors.ts';
+import { Ledger } from '../kit/core/ledger.ts';
+import { runsDir } from '../kit/core/paths.ts';
+import { cpuSecondsOf, namespaceId, processStartTime } from '../kit/host/proc.ts';
+import { reclaimers } from '../kit/core/reclaim.ts';
+import type { AssertionSpec } from '../kit/tools/check/types.ts';
 
 const page = '/steps/04-cgroups';
 

@@ -5,23 +5,23 @@
 // what it should, and do the student's readings match sysbench's report?
 
 import path from 'node:path';
-import { containerEnvironment } from '../kit/bench/container-env.ts';
-import type { BenchEnvironment, UnavailableEnvironment } from '../kit/bench/environment.ts';
-import { hostEnvironment } from '../kit/bench/host-env.ts';
-import { NAMESPACES } from '../kit/bench/probe.ts';
-import { availableEnvs, measuredRuns, tabulate, type BenchResults, type BenchRun } from '../kit/bench/results.ts';
-import { PROFILES, runBench } from '../kit/bench/runner.ts';
-import { asBenchStep } from '../kit/bench/step.ts';
-import { formatRatio } from '../kit/bench/stats.ts';
-import { flagValue, variants as allVariants, WORKLOADS, type FileSet } from '../kit/bench/workloads.ts';
-import { defineCheck } from '../kit/check/framework.ts';
-import type { AssertionSpec } from '../kit/check/types.ts';
-import { newContext } from '../kit/lifecycle.ts';
-import { lxcEnvironmentIfAvailable } from '../kit/lxc/environment.ts';
-import { reclaimers as lxcReclaimers } from '../kit/lxc/lxc.ts';
-import { reclaimers } from '../kit/reclaim.ts';
-import { listStepFiles, loadStepsUpTo } from '../kit/steps.ts';
-import type { RunOptions } from '../kit/types.ts';
+import { containerEnvironment } from '../kit/tools/bench/container-env.ts';
+import type { BenchEnvironment, UnavailableEnvironment } from '../kit/tools/bench/environment.ts';
+import { hostEnvironment } from '../kit/tools/bench/host-env.ts';
+import { NAMESPACES } from '../kit/tools/bench/probe.ts';
+import { availableEnvs, measuredRuns, tabulate, type BenchResults, type BenchRun } from '../kit/tools/bench/results.ts';
+import { PROFILES, runBench } from '../kit/tools/bench/runner.ts';
+import { asBenchStep } from '../kit/tools/bench/step.ts';
+import { formatRatio } from '../kit/tools/bench/stats.ts';
+import { flagValue, variants as allVariants, WORKLOADS, type FileSet } from '../kit/tools/bench/workloads.ts';
+import { defineCheck } from '../kit/tools/check/framework.ts';
+import type { AssertionSpec } from '../kit/tools/check/types.ts';
+import { newContext } from '../kit/core/lifecycle.ts';
+import { lxcEnvironmentIfAvailable } from '../kit/host/lxc/environment.ts';
+import { reclaimers as lxcReclaimers } from '../kit/host/lxc/lxc.ts';
+import { reclaimers } from '../kit/core/reclaim.ts';
+import { listStepFiles, loadStepsUpTo } from '../kit/core/steps.ts';
+import type { RunOptions } from '../kit/core/types.ts';
 
 const page = '/steps/05-bench';
 

@@ -3,11 +3,11 @@
 // owner of what it writes to /home, and unable to do what needs real root?
 
 import fs from 'node:fs';
-import { defineCheck } from '../kit/check/framework.ts';
-import { describeMap, idMap, ids, inside, procStatus } from '../kit/check/status.ts';
-import type { AssertionSpec } from '../kit/check/types.ts';
-import { namespaceId } from '../kit/proc.ts';
-import { USERNS_SIZE } from '../kit/userns.ts';
+import { defineCheck } from '../kit/tools/check/framework.ts';
+import { describeMap, idMap, ids, inside, procStatus } from '../kit/host/proc-status.ts';
+import type { AssertionSpec } from '../kit/tools/check/types.ts';
+import { namespaceId } from '../kit/host/proc.ts';
+import { USERNS_SIZE } from '../kit/host/userns.ts';
 
 const page = '/steps/06-user';
 

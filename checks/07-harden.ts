@@ -7,13 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { capMask, capNames, type CapName } from '../kit/caps.ts';
-import { defineCheck } from '../kit/check/framework.ts';
-import { procStatus } from '../kit/check/status.ts';
-import type { AssertionSpec } from '../kit/check/types.ts';
-import { KitError } from '../kit/errors.ts';
-import { readMountinfo } from '../kit/mountinfo.ts';
-import { projectRoot, stateDir } from '../kit/paths.ts';
+import { capMask, capNames, type CapName } from '../kit/core/caps.ts';
+import { defineCheck } from '../kit/tools/check/framework.ts';
+import { procStatus } from '../kit/host/proc-status.ts';
+import type { AssertionSpec } from '../kit/tools/check/types.ts';
+import { KitError } from '../kit/core/errors.ts';
+import { readMountinfo } from '../kit/host/mountinfo.ts';
+import { projectRoot, stateDir } from '../kit/core/paths.ts';
 
 const page = '/steps/07-harden';
 

@@ -34,7 +34,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-/* Operation kinds; kit/native.ts uses the same numbers (read from cw_op_kind). */
+/* Operation kinds; kit/core/native.ts uses the same numbers (read from cw_op_kind). */
 enum cw_kind {
   CW_SETHOSTNAME = 1,
   CW_SETDOMAINNAME,
@@ -51,7 +51,7 @@ enum cw_kind {
 };
 
 /* One operation: a syscall and its arguments. Layout is the platform's own
- * (koffi reads it from this definition in kit/native.ts, never hard-coded). */
+ * (koffi reads it from this definition in kit/core/native.ts, never hard-coded). */
 struct cw_op {
   int32_t kind;
   const char *s[4];      /* string arguments, NULL allowed */
@@ -299,7 +299,7 @@ int cw_take_terminal(int fd) {
 int cw_status_exited(int s) { return WIFEXITED(s) ? WEXITSTATUS(s) : -1; }
 int cw_status_signal(int s) { return WIFSIGNALED(s) ? WTERMSIG(s) : -1; }
 
-/* Size of struct cw_report, so kit/native.ts can check the layout it reads. */
+/* Size of struct cw_report, so kit/core/native.ts can check the layout it reads. */
 int cw_report_size(void) { return (int)sizeof(struct cw_report); }
 
 /* Constants by name, from the C headers of the machine we run on. */
@@ -324,7 +324,7 @@ long cw_constant(const char *name) {
 /*
  * Beyond the lab (issue 18): the user namespace, hardening, and joining a
  * running container. Separate from the ops above so the two lists read on
- * their own; numbers start at 100 (kit/native.ts reads them by name).
+ * their own; numbers start at 100 (kit/core/native.ts reads them by name).
  */
 enum cw_kind_beyond {
   CW_UNSHARE = 100,   /* unshare(n0) */
@@ -349,7 +349,7 @@ static int hexval(char c) {
 }
 
 /* The classic BPF program arrives as hex of struct sock_filter[] in the
- * machine's own byte order (built by kit/seccomp.ts); decoded on the stack. */
+ * machine's own byte order (built by kit/core/seccomp.ts); decoded on the stack. */
 static int load_seccomp(const char *hex, unsigned long flags) {
   struct sock_filter prog[CW_BPF_MAX];
   size_t len = strlen(hex);

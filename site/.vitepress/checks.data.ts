@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineLoader } from 'vitepress';
-import type { AssertionSpec } from '../../kit/check/types.ts';
+import type { AssertionSpec } from '../../kit/tools/check/types.ts';
 import { listStepPages, rootDir } from './step-pages.ts';
 
 export interface StepChecks {

@@ -8,7 +8,7 @@
 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AssertionSpec } from '../../kit/check/types.ts';
+import type { AssertionSpec } from '../../kit/tools/check/types.ts';
 
 export const MARKER = '@@container-workshop-assertions@@';
 

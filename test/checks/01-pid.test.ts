@@ -3,9 +3,9 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import check from '../../checks/01-pid.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { hostHostname } from '../../kit/check/host.ts';
-import { solutionsDir, stepsDir } from '../../kit/paths.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { hostHostname } from '../../kit/host/namespaces.ts';
+import { solutionsDir, stepsDir } from '../../kit/core/paths.ts';
 import { expectCheatRefused, expectMutantFails, failed, makeMutant } from '../helpers/mutants.ts';
 
 const hostname = hostHostname();
@@ -62,7 +62,7 @@ describe('check 1 (PID namespace)', () => {
   // cheat: step 1 had no shortcut, but the import rule holds for every step
   it('refuses a cheat: a deep import past the student API', async () => {
     await expectCheatRefused(check, '01', [
-      { file: '01-pid.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { sethostname as set } from '../kit/ops.ts';\nvoid set;" },
-    ], /\.\.\/kit\/ops\.ts/);
+      { file: '01-pid.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { sethostname as set } from '../kit/core/ops.ts';\nvoid set;" },
+    ], /\.\.\/kit\/core\/ops\.ts/);
   });
 });

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import check from '../../checks/02-mount.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
-import { ensureRootfs } from '../../kit/rootfs.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { rootfsDir, solutionsDir } from '../../kit/core/paths.ts';
+import { ensureRootfs } from '../../kit/host/image/rootfs.ts';
 import { expectCheatRefused, expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 const sh = $({ quiet: true, nothrow: true });
@@ -105,16 +105,16 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
 
   // cheats: the former shortcut, by a deep import; refused before anything runs
   const cheats: [string, Parameters<typeof makeMutant>[1], RegExp][] = [
-    ['attachHomeImage through kit/image/index.ts', [
-      { file: f, find: importOps, replace: `${importOps}\nimport { attachHomeImage, detachHomeImage } from '../kit/image/index.ts';` },
+    ['attachHomeImage through kit/host/image/index.ts', [
+      { file: f, find: importOps, replace: `${importOps}\nimport { attachHomeImage, detachHomeImage } from '../kit/host/image/index.ts';` },
       { file: f, find: homeRegion, replace: '    ctx.facts.home = await attachHomeImage(ctx);\n' },
-    ], /\.\.\/kit\/image\/index\.ts/],
-    ['attachHomeImage through kit/image/home.ts', [
-      { file: f, find: importOps, replace: `${importOps}\nimport * as home from '../kit/image/home.ts';` },
+    ], /\.\.\/kit\/host\/image\/index\.ts/],
+    ['attachHomeImage through kit/host/image/home.ts', [
+      { file: f, find: importOps, replace: `${importOps}\nimport * as home from '../kit/host/image/home.ts';` },
       { file: f, find: homeRegion, replace: '    ctx.facts.home = await home.attachHomeImage(ctx);\n' },
-    ], /\.\.\/kit\/image\/home\.ts/],
+    ], /\.\.\/kit\/host\/image\/home\.ts/],
     ['attachHomeImage through a computed dynamic import', [
-      { file: f, find: homeRegion, replace: "    const m = '../kit/image/' + 'home.ts';\n    ctx.facts.home = await (await import(m)).attachHomeImage(ctx);\n" },
+      { file: f, find: homeRegion, replace: "    const m = '../kit/host/image/' + 'home.ts';\n    ctx.facts.home = await (await import(m)).attachHomeImage(ctx);\n" },
     ], /import\(m\)/],
   ];
   for (const [name, mutations, refused] of cheats) {

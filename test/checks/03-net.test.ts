@@ -3,10 +3,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import check from '../../checks/03-net.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { hostLinks } from '../../kit/net/host.ts';
-import { KIT_IF_NAME } from '../../kit/net/names.ts';
-import { solutionsDir } from '../../kit/paths.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { hostLinks } from '../../kit/host/net/host.ts';
+import { KIT_IF_NAME } from '../../kit/host/net/names.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
 import { expectCheatRefused, expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 // Other tests may create veths and named namespaces at the same time: what
@@ -86,11 +86,11 @@ describe('check 3 (network namespace)', () => {
     }
     hostAsBefore();
   });
-  it('refuses a cheat: the reference commands through kit/net/commands.ts', async () => {
+  it('refuses a cheat: the reference commands through kit/host/net/commands.ts', async () => {
     await expectCheatRefused(check, '03', [
-      { file: f, find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { setupCommands } from '../kit/net/commands.ts';" },
+      { file: f, find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { setupCommands } from '../kit/host/net/commands.ts';" },
       { file: f, find: '    await connectNetwork(ctx, pid, commands);', replace: '    await connectNetwork(ctx, pid, setupCommands(netFacts(ctx), pid));' },
-    ], /\.\.\/kit\/net\/commands\.ts/);
+    ], /\.\.\/kit\/host\/net\/commands\.ts/);
     hostAsBefore();
   });
 });

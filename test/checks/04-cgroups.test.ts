@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import check from '../../checks/04-cgroups.ts';
-import { detectLayout, KIT_PARENT } from '../../kit/cgroup/index.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { eventually } from '../../kit/check/host.ts';
-import { solutionsDir } from '../../kit/paths.ts';
+import { detectLayout, KIT_PARENT } from '../../kit/host/cgroup/index.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { eventually } from '../../kit/host/namespaces.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
 import { expectCheatRefused, expectMutantFails, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 /** The kit's run cgroups (cw-<run id>) on every hierarchy. */
@@ -123,15 +123,15 @@ describe('check 4 (cgroups)', () => {
   // cheats: the former shortcuts, by a deep import; refused before anything runs
   const cheats: [string, Parameters<typeof makeMutant>[1], RegExp][] = [
     ['createCgroup with the limits applied by the kit', [
-      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nimport { createCgroup } from '../kit/cgroup/index.ts';" },
+      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nimport { createCgroup } from '../kit/host/cgroup/index.ts';" },
       { file: f, find: record, replace: `${record}    await createCgroup(ctx.ledger, 'x', { memoryBytes, cpuFraction, pids });\n` },
-    ], /\.\.\/kit\/cgroup\/index\.ts/],
+    ], /\.\.\/kit\/host\/cgroup\/index\.ts/],
     ['the limit tables v1LimitWrites / v2LimitWrites', [
-      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nimport { v1LimitWrites, v2LimitWrites } from '../kit/cgroup/limits.ts';\nvoid v1LimitWrites; void v2LimitWrites;" },
-    ], /\.\.\/kit\/cgroup\/limits\.ts/],
+      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nimport { v1LimitWrites, v2LimitWrites } from '../kit/host/cgroup/limits.ts';\nvoid v1LimitWrites; void v2LimitWrites;" },
+    ], /\.\.\/kit\/host\/cgroup\/limits\.ts/],
     ['the driver\'s usage() and remove() through a re-export', [
-      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nexport { createCgroup } from '../kit/cgroup/driver.ts';" },
-    ], /\.\.\/kit\/cgroup\/driver\.ts/],
+      { file: f, find: "import fs from 'node:fs';", replace: "import fs from 'node:fs';\nexport { createCgroup } from '../kit/host/cgroup/driver.ts';" },
+    ], /\.\.\/kit\/host\/cgroup\/driver\.ts/],
   ];
   for (const [name, mutations, refused] of cheats) {
     it(`refuses a cheat: ${name}`, async () => {

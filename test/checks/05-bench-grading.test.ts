@@ -6,8 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/05-bench.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { solutionsDir } from '../../kit/paths.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
 import { sysbenchOnHost } from '../helpers/bench-mutants.ts';
 import { failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 

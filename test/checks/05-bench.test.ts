@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/05-bench.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { rootfsDir, solutionsDir } from '../../kit/paths.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { rootfsDir, solutionsDir } from '../../kit/core/paths.ts';
 import { sysbenchOnHost } from '../helpers/bench-mutants.ts';
 import { expectCheatRefused, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
@@ -70,7 +70,7 @@ describe('check 5 (benchmark)', () => {
   // cheat: the kit's own workload commands, past the student API
   it('refuses a cheat: the kit\'s bench modules through a deep import', { timeout: TIMEOUT }, async () => {
     await expectCheatRefused(check, '05', [
-      { file: '05-bench.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport * as workloads from '../kit/bench/workloads.ts';\nvoid workloads;" },
-    ], /\.\.\/kit\/bench\/workloads\.ts/);
+      { file: '05-bench.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport * as workloads from '../kit/tools/bench/workloads.ts';\nvoid workloads;" },
+    ], /\.\.\/kit\/tools\/bench\/workloads\.ts/);
   });
 });

@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/06-user.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { solutionsDir } from '../../kit/paths.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
 import { expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 const UNSHARE = "spec.ops.push(unshare(['CLONE_NEWUSER']));\n    spec.ops.push(wait_for_host('uid_map'));";

@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import check, { DOCUMENTED } from '../../checks/07-harden.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { solutionsDir } from '../../kit/paths.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
 import { KEEP } from '../../solutions/07-harden.ts';
 import { expectMutantFails, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 

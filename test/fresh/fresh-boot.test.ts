@@ -9,8 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GradesJson } from '../../kit/grade/report-json.ts';
-import { solutionsDir, stepsDir } from '../../kit/paths.ts';
+import type { GradesJson } from '../../kit/tools/grade/report-json.ts';
+import { solutionsDir, stepsDir } from '../../kit/core/paths.ts';
 import { freshMachine, loopsUnder, type FreshRun } from './fresh-boot.ts';
 
 const machines: ReturnType<typeof freshMachine>[] = [];

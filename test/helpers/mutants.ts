@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { runCheck, type CheckDefinition } from '../../kit/check/framework.ts';
-import type { CheckResult } from '../../kit/check/types.ts';
-import { projectRoot, solutionsDir, stepsDir } from '../../kit/paths.ts';
+import { runCheck, type CheckDefinition } from '../../kit/tools/check/framework.ts';
+import type { CheckResult } from '../../kit/tools/check/types.ts';
+import { projectRoot, solutionsDir, stepsDir } from '../../kit/core/paths.ts';
 
 export interface Mutation {
   /** file name in solutions/, e.g. '01-pid.ts' */

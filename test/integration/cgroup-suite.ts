@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCgroup, detectLayout, missingMemberships, reclaimers, type Cgroup, type CgroupLayoutKind } from '../../kit/cgroup/index.ts';
-import { Ledger } from '../../kit/ledger.ts';
+import { createCgroup, detectLayout, missingMemberships, reclaimers, type Cgroup, type CgroupLayoutKind } from '../../kit/host/cgroup/index.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
 
 const MiB = 2 ** 20;
 

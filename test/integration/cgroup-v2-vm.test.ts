@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
-import { ensureRootfs } from '../../kit/rootfs.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
+import { ensureRootfs } from '../../kit/host/image/rootfs.ts';
 import { prepareVm, runInVm, vmUnavailable, VmUnavailable } from '../vm/vm.ts';
 import { machineLayout } from './cgroup-suite.ts';
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 function npm(...args: string[]) {
   const r = spawnSync('npm', ['run', '-s', ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });

@@ -1,13 +1,13 @@
 // What this kernel really says, next to what the kit's errno table claims
-// (kit/errno-table.ts): pivot_root without the bind mount of the rootfs.
+// (kit/core/errno-table.ts): pivot_root without the bind mount of the rootfs.
 
 import { describe, expect, it } from 'vitest';
-import { runContainer } from '../../kit/lifecycle.ts';
-import { chdir, mount, pivot_root } from '../../kit/ops.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import { ensureRootfs } from '../../kit/rootfs.ts';
-import { ChildOpError } from '../../kit/spawn.ts';
-import type { StepDefinition } from '../../kit/types.ts';
+import { runContainer } from '../../kit/core/lifecycle.ts';
+import { chdir, mount, pivot_root } from '../../kit/core/ops.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { ensureRootfs } from '../../kit/host/image/rootfs.ts';
+import { ChildOpError } from '../../kit/core/spawn.ts';
+import type { StepDefinition } from '../../kit/core/types.ts';
 
 describe('pivot_root without the bind mount', () => {
   it('fails with an errno whose hint tells the student to bind-mount the rootfs (EBUSY on the course kernel)', async () => {

@@ -5,15 +5,15 @@
 
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hostCgroupsOf } from '../../kit/cgroup/index.ts';
-import { eventually } from '../../kit/check/host.ts';
-import { ids, procStatus } from '../../kit/check/status.ts';
-import { runningContainers } from '../../kit/containers.ts';
-import { startExec } from '../../kit/exec.ts';
-import { startContainer, type RunningContainer } from '../../kit/lifecycle.ts';
-import { runsDir, solutionsDir } from '../../kit/paths.ts';
-import { namespaceId } from '../../kit/proc.ts';
-import { loadStepsUpTo } from '../../kit/steps.ts';
+import { hostCgroupsOf } from '../../kit/host/cgroup/index.ts';
+import { eventually } from '../../kit/host/namespaces.ts';
+import { ids, procStatus } from '../../kit/host/proc-status.ts';
+import { runningContainers } from '../../kit/host/containers.ts';
+import { startExec } from '../../kit/tools/exec.ts';
+import { startContainer, type RunningContainer } from '../../kit/core/lifecycle.ts';
+import { runsDir, solutionsDir } from '../../kit/core/paths.ts';
+import { namespaceId } from '../../kit/host/proc.ts';
+import { loadStepsUpTo } from '../../kit/core/steps.ts';
 
 const childrenOf = (pid: number): number[] => {
   try {

@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../kit/check/types.ts';
-import { gradeRun, parseGradeArgs } from '../../kit/grade/command.ts';
-import type { StudentGrade } from '../../kit/grade/types.ts';
-import { checksDir, projectRoot, solutionsDir, stateDir, stepsDir } from '../../kit/paths.ts';
-import { submitCommand } from '../../kit/submit/command.ts';
+import type { CheckResult } from '../../kit/tools/check/types.ts';
+import { gradeRun, parseGradeArgs } from '../../kit/tools/grade/command.ts';
+import type { StudentGrade } from '../../kit/tools/grade/types.ts';
+import { checksDir, projectRoot, solutionsDir, stateDir, stepsDir } from '../../kit/core/paths.ts';
+import { submitCommand } from '../../kit/tools/submit/command.ts';
 import { makeZip, renameEntry } from '../unit/grade-zips.ts';
 
 const run = crypto.randomBytes(3).toString('hex');

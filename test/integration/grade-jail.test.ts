@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectLayout } from '../../kit/cgroup/detect.ts';
-import { cgroupJailFactory, type Jail } from '../../kit/grade/cgroup.ts';
-import { Ledger } from '../../kit/ledger.ts';
-import { cpuSecondsOf } from '../../kit/proc.ts';
+import { detectLayout } from '../../kit/host/cgroup/detect.ts';
+import { cgroupJailFactory, type Jail } from '../../kit/tools/grade/cgroup.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
+import { cpuSecondsOf } from '../../kit/host/proc.ts';
 
 const hasV1Cpu = (() => {
   try {

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gradeRun, parseGradeArgs } from '../../kit/grade/command.ts';
-import type { GradesJson } from '../../kit/grade/report-json.ts';
-import { solutionsDir, stateDir, stepsDir } from '../../kit/paths.ts';
+import { gradeRun, parseGradeArgs } from '../../kit/tools/grade/command.ts';
+import type { GradesJson } from '../../kit/tools/grade/report-json.ts';
+import { solutionsDir, stateDir, stepsDir } from '../../kit/core/paths.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-grade-reference-'));
 const work = path.join(stateDir(), `grade-reference-test-${crypto.randomBytes(3).toString('hex')}`);

@@ -1,4 +1,4 @@
-// The grading sandbox (kit/grade/sandbox.ts) gives its child a /run of its
+// The grading sandbox (kit/tools/grade/sandbox.ts) gives its child a /run of its
 // own: `ip netns attach|add` (a student's step 3) works whether or not the
 // host has a /run/netns, under a read-only /, and leaves nothing on the host.
 
@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sandboxArgv } from '../../kit/grade/sandbox.ts';
-import { checkWorkspaceRoot } from '../../kit/grade/workspace.ts';
+import { sandboxArgv } from '../../kit/tools/grade/sandbox.ts';
+import { checkWorkspaceRoot } from '../../kit/tools/grade/workspace.ts';
 
 describe('the grading sandbox', () => {
   it('has a writable /run of its own where ip netns works, under a read-only /, and the host keeps none of it', () => {

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
-import { Ledger } from '../../kit/ledger.ts';
-import { reclaimers } from '../../kit/image/index.ts';
-import type { RunContext, RunOptions } from '../../kit/types.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
+import { reclaimers } from '../../kit/host/image/index.ts';
+import type { RunContext, RunOptions } from '../../kit/core/types.ts';
 
 const sh = $({ quiet: true, nothrow: true });
 

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
-import { KitError } from '../../kit/errors.ts';
-import { attachHomeImage, backingFileOf, claimHomeImage, detachHomeImage, probeImage, releaseLocksOfRun, type HomeImage } from '../../kit/image/index.ts';
+import { KitError } from '../../kit/core/errors.ts';
+import { attachHomeImage, backingFileOf, claimHomeImage, detachHomeImage, probeImage, releaseLocksOfRun, type HomeImage } from '../../kit/host/image/index.ts';
 import { sandbox, type Sandbox } from './image-helpers.ts';
 
 const sh = $({ quiet: true });

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
-import { adoptLedger, orphanLedgers, type LedgerEntry } from '../../kit/ledger.ts';
-import { attachHomeImage, attachLoop, backingFileOf, claimHomeImage, detachHomeImage, reclaimers, releaseLocksOfRun } from '../../kit/image/index.ts';
-import { projectRoot } from '../../kit/paths.ts';
+import { adoptLedger, orphanLedgers, type LedgerEntry } from '../../kit/core/ledger.ts';
+import { attachHomeImage, attachLoop, backingFileOf, claimHomeImage, detachHomeImage, reclaimers, releaseLocksOfRun } from '../../kit/host/image/index.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 import { sandbox, type Sandbox } from './image-helpers.ts';
 
 const sh = $({ quiet: true });
@@ -102,8 +102,8 @@ describe('a run killed with SIGKILL', () => {
     const script = path.join(box.stateDir, 'victim.mts');
     fs.writeFileSync(script, `
       import path from 'node:path';
-      import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/ledger.ts'))};
-      import { attachHomeImage } from ${JSON.stringify(path.join(projectRoot, 'kit/image/index.ts'))};
+      import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/core/ledger.ts'))};
+      import { attachHomeImage } from ${JSON.stringify(path.join(projectRoot, 'kit/host/image/index.ts'))};
       const stateDir = ${JSON.stringify(box.stateDir)};
       const ledger = new Ledger(path.join(stateDir, 'runs'), 'victim01');
       const image = await attachHomeImage({ runId: 'victim01', stateDir, ledger, facts: {},
@@ -135,7 +135,7 @@ describe('a run killed with SIGKILL', () => {
     const script = path.join(box.stateDir, 'victim-step2.mts');
     fs.writeFileSync(script, `
       import path from 'node:path';
-      import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/ledger.ts'))};
+      import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/core/ledger.ts'))};
       import step from ${JSON.stringify(path.join(projectRoot, 'solutions/02-mount.ts'))};
       const stateDir = ${JSON.stringify(box.stateDir)};
       const ledger = new Ledger(path.join(stateDir, 'runs'), 'victim02');

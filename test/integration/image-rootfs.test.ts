@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { $ } from 'zx';
-import { buildRootfsImage, probeImage } from '../../kit/image/index.ts';
+import { buildRootfsImage, probeImage } from '../../kit/host/image/index.ts';
 import { sandbox, type Sandbox } from './image-helpers.ts';
 
 const sh = $({ quiet: true });

@@ -4,7 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 const socket = `cw-interactive-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });

@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runContainer, startContainer } from '../../kit/lifecycle.ts';
-import { mount, mkdir, pivot_root } from '../../kit/ops.ts';
-import { ChildOpError } from '../../kit/spawn.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import { loadStepsUpTo } from '../../kit/steps.ts';
-import { isAlive } from '../../kit/proc.ts';
-import type { StepDefinition } from '../../kit/types.ts';
+import { runContainer, startContainer } from '../../kit/core/lifecycle.ts';
+import { mount, mkdir, pivot_root } from '../../kit/core/ops.ts';
+import { ChildOpError } from '../../kit/core/spawn.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { loadStepsUpTo } from '../../kit/core/steps.ts';
+import { isAlive } from '../../kit/host/proc.ts';
+import type { StepDefinition } from '../../kit/core/types.ts';
 
 const opts = (argv: string[]) => ({ argv, solution: true, stepsDir: solutionsDir });
 const base: StepDefinition = {

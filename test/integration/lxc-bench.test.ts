@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../kit/ledger.ts';
-import { namespaceId } from '../../kit/proc.ts';
-import { lxcEnvironment, LXC_WORKDIR } from '../../kit/lxc/environment.ts';
-import { containerName, createLxc, lxcAvailability, lxcPath, reclaimers } from '../../kit/lxc/lxc.ts';
-import { parseSysbench } from '../../kit/bench/parse.ts';
-import { hostEnvironment } from '../../kit/bench/host-env.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
+import { namespaceId } from '../../kit/host/proc.ts';
+import { lxcEnvironment, LXC_WORKDIR } from '../../kit/host/lxc/environment.ts';
+import { containerName, createLxc, lxcAvailability, lxcPath, reclaimers } from '../../kit/host/lxc/lxc.ts';
+import { parseSysbench } from '../../kit/tools/bench/parse.ts';
+import { hostEnvironment } from '../../kit/tools/bench/host-env.ts';
 
 const available = await lxcAvailability();
 const root = process.getuid?.() === 0;

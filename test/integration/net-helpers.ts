@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ledger } from '../../kit/ledger.ts';
-import { reclaimers as netReclaimers } from '../../kit/net/reclaim.ts';
-import { spawnNetnsHolder, type NetnsHolder } from '../../kit/net/holder.ts';
-import { reclaimers as kitReclaimers } from '../../kit/reclaim.ts';
-import type { RunContext, RunOptions } from '../../kit/types.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
+import { reclaimers as netReclaimers } from '../../kit/host/net/reclaim.ts';
+import { spawnNetnsHolder, type NetnsHolder } from '../../kit/host/net/holder.ts';
+import { reclaimers as kitReclaimers } from '../../kit/core/reclaim.ts';
+import type { RunContext, RunOptions } from '../../kit/core/types.ts';
 
 export const allReclaimers = { ...kitReclaimers, ...netReclaimers };
 
@@ -72,7 +72,7 @@ export function echoServerInNetns(pid: number, port: number): { kill(): void } {
   return { kill: () => void (child.exitCode === null && child.kill('SIGKILL')) };
 }
 
-export { echoServerOnHost, tcpEcho } from '../../kit/net/tcp.ts';
+export { echoServerOnHost, tcpEcho } from '../../kit/host/net/tcp.ts';
 
 export const randomPort = (): number => 20000 + Math.floor(Math.random() * 40000);
 export const randomToken = (): string => `cw-${randomBytes(6).toString('hex')}`;

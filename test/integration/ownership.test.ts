@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, solutionsDir } from '../../kit/paths.ts';
-import { preflight, which } from '../../kit/preflight.ts';
-import { generateSkeletons } from '../../kit/skeleton.ts';
+import { projectRoot, solutionsDir } from '../../kit/core/paths.ts';
+import { preflight, which } from '../../kit/host/preflight.ts';
+import { generateSkeletons } from '../../kit/tools/skeleton.ts';
 
 const user = `cwown${crypto.randomBytes(3).toString('hex')}`;
 const sudoers = `/etc/sudoers.d/${user}`;
@@ -49,7 +49,7 @@ describe('files the kit writes for the student through sudo', () => {
     const r = spawnSync(
       'runuser',
       ['-u', user, '--', 'env', `HOME=${path.join(dir, 'home')}`, `PATH=${path.dirname(process.execPath)}:/usr/bin:/bin:/usr/sbin:/sbin`, `CW_RESULTS_DIR=${results}`, `CW_STATE_DIR=${path.join(dir, 'state')}`, 'NO_COLOR=1',
-        process.execPath, '--import', 'tsx', 'kit/cli/main.ts', 'report', '--steps-dir', path.join(dir, 'steps'), '--no-pdf', '--yes'],
+        process.execPath, '--import', 'tsx', 'kit/tools/cli/main.ts', 'report', '--steps-dir', path.join(dir, 'steps'), '--no-pdf', '--yes'],
       { cwd: projectRoot, encoding: 'utf8', timeout: 150_000 },
     );
     expect(r.stderr).toContain('re-running through sudo');

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureLinux } from '../../kit/cli/privileges.ts';
-import { KitError } from '../../kit/errors.ts';
-import { projectRoot } from '../../kit/paths.ts';
+import { ensureLinux } from '../../kit/tools/cli/privileges.ts';
+import { KitError } from '../../kit/core/errors.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 describe('privileges', () => {
   it('as a normal user without sudo: says root is needed and how to get it, exit 77', () => {
@@ -19,7 +19,7 @@ describe('privileges', () => {
     try {
       const r = spawnSync(
         '/usr/bin/setpriv',
-        ['--reuid=65534', '--regid=65534', '--clear-groups', '--', 'node', '--import', 'tsx', 'kit/cli/main.ts', 'step', '1', '--solution', '--', 'true'],
+        ['--reuid=65534', '--regid=65534', '--clear-groups', '--', 'node', '--import', 'tsx', 'kit/tools/cli/main.ts', 'step', '1', '--solution', '--', 'true'],
         { cwd: projectRoot, encoding: 'utf8', env: { PATH: bin, HOME: '/tmp', NO_COLOR: '1' }, timeout: 30_000 },
       );
       expect(r.stderr).toMatch(/needs root .* sudo is not installed/);

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, solutionsDir, stepsDir } from '../../kit/paths.ts';
-import { release } from '../../kit/release/command.ts';
-import { TRUSTED_KIT_PLACEHOLDER } from '../../kit/release/generate.ts';
-import { listStepFiles } from '../../kit/steps.ts';
+import { projectRoot, solutionsDir, stepsDir } from '../../kit/core/paths.ts';
+import { release } from '../../kit/tools/release/command.ts';
+import { TRUSTED_KIT_PLACEHOLDER } from '../../kit/tools/release/generate.ts';
+import { listStepFiles } from '../../kit/core/steps.ts';
 
 let tmp: string;
 let out: string;
@@ -68,9 +68,9 @@ describe('npm run release: what the student edition holds', () => {
   it('has the skeletons and no solutions/, no grading, perf or release tools, no tests', () => {
     const all = files(out);
     expect(all.filter((f) => /^(solutions|test)\//.test(f))).toEqual([]);
-    for (const f of ['kit/grade/command.ts', 'kit/grade/engine.ts', 'kit/cli/perf.ts', 'kit/cli/skeletons.ts', 'kit/release/command.ts']) expect(all).not.toContain(f);
-    expect(fs.readFileSync(path.join(out, 'kit/cli/full-kit.ts'), 'utf8')).toContain("requireFullKit(name)");
-    expect(all.filter((f) => f.startsWith('kit/perf/'))).toEqual([]);
+    for (const f of ['kit/tools/grade/command.ts', 'kit/tools/grade/engine.ts', 'kit/tools/cli/perf.ts', 'kit/tools/cli/skeletons.ts', 'kit/tools/release/command.ts']) expect(all).not.toContain(f);
+    expect(fs.readFileSync(path.join(out, 'kit/tools/cli/full-kit.ts'), 'utf8')).toContain("requireFullKit(name)");
+    expect(all.filter((f) => f.startsWith('kit/tools/perf/'))).toEqual([]);
     for (const f of listStepFiles(path.join(projectRoot, 'steps'))) expect(all).toContain(`steps/${path.basename(f.file)}`);
     expect(fs.readFileSync(path.join(out, 'steps', '01-pid.ts'), 'utf8')).toContain('todo(');
     const pkg = JSON.parse(fs.readFileSync(path.join(out, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -146,7 +146,7 @@ describe('npm run release: the edition works on its own', () => {
     expect(hint.status, hint.stderr).toBe(0);
     expect(hint.stderr + hint.stdout).toMatch(/hint/i);
 
-    const grade = spawnSync(process.execPath, ['--import', 'tsx', 'kit/cli/main.ts', 'grade', 'x.zip'], { cwd: out, encoding: 'utf8' });
+    const grade = spawnSync(process.execPath, ['--import', 'tsx', 'kit/tools/cli/main.ts', 'grade', 'x.zip'], { cwd: out, encoding: 'utf8' });
     expect(grade.stderr).toMatch(/`npm run grade` needs the full kit[\s\S]*this is the student edition/);
     expect(grade.stderr).not.toMatch(/internal error|ENOENT|at .*\.ts:\d+/);
     expect(grade.status).toBe(2);

@@ -1,4 +1,4 @@
-// The trace of a real container run (kit/tracer.ts): host commands with exit
+// The trace of a real container run (kit/core/tracer.ts): host commands with exit
 // status, writes under /sys/fs/cgroup by a step's plain fs calls and by the
 // kit, the shim's syscalls with their results (native/shim.c reports each
 // one), lifecycle milestones; in time order, the step's own lines marked, and
@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runContainer } from '../../kit/lifecycle.ts';
-import { readLastTrace, type TraceEvent } from '../../kit/trace.ts';
+import { runContainer } from '../../kit/core/lifecycle.ts';
+import { readLastTrace, type TraceEvent } from '../../kit/core/trace.ts';
 import step, { cgroupDir } from '../fixtures/trace/01-traced.ts';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/trace/01-traced.ts');

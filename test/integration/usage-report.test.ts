@@ -3,11 +3,11 @@
 // is for containers whose command ran (the lifecycle's ctx.started).
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reportUsage } from '../../kit/cgroup/report.ts';
-import { runContainer } from '../../kit/lifecycle.ts';
-import { mount } from '../../kit/ops.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import type { RunContext, StepDefinition } from '../../kit/types.ts';
+import { reportUsage } from '../../kit/host/cgroup/report.ts';
+import { runContainer } from '../../kit/core/lifecycle.ts';
+import { mount } from '../../kit/core/ops.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import type { RunContext, StepDefinition } from '../../kit/core/types.ts';
 
 const seen: boolean[] = [];
 const step: StepDefinition = {

@@ -26,11 +26,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRootfs } from '../../kit/rootfs.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import { which } from '../../kit/preflight.ts';
-import { listStepFiles } from '../../kit/steps.ts';
-import type { HostSnapshot } from '../../kit/snapshot.ts';
+import { ensureRootfs } from '../../kit/host/image/rootfs.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { which } from '../../kit/host/preflight.ts';
+import { listStepFiles } from '../../kit/core/steps.ts';
+import type { HostSnapshot } from '../../kit/host/snapshot.ts';
 import { runKit, startKit } from './kit-process.ts';
 import { digits, makeSandbox, type Sandbox } from './sandbox.ts';
 

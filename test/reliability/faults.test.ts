@@ -15,9 +15,9 @@
 // Steps are discovered in solutions/ at run time: a step that lands is covered.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRootfs } from '../../kit/rootfs.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import { listStepFiles } from '../../kit/steps.ts';
+import { ensureRootfs } from '../../kit/host/image/rootfs.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { listStepFiles } from '../../kit/core/steps.ts';
 import { describeFault, markersFor, measureStartup, planFaults, runCliFault, runHookFault, runIdFor, type Fault, type FaultKind, type Timing } from './faults.ts';
 import { reclaimedByAnyCommand } from './kit-process.ts';
 import { makeSandbox, STRICT, type Sandbox } from './sandbox.ts';

@@ -10,11 +10,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { orphanLedgers } from '../../kit/ledger.ts';
-import { startContainer } from '../../kit/lifecycle.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import { loadStepsUpTo } from '../../kit/steps.ts';
-import type { StepDefinition } from '../../kit/types.ts';
+import { orphanLedgers } from '../../kit/core/ledger.ts';
+import { startContainer } from '../../kit/core/lifecycle.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { loadStepsUpTo } from '../../kit/core/steps.ts';
+import type { StepDefinition } from '../../kit/core/types.ts';
 import { npmRun, runKit, sleep, startKit, type Exit } from './kit-process.ts';
 import type { Sandbox } from './sandbox.ts';
 

@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { namespaceId } from '../../kit/proc.ts';
+import { namespaceId } from '../../kit/host/proc.ts';
 
 export interface ContainerView {
   pid: number;

@@ -1,11 +1,11 @@
 // The kit as a student runs it, as a child process we can signal: the same
-// command line `npm run step ...` runs (node --import tsx kit/cli/main.ts),
+// command line `npm run step ...` runs (node --import tsx kit/tools/cli/main.ts),
 // started directly so that a signal reaches the kit and not npm. It gets a
 // process group of its own (setsid), so that after a SIGKILL we can wait for
 // every process it started (its zx children, the container) to be gone.
 
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 export interface Exit {
   code: number | null;
@@ -38,7 +38,7 @@ const noteReclaims = (stderr: string): void => {
 };
 
 export function startKit(args: string[], env: NodeJS.ProcessEnv, opts: { limitMs?: number } = {}): KitProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'kit/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'kit/tools/cli/main.ts', ...args], {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

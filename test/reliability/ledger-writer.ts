@@ -3,7 +3,7 @@
 // the ids it still holds, and tears down when its stdin closes.
 // Usage: node --import tsx ledger-writer.ts RUNS_DIR RUN_ID COUNT
 
-import { Ledger } from '../../kit/ledger.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
 
 const [runsDir, runId, count] = process.argv.slice(2);
 const ledger = new Ledger(runsDir, runId);

@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { reclaimOrphans } from '../../kit/cli/common.ts';
-import { diffSnapshots, formatDiff, takeSnapshot, type HostSnapshot } from '../../kit/snapshot.ts';
+import { reclaimOrphans } from '../../kit/tools/cli/common.ts';
+import { diffSnapshots, formatDiff, takeSnapshot, type HostSnapshot } from '../../kit/host/snapshot.ts';
 
 export const STRICT = process.env.CW_RELIABILITY_STRICT === '1';
 

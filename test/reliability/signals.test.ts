@@ -7,11 +7,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orphanLedgers } from '../../kit/ledger.ts';
-import { projectRoot, solutionsDir } from '../../kit/paths.ts';
-import { isRunning, processStartTime } from '../../kit/proc.ts';
-import { ensureRootfs } from '../../kit/rootfs.ts';
-import { listStepFiles } from '../../kit/steps.ts';
+import { orphanLedgers } from '../../kit/core/ledger.ts';
+import { projectRoot, solutionsDir } from '../../kit/core/paths.ts';
+import { isRunning, processStartTime } from '../../kit/host/proc.ts';
+import { ensureRootfs } from '../../kit/host/image/rootfs.ts';
+import { listStepFiles } from '../../kit/core/steps.ts';
 import { npmRun, runKit, sleep, startKit } from './kit-process.ts';
 import { digits, makeSandbox, type Sandbox } from './sandbox.ts';
 
@@ -170,7 +170,7 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     // `shellBetween` makes sure it does (`; exit`): that shell takes the
     // SIGHUP and dies, and the kit only learns of the hangup from its
     // container's shell reading EIO, then writes to a terminal that is gone.
-    const step = ['node', '--import', 'tsx', 'kit/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
+    const step = ['node', '--import', 'tsx', 'kit/tools/cli/main.ts', 'step', String(TOP), '--solution', ...extra].join(' ');
     const cmd = opts.shellBetween ? `${step}; exit $?` : `exec ${step}`;
     const env = { ...sandbox.env, SHELL: '/bin/sh' };
     const c = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { cwd: projectRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -178,7 +178,7 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const closed = new Promise<number | null>((r) => c.on('close', r));
     /** the kit's node process, under script (and the shell, if one is in between) */
-    const kit = () => descendants(c.pid ?? 0).find((p) => p.cmdline.startsWith('node ') && p.cmdline.includes('kit/cli/main.ts'));
+    const kit = () => descendants(c.pid ?? 0).find((p) => p.cmdline.startsWith('node ') && p.cmdline.includes('kit/tools/cli/main.ts'));
     return { c, out: () => out.replace(/\r/g, ''), closed, kit };
   }
 

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KIT_PARENT } from '../../kit/cgroup/tree.ts';
-import { DEFAULT_KIT_CGROUP, diffSnapshots, formatDiff, takeSnapshot, type HostSnapshot } from '../../kit/snapshot.ts';
+import { KIT_PARENT } from '../../kit/host/cgroup/tree.ts';
+import { DEFAULT_KIT_CGROUP, diffSnapshots, formatDiff, takeSnapshot, type HostSnapshot } from '../../kit/host/snapshot.ts';
 import { findProcess } from './inspect.ts';
 import { digits } from './sandbox.ts';
 

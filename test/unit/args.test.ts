@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { camel, parseArgs } from '../../kit/cli/args.ts';
+import { camel, parseArgs } from '../../kit/tools/cli/args.ts';
 
 describe('command-line parsing', () => {
   it('splits positionals, flags and the container command after --', () => {

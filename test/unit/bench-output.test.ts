@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import reference from '../../solutions/05-bench.ts';
-import type { EnvName } from '../../kit/bench/environment.ts';
-import { renderMarkdown } from '../../kit/bench/markdown.ts';
-import { observations } from '../../kit/bench/observations.ts';
-import { RESULTS_SCHEMA, tabulate, type BenchResults, type BenchRun } from '../../kit/bench/results.ts';
-import { axisRange, renderSvg } from '../../kit/bench/svg.ts';
-import { variants } from '../../kit/bench/workloads.ts';
-import { readResults, writeResults } from '../../kit/bench/write.ts';
-import { PROFILES } from '../../kit/bench/runner.ts';
+import type { EnvName } from '../../kit/tools/bench/environment.ts';
+import { renderMarkdown } from '../../kit/tools/bench/markdown.ts';
+import { observations } from '../../kit/tools/bench/observations.ts';
+import { RESULTS_SCHEMA, tabulate, type BenchResults, type BenchRun } from '../../kit/tools/bench/results.ts';
+import { axisRange, renderSvg } from '../../kit/tools/bench/svg.ts';
+import { variants } from '../../kit/tools/bench/workloads.ts';
+import { readResults, writeResults } from '../../kit/tools/bench/write.ts';
+import { PROFILES } from '../../kit/tools/bench/runner.ts';
 
 /** Synthetic results: per variant and env, the measured values (warm-ups added). */
 function fakeResults(values: Partial<Record<string, Partial<Record<EnvName, number[]>>>>, envs: EnvName[] = ['host', 'container', 'lxc']): BenchResults {
@@ -199,8 +199,8 @@ describe('kept runs (npm run bench -- --label NAME)', () => {
   });
 
   it('keep a labelled run next to the main one, and the report shows each', async () => {
-    const { benchRuns, labelledDir } = await import('../../kit/bench/write.ts');
-    const { writeReport } = await import('../../kit/report/command.ts');
+    const { benchRuns, labelledDir } = await import('../../kit/tools/bench/write.ts');
+    const { writeReport } = await import('../../kit/tools/report/command.ts');
     const results = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-kept-'));
     dirs.push(results);
     expect(() => labelledDir('../x', results)).toThrow(/--label "..\/x" is not a usable name/);

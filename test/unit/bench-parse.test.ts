@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSysbench, toMiB } from '../../kit/bench/parse.ts';
+import { parseSysbench, toMiB } from '../../kit/tools/bench/parse.ts';
 
 const fixture = (name: string): string => fs.readFileSync(path.join(import.meta.dirname, '../fixtures/sysbench', name), 'utf8');
 

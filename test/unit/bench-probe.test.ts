@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cgroupMounts, limitsFrom } from '../../kit/bench/limits.ts';
-import { findDescendant, mountFor, parseMountinfo, probeProcess, splitDev, watchFor } from '../../kit/bench/probe.ts';
-import { renderBar, progressBar } from '../../kit/bench/progress.ts';
-import { inDirectory } from '../../kit/bench/environment.ts';
+import { cgroupMounts, limitsFrom } from '../../kit/tools/bench/limits.ts';
+import { findDescendant, mountFor, parseMountinfo, probeProcess, splitDev, watchFor } from '../../kit/tools/bench/probe.ts';
+import { renderBar, progressBar } from '../../kit/tools/bench/progress.ts';
+import { inDirectory } from '../../kit/tools/bench/environment.ts';
 
 const MOUNTINFO = [
   '22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw',

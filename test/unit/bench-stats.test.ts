@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compare, formatRatio, median, summarize } from '../../kit/bench/stats.ts';
-import { interleave } from '../../kit/bench/schedule.ts';
+import { compare, formatRatio, median, summarize } from '../../kit/tools/bench/stats.ts';
+import { interleave } from '../../kit/tools/bench/schedule.ts';
 
 describe('median and summarize', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {

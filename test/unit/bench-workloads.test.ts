@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import reference from '../../solutions/05-bench.ts';
-import { parseSysbench } from '../../kit/bench/parse.ts';
-import { dfAvailable } from '../../kit/bench/environment.ts';
-import { fitFiles, sizeBytes } from '../../kit/bench/runner.ts';
-import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants, WORKLOADS } from '../../kit/bench/workloads.ts';
+import { parseSysbench } from '../../kit/tools/bench/parse.ts';
+import { dfAvailable } from '../../kit/tools/bench/environment.ts';
+import { fitFiles, sizeBytes } from '../../kit/tools/bench/runner.ts';
+import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants, WORKLOADS } from '../../kit/tools/bench/workloads.ts';
 
 const fixture = (name: string) => parseSysbench(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/sysbench', name), 'utf8'));
 const files = { totalSize: '64M', files: 4 };
@@ -87,7 +87,7 @@ describe('the reference reading of the numbers (solutions/05-bench.ts read)', ()
 });
 
 describe('sizing the files to the smallest free space', () => {
-  const env = (free: number | undefined) => ({ freeBytes: async () => free }) as unknown as import('../../kit/bench/environment.ts').BenchEnvironment;
+  const env = (free: number | undefined) => ({ freeBytes: async () => free }) as unknown as import('../../kit/tools/bench/environment.ts').BenchEnvironment;
 
   it('keeps the size when it fits in half of every free space', async () => {
     expect(await fitFiles({ totalSize: '64M', files: 4 }, [env(10 * 2 ** 30), env(undefined)])).toEqual({ totalSize: '64M', files: 4 });

@@ -1,9 +1,9 @@
 // Layout detection against fixture trees: statfs magics + mountinfo samples.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectLayout, parseMountinfo, v1Hierarchies } from '../../kit/cgroup/detect.ts';
-import { KitError } from '../../kit/errors.ts';
-import type { CgroupHost } from '../../kit/cgroup/host.ts';
+import { detectLayout, parseMountinfo, v1Hierarchies } from '../../kit/host/cgroup/detect.ts';
+import { KitError } from '../../kit/core/errors.ts';
+import type { CgroupHost } from '../../kit/host/cgroup/host.ts';
 import { makeFixture, type Fixture } from '../fixtures/cgroup/tree.ts';
 
 let fx: Fixture | undefined;

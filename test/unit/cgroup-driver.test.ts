@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCgroup } from '../../kit/cgroup/driver.ts';
-import { reclaimersFor } from '../../kit/cgroup/reclaim.ts';
-import { KitError } from '../../kit/errors.ts';
-import { Ledger } from '../../kit/ledger.ts';
+import { createCgroup } from '../../kit/host/cgroup/driver.ts';
+import { reclaimersFor } from '../../kit/host/cgroup/reclaim.ts';
+import { KitError } from '../../kit/core/errors.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
 import { makeFixture, type Fixture, type FixtureKind, type FixtureOptions } from '../fixtures/cgroup/tree.ts';
 
 const limits = { memoryBytes: 64 * 2 ** 20, cpuFraction: 0.25, pids: 16 };

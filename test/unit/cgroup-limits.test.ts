@@ -1,8 +1,8 @@
 // Which file gets which value, per version: the heart of "the same step code on v1 and v2".
 
 import { describe, expect, it } from 'vitest';
-import { cpuQuota, v1LimitWrites, v2LimitWrites, validateLimits, weightToShares } from '../../kit/cgroup/limits.ts';
-import { KitError } from '../../kit/errors.ts';
+import { cpuQuota, v1LimitWrites, v2LimitWrites, validateLimits, weightToShares } from '../../kit/host/cgroup/limits.ts';
+import { KitError } from '../../kit/core/errors.ts';
 
 const all = { memoryBytes: 256 * 2 ** 20, cpuFraction: 0.5, pids: 64, cpuWeight: 200, ioBps: { device: '7:3', read: 1_000_000, write: 2_000_000 } };
 

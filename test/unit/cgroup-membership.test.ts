@@ -1,9 +1,9 @@
 // /proc/PID/cgroup parsing and the membership test the check uses; the usage line.
 
 import { describe, expect, it } from 'vitest';
-import { missingMemberships, parseProcCgroup } from '../../kit/cgroup/membership.ts';
-import { formatUsage } from '../../kit/cgroup/report.ts';
-import type { Cgroup } from '../../kit/cgroup/types.ts';
+import { missingMemberships, parseProcCgroup } from '../../kit/host/cgroup/membership.ts';
+import { formatUsage } from '../../kit/host/cgroup/report.ts';
+import type { Cgroup } from '../../kit/host/cgroup/types.ts';
 
 const HYBRID = `9:name=systemd:/
 8:pids:/container-workshop/run-1

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errnoHint, errnoName } from '../../kit/errno.ts';
-import { ERRNO_CAUSES, STEP_ERRNO_ROWS, allErrnoRows, causeOf } from '../../kit/errno-table.ts';
-import { projectRoot } from '../../kit/paths.ts';
+import { errnoHint, errnoName } from '../../kit/core/errno.ts';
+import { ERRNO_CAUSES, STEP_ERRNO_ROWS, allErrnoRows, causeOf } from '../../kit/core/errno-table.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 describe('errno names and hints', () => {
   it('names errno values from the C headers', () => {
@@ -61,7 +61,7 @@ describe("the site's common errors tables are the kit's table", () => {
 
   it('the table component reads the same module the kit does', () => {
     const vue = fs.readFileSync(path.join(site, '.vitepress', 'theme', 'components', 'ErrnoTable.vue'), 'utf8');
-    expect(vue).toMatch(/from '(\.\.\/)+kit\/errno-table\.ts'/);
-    expect(fs.readFileSync(path.join(projectRoot, 'kit', 'errno.ts'), 'utf8')).toMatch(/from '\.\/errno-table\.ts'/);
+    expect(vue).toMatch(/from '(\.\.\/)+kit\/core\/errno-table\.ts'/);
+    expect(fs.readFileSync(path.join(projectRoot, 'kit', 'core', 'errno.ts'), 'utf8')).toMatch(/from '\.\/errno-table\.ts'/);
   });
 });

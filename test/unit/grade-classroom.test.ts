@@ -16,8 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AssertionResult, CheckResult } from '../../kit/check/types.ts';
-import { MAX_ARG_STRLEN, cutUtf8, emitClassroom, encodeRunnerResult, maxEncodedBytes, resultsEnvName, runnerId, toRunnerResult, type ClassroomRunnerResult } from '../../kit/grade/classroom.ts';
+import type { AssertionResult, CheckResult } from '../../kit/tools/check/types.ts';
+import { MAX_ARG_STRLEN, cutUtf8, emitClassroom, encodeRunnerResult, maxEncodedBytes, resultsEnvName, runnerId, toRunnerResult, type ClassroomRunnerResult } from '../../kit/tools/grade/classroom.ts';
 
 const RUNNERS_PATTERN = /^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/;
 
@@ -184,7 +184,7 @@ describe('the workflow for the assignment template', () => {
       expect(yml).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.checks.outputs.${id} }}"`);
     }
     expect(yml).toMatch(/id: checks\n/);
-    expect(yml).toContain('kit/grade/classroom-report.ts checks.json --steps 1-5');
+    expect(yml).toContain('kit/tools/grade/classroom-report.ts checks.json --steps 1-5');
     // step 5's benchmark only when the instructor asks for it
     expect(yml).toMatch(/^\s*CW_BENCH: ""$/m);
     expect(yml).toContain('mode=--grading; [ "$CW_BENCH" = "true" ] && mode=""');

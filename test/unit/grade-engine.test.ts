@@ -5,15 +5,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StepCatalog } from '../../kit/grade/catalog.ts';
-import { blanketResult } from '../../kit/grade/catalog.ts';
-import { inconclusive } from '../../kit/grade/engine.ts';
-import { Gate } from '../../kit/grade/gate.ts';
-import { lastJsonArray, trustedResult } from '../../kit/grade/parse-result.ts';
-import { boundJobs, runPool } from '../../kit/grade/queue.ts';
-import { ResumeFile } from '../../kit/grade/resume.ts';
-import { expandSources, parseSteps, safeKey } from '../../kit/grade/sources.ts';
-import type { StudentGrade } from '../../kit/grade/types.ts';
+import type { StepCatalog } from '../../kit/tools/grade/catalog.ts';
+import { blanketResult } from '../../kit/tools/grade/catalog.ts';
+import { inconclusive } from '../../kit/tools/grade/engine.ts';
+import { Gate } from '../../kit/tools/grade/gate.ts';
+import { lastJsonArray, trustedResult } from '../../kit/tools/grade/parse-result.ts';
+import { boundJobs, runPool } from '../../kit/tools/grade/queue.ts';
+import { ResumeFile } from '../../kit/tools/grade/resume.ts';
+import { expandSources, parseSteps, safeKey } from '../../kit/tools/grade/sources.ts';
+import type { StudentGrade } from '../../kit/tools/grade/types.ts';
 
 const cat: StepCatalog = {
   step: 1,

@@ -6,16 +6,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { notGradedResult } from '../../kit/grade/not-graded.ts';
-import type { AssertionResult, CheckResult } from '../../kit/check/types.ts';
-import { csvField, renderCsv } from '../../kit/grade/report-csv.ts';
-import { mdCode, mdText, renderFeedback } from '../../kit/grade/report-feedback.ts';
-import { renderJson } from '../../kit/grade/report-json.ts';
-import { renderJunit, xmlEscape } from '../../kit/grade/report-junit.ts';
-import { renderTable } from '../../kit/grade/report-table.ts';
-import type { StudentGrade } from '../../kit/grade/types.ts';
-import { viewOf } from '../../kit/grade/view.ts';
-import { applyWeights, stepWeight, totals, validateWeights } from '../../kit/grade/weights.ts';
+import { notGradedResult } from '../../kit/tools/grade/not-graded.ts';
+import type { AssertionResult, CheckResult } from '../../kit/tools/check/types.ts';
+import { csvField, renderCsv } from '../../kit/tools/grade/report-csv.ts';
+import { mdCode, mdText, renderFeedback } from '../../kit/tools/grade/report-feedback.ts';
+import { renderJson } from '../../kit/tools/grade/report-json.ts';
+import { renderJunit, xmlEscape } from '../../kit/tools/grade/report-junit.ts';
+import { renderTable } from '../../kit/tools/grade/report-table.ts';
+import type { StudentGrade } from '../../kit/tools/grade/types.ts';
+import { viewOf } from '../../kit/tools/grade/view.ts';
+import { applyWeights, stepWeight, totals, validateWeights } from '../../kit/tools/grade/weights.ts';
 
 const a = (id: string, points: number, status: AssertionResult['status'], extra: Partial<AssertionResult> = {}): AssertionResult => ({
   id,

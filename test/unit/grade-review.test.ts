@@ -4,9 +4,9 @@
 
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { reviewNotes } from '../../kit/grade/review.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import { listStepFiles } from '../../kit/steps.ts';
+import { reviewNotes } from '../../kit/tools/grade/review.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { listStepFiles } from '../../kit/core/steps.ts';
 
 const one = (text: string): string[] => reviewNotes({ steps: [{ step: 1, file: '01-pid.ts', data: Buffer.from(text) }] });
 
@@ -21,7 +21,7 @@ describe('the grader flags code for the instructor to read', () => {
     ['process.stdout.write("{}")', /stdout\/stderr/],
     ['process.exit(0)', /ends the checker's process/],
     ["process.on('exit', () => {})", /process-wide handlers/],
-    ["import x from '../kit/check/framework.ts'", /check framework/],
+    ["import x from '../kit/tools/check/framework.ts'", /check framework/],
     ['setns(fd, 0)', /enters other namespaces/],
     ["fs.readlinkSync('/proc/1/ns/mnt')", /enters other namespaces/],
     ['Object.defineProperty(JSON, "stringify", {})', /patches globals/],

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readSubmission, writeSubmission } from '../../kit/grade/unpack.ts';
-import { solutionsDir } from '../../kit/paths.ts';
-import { generateSkeletons } from '../../kit/skeleton.ts';
-import { submitCommand } from '../../kit/submit/command.ts';
-import { sha256 } from '../../kit/submit/manifest.ts';
+import { readSubmission, writeSubmission } from '../../kit/tools/grade/unpack.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { generateSkeletons } from '../../kit/tools/skeleton.ts';
+import { submitCommand } from '../../kit/tools/submit/command.ts';
+import { sha256 } from '../../kit/tools/submit/manifest.ts';
 
 let root: string;
 let steps: string;

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, parseBytes, type UnpackLimits } from '../../kit/grade/limits.ts';
-import { readSubmission, writeSubmission } from '../../kit/grade/unpack.ts';
-import { unsafeReason } from '../../kit/grade/entry-path.ts';
-import type { SubmissionSource } from '../../kit/grade/types.ts';
+import { DEFAULT_LIMITS, parseBytes, type UnpackLimits } from '../../kit/tools/grade/limits.ts';
+import { readSubmission, writeSubmission } from '../../kit/tools/grade/unpack.ts';
+import { unsafeReason } from '../../kit/tools/grade/entry-path.ts';
+import type { SubmissionSource } from '../../kit/tools/grade/types.ts';
 import { claimSize, makeZip, renameEntry, STEP1, writeTemp } from './grade-zips.ts';
 
 let tmp: string;
@@ -55,7 +55,7 @@ describe('zip submissions', () => {
     const buf = await makeZip([
       { name: 'steps/01-pid.ts', data: STEP1 },
       { name: 'steps/notes.txt', data: 'x' },
-      { name: 'kit/todo.ts', data: 'export const evil = 1;' },
+      { name: 'kit/core/todo.ts', data: 'export const evil = 1;' },
       { name: 'checks/01-pid.ts', data: 'export default 1;' },
       { name: 'results/bench.json', data: '{}' },
       { name: 'manifest.json', data: JSON.stringify({ student: { name: 'Alice', id: 'a1' } }) },
@@ -183,7 +183,7 @@ describe('folder submissions', () => {
   }
 
   it('takes the step files of <root>/steps', async () => {
-    const root = folder({ 'steps/01-pid.ts': STEP1, 'steps/02-mount.ts': 'x', 'kit/ops.ts': 'evil', 'manifest.json': '{}' });
+    const root = folder({ 'steps/01-pid.ts': STEP1, 'steps/02-mount.ts': 'x', 'kit/core/ops.ts': 'evil', 'manifest.json': '{}' });
     const r = await readSubmission(folderSource(root));
     expect(r.ok && r.raw.steps.map((s) => s.file)).toEqual(['01-pid.ts', '02-mount.ts']);
     expect(r.ok && r.raw.manifest?.toString()).toBe('{}');

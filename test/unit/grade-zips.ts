@@ -81,4 +81,4 @@ export function writeTemp(dir: string, name: string, data: Buffer): string {
   return file;
 }
 
-export const STEP1 = "import { todo } from '../kit/todo.ts';\nexport default { id: 1, name: 'pid' };\n";
+export const STEP1 = "import { todo } from '../kit/core/todo.ts';\nexport default { id: 1, name: 'pid' };\n";

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { solutionsDir } from '../../kit/paths.ts';
-import { listStepFiles } from '../../kit/steps.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
+import { listStepFiles } from '../../kit/core/steps.ts';
 import { parseStepPage } from '../../site/.vitepress/step-pages.ts';
 
 const START = /^\s*\/\/ @todo ([\w-]+): (.*)$/;

@@ -2,13 +2,13 @@
 
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KitError } from '../../kit/errors.ts';
-import type { Ledger } from '../../kit/ledger.ts';
-import { offerFix } from '../../kit/image/ask.ts';
-import { homeImageOptions } from '../../kit/image/home.ts';
-import { imageBusyError } from '../../kit/image/lock.ts';
-import { noLoopDeviceError } from '../../kit/image/loop.ts';
-import type { RunContext, RunOptions } from '../../kit/types.ts';
+import { KitError } from '../../kit/core/errors.ts';
+import type { Ledger } from '../../kit/core/ledger.ts';
+import { offerFix } from '../../kit/host/image/ask.ts';
+import { homeImageOptions } from '../../kit/host/image/home.ts';
+import { imageBusyError } from '../../kit/host/image/lock.ts';
+import { noLoopDeviceError } from '../../kit/host/image/loop.ts';
+import type { RunContext, RunOptions } from '../../kit/core/types.ts';
 
 const ctx = (options: Partial<RunOptions> = {}): RunContext => ({
   runId: 'abcd1234',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KitError } from '../../kit/errors.ts';
-import { formatSize, parseSize } from '../../kit/image/size.ts';
+import { KitError } from '../../kit/core/errors.ts';
+import { formatSize, parseSize } from '../../kit/host/image/size.ts';
 
 describe('parseSize (dd/truncate meaning)', () => {
   it.each([

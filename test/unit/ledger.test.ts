@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ledger, adoptLedger, orphanLedgers, type LedgerFile } from '../../kit/ledger.ts';
+import { Ledger, adoptLedger, orphanLedgers, type LedgerFile } from '../../kit/core/ledger.ts';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

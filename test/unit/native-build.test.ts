@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 describe('native shim', () => {
   it('compiles cleanly with warnings as errors', () => {

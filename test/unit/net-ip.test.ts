@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { setupCommands, type NetPlan } from '../../kit/net/commands.ts';
-import { formatIpCommand, groupByNetns, ip } from '../../kit/net/ip.ts';
-import { IFNAMSIZ, KIT_IF_NAME, KIT_NETNS_NAME, netNames } from '../../kit/net/names.ts';
-import { createdBy } from '../../kit/net/setup.ts';
+import { setupCommands, type NetPlan } from '../../kit/host/net/commands.ts';
+import { formatIpCommand, groupByNetns, ip } from '../../kit/host/net/ip.ts';
+import { IFNAMSIZ, KIT_IF_NAME, KIT_NETNS_NAME, netNames } from '../../kit/host/net/names.ts';
+import { createdBy } from '../../kit/host/net/setup.ts';
 
 const plan: NetPlan = {
   ...netNames('a1b2c3'),

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../kit/ledger.ts';
-import { formatCidr, parseCidr } from '../../kit/net/ipv4.ts';
-import { leaseClaimer, leasePath, releaseLease, staleLeases } from '../../kit/net/lease.ts';
-import { pickSubnet } from '../../kit/net/subnet.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
+import { formatCidr, parseCidr } from '../../kit/host/net/ipv4.ts';
+import { leaseClaimer, leasePath, releaseLease, staleLeases } from '../../kit/host/net/lease.ts';
+import { pickSubnet } from '../../kit/host/net/subnet.ts';
 
 let dir: string;
 beforeEach(() => {

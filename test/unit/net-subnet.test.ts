@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from '../../kit/net/ipv4.ts';
-import { occupiedNetworks, parsePoolOptions, pickSubnet, planAddresses, type IpAddrJson, type IpRouteJson } from '../../kit/net/subnet.ts';
+import { formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from '../../kit/host/net/ipv4.ts';
+import { occupiedNetworks, parsePoolOptions, pickSubnet, planAddresses, type IpAddrJson, type IpRouteJson } from '../../kit/host/net/subnet.ts';
 
 // trimmed real outputs of `ip -4 -j route show table all` / `ip -4 -j addr show`
 const ROUTES: IpRouteJson[] = [

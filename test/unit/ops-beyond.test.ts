@@ -3,12 +3,12 @@
 
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { capMask, capNames, capNumber } from '../../kit/caps.ts';
-import { errnoHint } from '../../kit/errno.ts';
-import { loadShim } from '../../kit/native.ts';
-import { capset, chown, describeOp, fork, prctl, seccomp, setgroups, setns, setresgid, setresuid, unshare, wait_for_host } from '../../kit/ops.ts';
-import { BPF_JUMP, BPF_STMT, encodeFilter, syscallNumber } from '../../kit/seccomp.ts';
-import { toNativeOp } from '../../kit/spawn.ts';
+import { capMask, capNames, capNumber } from '../../kit/core/caps.ts';
+import { errnoHint } from '../../kit/core/errno.ts';
+import { loadShim } from '../../kit/core/native.ts';
+import { capset, chown, describeOp, fork, prctl, seccomp, setgroups, setns, setresgid, setresuid, unshare, wait_for_host } from '../../kit/core/ops.ts';
+import { BPF_JUMP, BPF_STMT, encodeFilter, syscallNumber } from '../../kit/core/seccomp.ts';
+import { toNativeOp } from '../../kit/core/spawn.ts';
 
 const c = loadShim().constant;
 

@@ -2,9 +2,9 @@
 // the C headers of this machine (never hard-coded in TypeScript).
 
 import { describe, expect, it } from 'vitest';
-import { loadShim } from '../../kit/native.ts';
-import { chdir, describeOp, mkdir, mknod, mount, pivot_root, sethostname, symlink, umount2, write_file } from '../../kit/ops.ts';
-import { toNativeOp } from '../../kit/spawn.ts';
+import { loadShim } from '../../kit/core/native.ts';
+import { chdir, describeOp, mkdir, mknod, mount, pivot_root, sethostname, symlink, umount2, write_file } from '../../kit/core/ops.ts';
+import { toNativeOp } from '../../kit/core/spawn.ts';
 
 const shim = loadShim();
 const c = shim.constant;

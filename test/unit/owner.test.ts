@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { giveBack, invokingUser } from '../../kit/owner.ts';
+import { giveBack, invokingUser } from '../../kit/core/owner.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -2,7 +2,7 @@
 // only after sysbench (step 5's) was installed.
 
 import { describe, expect, it } from 'vitest';
-import { KIT_REQUIREMENTS, requirementsFor } from '../../kit/preflight.ts';
+import { KIT_REQUIREMENTS, requirementsFor } from '../../kit/host/preflight.ts';
 
 const pkgs = (step: number) => requirementsFor(step).map((r) => r.pkg).sort();
 

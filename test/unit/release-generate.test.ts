@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importClosure, relativeImports } from '../../kit/release/closure.ts';
-import { editionGitignore, editionWorkflow } from '../../kit/release/generate.ts';
+import { importClosure, relativeImports } from '../../kit/tools/release/closure.ts';
+import { editionGitignore, editionWorkflow } from '../../kit/tools/release/generate.ts';
 
 describe('release generators', () => {
   it('the workflow refuses a classroom.yml whose trusted-kit step it does not recognise', () => {
@@ -32,10 +32,10 @@ describe('release generators', () => {
       w('kit/main.ts', "import './a.ts';\nconst g = () => import('./grade/command.ts');");
       w('kit/a.ts', "import '../solutions/01.ts';\nimport './b.ts';");
       w('kit/b.ts', "import './a.ts';");
-      w('kit/grade/command.ts', "import './secret.ts';");
-      w('kit/grade/secret.ts', '');
+      w('kit/tools/grade/command.ts', "import './secret.ts';");
+      w('kit/tools/grade/secret.ts', '');
       w('solutions/01.ts', '');
-      expect(importClosure(root, ['kit/main.ts'], ['kit/grade/command.ts', 'solutions/'])).toEqual(['kit/a.ts', 'kit/b.ts', 'kit/main.ts']);
+      expect(importClosure(root, ['kit/main.ts'], ['kit/tools/grade/command.ts', 'solutions/'])).toEqual(['kit/a.ts', 'kit/b.ts', 'kit/main.ts']);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

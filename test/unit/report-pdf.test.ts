@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserInstall, findChromium, noBrowserHint, osIds } from '../../kit/report/pdf.ts';
+import { browserInstall, findChromium, noBrowserHint, osIds } from '../../kit/tools/report/pdf.ts';
 
 const UBUNTU = 'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\n';
 const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';

@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reportTemplate } from '../../kit/report/command.ts';
-import { htmlPage, inline, markdownToHtml } from '../../kit/report/html.ts';
-import { fillRegions, region, regionNames } from '../../kit/report/regions.ts';
-import { containerSection, stepEvidenceSection } from '../../kit/report/sections.ts';
-import type { CheckResult } from '../../kit/check/types.ts';
-import { writeReport } from '../../kit/report/command.ts';
-import { summarizeTrace } from '../../kit/report/evidence.ts';
-import { ANSWER_PLACEHOLDER, unanswered } from '../../kit/report/questions.ts';
-import { traceFile, type TraceEvent } from '../../kit/trace.ts';
+import { reportTemplate } from '../../kit/tools/report/command.ts';
+import { htmlPage, inline, markdownToHtml } from '../../kit/tools/report/html.ts';
+import { fillRegions, region, regionNames } from '../../kit/tools/report/regions.ts';
+import { containerSection, stepEvidenceSection } from '../../kit/tools/report/sections.ts';
+import type { CheckResult } from '../../kit/tools/check/types.ts';
+import { writeReport } from '../../kit/tools/report/command.ts';
+import { summarizeTrace } from '../../kit/tools/report/evidence.ts';
+import { ANSWER_PLACEHOLDER, unanswered } from '../../kit/tools/report/questions.ts';
+import { traceFile, type TraceEvent } from '../../kit/core/trace.ts';
 
 describe('kit regions of the report', () => {
   it('rewrites only the marked regions and keeps the student\'s text', () => {
@@ -112,7 +112,7 @@ const CHECK: CheckResult = {
   ],
 };
 
-/** A trace as the writer (kit/trace.ts's contract) records it. */
+/** A trace as the writer (kit/core/trace.ts's contract) records it. */
 const TRACE: TraceEvent[] = [
   { t: 0, phase: 'spawn', kind: 'lifecycle', what: 'clone(CLONE_NEWPID|CLONE_NEWUTS)', result: '4242', ok: true },
   { t: 1, phase: 'release', kind: 'syscall', what: 'sethostname("cw-1")', result: '0', ok: true, origin: 'steps/01-pid.ts:30' },

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 function files(dir: string, ext: RegExp): string[] {
   const out: string[] = [];

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { solutionsDir, stepsDir } from '../../kit/paths.ts';
-import { generateSkeletons, skeletonOf, todoRegions } from '../../kit/skeleton.ts';
+import { solutionsDir, stepsDir } from '../../kit/core/paths.ts';
+import { generateSkeletons, skeletonOf, todoRegions } from '../../kit/tools/skeleton.ts';
 
 describe('skeletons generated from solutions', () => {
   it('replaces each @todo region by a todo() call at the same indentation', () => {

@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../kit/student.ts';
-import { KitError } from '../../kit/errors.ts';
-import { Ledger } from '../../kit/ledger.ts';
-import { projectRoot, solutionsDir, stepsDir } from '../../kit/paths.ts';
-import { listStepFiles, loadStep } from '../../kit/steps.ts';
-import { importViolations } from '../../kit/student-imports.ts';
+import { KitError } from '../../kit/core/errors.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
+import { projectRoot, solutionsDir, stepsDir } from '../../kit/core/paths.ts';
+import { listStepFiles, loadStep } from '../../kit/core/steps.ts';
+import { importViolations } from '../../kit/core/student-imports.ts';
 
 /** The helpers that did a TODO's work, or handed out its answer, before issue 15. */
 const SHORTCUTS = [
@@ -69,12 +69,12 @@ describe('the import rule of step files', () => {
   }
 
   const cheats: [string, string, RegExp][] = [
-    ['a deep import of a reference helper', "import { attachHomeImage } from '../kit/image/index.ts';", /\.\.\/kit\/image\/index\.ts/],
-    ['a re-export of one', "export { createCgroup } from '../kit/cgroup/driver.ts';", /driver\.ts/],
-    ['a namespace import', "import * as limits from '../kit/cgroup/limits.ts'; void limits;", /limits\.ts/],
-    ['a literal dynamic import', "const m = await import('../kit/net/commands.ts'); void m;", /commands\.ts/],
+    ['a deep import of a reference helper', "import { attachHomeImage } from '../kit/host/image/index.ts';", /\.\.\/kit\/host\/image\/index\.ts/],
+    ['a re-export of one', "export { createCgroup } from '../kit/host/cgroup/driver.ts';", /driver\.ts/],
+    ['a namespace import', "import * as limits from '../kit/host/cgroup/limits.ts'; void limits;", /limits\.ts/],
+    ['a literal dynamic import', "const m = await import('../kit/host/net/commands.ts'); void m;", /commands\.ts/],
     ['a computed dynamic import', "const p = '../kit/' + 'image/home.ts'; const m = await import(p); void m;", /import\(p\)/],
-    ['an absolute path', `import { createCgroup } from '${path.join(projectRoot, 'kit/cgroup/index.ts')}';`, /cgroup\/index\.ts/],
+    ['an absolute path', `import { createCgroup } from '${path.join(projectRoot, 'kit/host/cgroup/index.ts')}';`, /cgroup\/index\.ts/],
     ['a package other than through the API', "import { $ } from 'zx'; void $;", /"zx"/],
     ['node:module (require() of anything)', "import { createRequire } from 'node:module'; void createRequire;", /node:module/],
   ];
@@ -96,7 +96,7 @@ describe('the import rule of step files', () => {
   }
 
   it('allows type-only imports from anywhere (they run nothing) and node:* modules', async () => {
-    const src = "import fs from 'node:fs';\nimport type { Cgroup } from '../kit/cgroup/types.ts';\nimport { todo } from '../kit/student.ts';\nexport const x: Cgroup | undefined = undefined; void fs; void todo;\n";
+    const src = "import fs from 'node:fs';\nimport type { Cgroup } from '../kit/host/cgroup/types.ts';\nimport { todo } from '../kit/student.ts';\nexport const x: Cgroup | undefined = undefined; void fs; void todo;\n";
     expect(await importViolations(path.join(solutionsDir, '09-x.ts'), src)).toEqual([]);
   });
 });

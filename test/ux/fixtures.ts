@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot, solutionsDir } from '../../kit/paths.ts';
-import { skeletonOf } from '../../kit/skeleton.ts';
+import { projectRoot, solutionsDir } from '../../kit/core/paths.ts';
+import { skeletonOf } from '../../kit/tools/skeleton.ts';
 
-export const MAIN = path.join(projectRoot, 'kit', 'cli', 'main.ts');
+export const MAIN = path.join(projectRoot, 'kit', 'tools', 'cli', 'main.ts');
 export const solution1 = (): string => fs.readFileSync(path.join(solutionsDir, '01-pid.ts'), 'utf8');
 export const skeleton1 = (): string => skeletonOf(solution1());
 

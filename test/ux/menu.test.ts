@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 import { parseStepPage } from '../../site/.vitepress/step-pages.ts';
 import { MAIN, sandbox, skeleton1, step1With, type Sandbox } from './fixtures.ts';
 import { Tmux, tmuxAvailable } from './tmux.ts';

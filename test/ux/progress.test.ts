@@ -2,7 +2,7 @@
 // escape code, in a pipe or with NO_COLOR.
 
 import { describe, expect, it } from 'vitest';
-import { bar, palette, renderBar, spinner, spinnerLog, stripAnsi, type Stream } from '../../kit/ux/progress.ts';
+import { bar, palette, renderBar, spinner, spinnerLog, stripAnsi, type Stream } from '../../kit/tools/ux/progress.ts';
 
 function fakeStream(isTTY: boolean): Stream & { text: () => string } {
   let out = '';

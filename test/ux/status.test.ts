@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { currentStep, stepStatuses } from '../../kit/ux/status.ts';
+import { currentStep, stepStatuses } from '../../kit/tools/ux/status.ts';
 import { sandbox, skeleton1, step1With, type Sandbox } from './fixtures.ts';
 
 describe('stepStatuses', () => {

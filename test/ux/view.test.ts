@@ -3,9 +3,9 @@
 
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import type { AssertionResult, CheckResult } from '../../kit/check/types.ts';
-import { formatBlocker, formatDiff, teach } from '../../kit/ux/check-view.ts';
-import { diffResults } from '../../kit/ux/diff.ts';
+import type { AssertionResult, CheckResult } from '../../kit/tools/check/types.ts';
+import { formatBlocker, formatDiff, teach } from '../../kit/tools/ux/check-view.ts';
+import { diffResults } from '../../kit/tools/ux/diff.ts';
 
 const plain = new Chalk({ level: 0 });
 const spec = (id: string): Omit<AssertionResult, 'status'> => ({ id, name: `assertion ${id}`, points: 1, hint: `hint ${id}`, page: `/steps/01-pid#${id}` });

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 import { parseStepPage } from '../../site/.vitepress/step-pages.ts';
 import { MAIN, sandbox, step1With, type Sandbox } from './fixtures.ts';
 import { Tmux, tmuxAvailable } from './tmux.ts';

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCgroup, KIT_PARENT } from '../../kit/cgroup/index.ts';
-import { Ledger } from '../../kit/ledger.ts';
+import { createCgroup, KIT_PARENT } from '../../kit/host/cgroup/index.ts';
+import { Ledger } from '../../kit/core/ledger.ts';
 import { cgroupSuite, machineLayout } from '../integration/cgroup-suite.ts';
 
 cgroupSuite('cgroup driver on v2', ['v2']);

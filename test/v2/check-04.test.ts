@@ -6,8 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import check from '../../checks/04-cgroups.ts';
-import { runCheck } from '../../kit/check/framework.ts';
-import { solutionsDir } from '../../kit/paths.ts';
+import { runCheck } from '../../kit/tools/check/framework.ts';
+import { solutionsDir } from '../../kit/core/paths.ts';
 import { makeMutant } from '../helpers/mutants.ts';
 import { machineLayout } from '../integration/cgroup-suite.ts';
 

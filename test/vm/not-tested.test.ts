@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../kit/paths.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 import { machineLayout } from '../integration/cgroup-suite.ts';
 import { V2_TEST_FILE } from './v2-reporter.ts';
 

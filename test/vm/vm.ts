@@ -34,8 +34,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { $ } from 'zx';
-import { staticBusybox, which } from '../../kit/preflight.ts';
-import { projectRoot } from '../../kit/paths.ts';
+import { staticBusybox, which } from '../../kit/host/preflight.ts';
+import { projectRoot } from '../../kit/core/paths.ts';
 
 const sh = $({ quiet: true, nothrow: true });
 

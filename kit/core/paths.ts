@@ -1,0 +1,29 @@
+// Where things live. The state folder is git-ignored and holds everything the
+// kit builds or records at run time (rootfs, images, ledgers).
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** CW_STATE_DIR lets tests and the grader use a separate state folder. */
+export function stateDir(): string {
+  return process.env.CW_STATE_DIR ?? path.join(projectRoot, 'state');
+}
+
+export const runsDir = (): string => path.join(stateDir(), 'runs');
+export const rootfsDir = (): string => path.join(stateDir(), 'rootfs');
+
+export const stepsDir = path.join(projectRoot, 'steps');
+export const solutionsDir = path.join(projectRoot, 'solutions');
+export const checksDir = path.join(projectRoot, 'checks');
+
+/** Site base for links in messages: the local docs server by default. */
+export const DOCS_BASE = process.env.CW_DOCS_BASE ?? 'site';
+
+/** A page reference a student can follow: `site/steps/01-pid.md#hints`. */
+export function docLink(page: string): string {
+  const [p, anchor] = page.split('#');
+  const file = `${DOCS_BASE}${p}${p.endsWith('/') ? 'index' : ''}.md`;
+  return anchor ? `${file}#${anchor}` : file;
+}

@@ -1,0 +1,30 @@
+// The `bench` command's entry for kit/tools/cli/commands.ts. Small on purpose: the
+// benchmark's modules (and zx) load only when the command runs, so that the
+// other commands start fast.
+
+import type { Command } from '../cli/commands.ts';
+
+export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--label NAME] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]
+
+Step 5: runs sysbench (cpu, fileio read and write through the page cache and
+with O_DIRECT, memory, threads) on the host, in your container (steps 1 to 5,
+one container per run) and in a throwaway LXC container, interleaved; writes
+results/bench.json, bench.md and bench.svg. Then: npm run report.
+
+  --quick           short runs, 3 repetitions: about a minute (the full run: several minutes)
+  --solution        benchmark the reference container (solutions/) instead of steps/
+  --steps-dir DIR   use the step files in DIR
+  --no-lxc          leave LXC out
+  --no-container    host (and LXC) only
+  --only IDS        only these variants, e.g. cpu,memory,fileio-read/rndrd-direct
+  --label NAME      keep this run next to the others, in results/bench-NAME/
+                    (e.g. --label cpus1 with --cpus 1); the report shows every kept run
+  --yes             install missing Debian packages without asking
+  other --name value pairs go to the container's steps: --home-size 512M for
+                    bigger fileio files, --cpus 1 to lift step 4's CPU quota`;
+
+export const benchCli: Command = {
+  summary: 'step 5: sysbench on the host, in your container and in LXC',
+  usage: BENCH_USAGE,
+  run: async (argv) => (await import('./command.ts')).benchCommand(argv),
+};

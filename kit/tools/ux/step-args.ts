@@ -1,0 +1,33 @@
+// The options every student command shares: which steps folder, which step.
+
+import path from 'node:path';
+import { KitError } from '../../core/errors.ts';
+import { stepsDir as defaultStepsDir } from '../../core/paths.ts';
+import { stepCatalogue, type StepEntry } from './catalogue.ts';
+import { currentStep, stepStatuses } from './status.ts';
+
+/** `--steps-dir DIR` (absolute), or the student's steps/. */
+export function stepsDirFrom(flags: Record<string, string | true>): string {
+  const dir = flags['steps-dir'];
+  if (dir === true) throw new KitError('--steps-dir needs a folder, e.g. `--steps-dir steps`.', { exitCode: 2 });
+  return dir ? path.resolve(dir) : defaultStepsDir;
+}
+
+/** Step N from the arguments, or (without N) the first step not done yet. */
+export function stepFrom(positional: string[], stepsDir: string, command: string): StepEntry {
+  const steps = stepCatalogue(stepsDir);
+  if (positional.length === 0) {
+    const current = currentStep(stepStatuses(stepsDir));
+    if (current) return current;
+  }
+  const id = Number(positional[0]);
+  const found = steps.find((s) => s.id === id);
+  if (!found || positional.length > 1) {
+    const known = steps.map((s) => `${s.id} (${s.name})`).join(', ') || 'none';
+    throw new KitError(
+      positional.length ? `There is no step ${positional.join(' ')}. The steps are: ${known}.` : 'There are no steps to work on.',
+      { hint: `Give one step number, e.g. \`npm run ${command} 1\`.`, page: '/steps/', exitCode: 2 },
+    );
+  }
+  return found;
+}
