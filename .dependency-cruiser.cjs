@@ -1,0 +1,77 @@
+// The import rules of the kit's three layers (site/guide/design.md#import-rules):
+// tools → host → core, and each outside folder through its one door
+// (steps/ and solutions/ through kit/student.ts, checks/ through kit/check.ts).
+// `npm test` runs `depcruise`, and test/unit/architecture.test.ts shows that
+// each rule fails on an import that goes the wrong way.
+// Type-only imports count (tsPreCompilationDeps): a type ties two modules too.
+
+/** Node's own modules, the npm packages and the layer's own allowed folders. */
+const outside = '^(node_modules/|node:)';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-only-core',
+      comment: 'kit/core is the bottom layer: it imports nothing else of the project (no host, tools, façades, site, steps, checks, solutions).',
+      severity: 'error',
+      from: { path: '^kit/core/' },
+      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/core/'] },
+    },
+    {
+      name: 'host-imports-only-core',
+      comment: 'kit/host may import kit/core and itself, nothing above it.',
+      severity: 'error',
+      from: { path: '^kit/host/' },
+      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host)/'] },
+    },
+    {
+      name: 'tools-import-host-and-core',
+      comment: 'kit/tools may import kit/host, kit/core and itself; never site/ (the site imports the kit, not the other way round).',
+      severity: 'error',
+      from: { path: '^kit/tools/' },
+      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host|tools)/'] },
+    },
+    {
+      name: 'student-api-imports-core-and-host',
+      comment: 'kit/student.ts, the student API, is built on kit/core and kit/host only.',
+      severity: 'error',
+      from: { path: '^kit/student\\.ts$' },
+      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host)/'] },
+    },
+    {
+      name: 'check-context-imports-core-host-tools',
+      comment: 'kit/check.ts, the check context, is built on kit/core, kit/host and kit/tools.',
+      severity: 'error',
+      from: { path: '^kit/check\\.ts$' },
+      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host|tools)/'] },
+    },
+    {
+      name: 'steps-import-only-the-student-api',
+      comment: 'steps/ and solutions/ import only kit/student.ts (and Node\'s own modules): the tools of the lab, never its answers.',
+      severity: 'error',
+      from: { path: '^(steps|solutions)/' },
+      to: { dependencyTypesNot: ['core'], pathNot: '^kit/student\\.ts$' },
+    },
+    {
+      name: 'checks-import-only-the-check-context',
+      comment: 'checks/ import only kit/check.ts (and Node\'s own modules, and their own probes).',
+      severity: 'error',
+      from: { path: '^checks/' },
+      to: { dependencyTypesNot: ['core'], pathNot: ['^kit/check\\.ts$', '^checks/'] },
+    },
+    {
+      name: 'no-cycles-in-kit',
+      comment: 'No module of kit/ reaches itself through its imports (type-only imports included).',
+      severity: 'error',
+      from: { path: '^kit/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
