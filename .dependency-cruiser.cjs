@@ -4,9 +4,29 @@
 // `npm test` runs `depcruise`, and test/unit/architecture.test.ts shows that
 // each rule fails on an import that goes the wrong way.
 // Type-only imports count (tsPreCompilationDeps): a type ties two modules too.
+// Node's own modules (dependency type 'core') are allowed everywhere.
 
-/** Node's own modules, the npm packages and the layer's own allowed folders. */
-const outside = '^(node_modules/|node:)';
+/** npm packages */
+const npm = '^node_modules/';
+
+/**
+ * Known exceptions, each with its owner and its way out; the list only
+ * shrinks. A rule leaves the one file out, and a copy of the rule for that
+ * file allows only the one import more.
+ */
+const KNOWN = {
+  // the kit reads the hints from the site's step pages: branch a-owners
+  // (issue 14) turns it round (the kit owns the data, the site imports it).
+  // Remove on that merge.
+  hints: { from: '^kit/tools/ux/hints\\.ts$', to: '^site/\\.vitepress/step-pages\\.ts$' },
+  // the type BenchStep (step 5's shape) is built on the bench's own types
+  // (sysbench commands, run evidence): it moves down with the student API
+  // (the issue on students doing the lab's work).
+  benchStep: { from: '^kit/student\\.ts$', to: '^kit/tools/bench/step\\.ts$' },
+};
+
+const toolsAllowed = [npm, '^kit/(core|host|tools)/'];
+const studentAllowed = [npm, '^kit/(core|host)/'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -16,46 +36,53 @@ module.exports = {
       comment: 'kit/core is the bottom layer: it imports nothing else of the project (no host, tools, façades, site, steps, checks, solutions).',
       severity: 'error',
       from: { path: '^kit/core/' },
-      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/core/'] },
+      to: { dependencyTypesNot: ['core'], pathNot: [npm, '^kit/core/'] },
     },
     {
       name: 'host-imports-only-core',
       comment: 'kit/host may import kit/core and itself, nothing above it.',
       severity: 'error',
       from: { path: '^kit/host/' },
-      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host)/'] },
+      to: { dependencyTypesNot: ['core'], pathNot: [npm, '^kit/(core|host)/'] },
     },
     {
       name: 'tools-import-host-and-core',
       comment: 'kit/tools may import kit/host, kit/core and itself; never site/ (the site imports the kit, not the other way round).',
       severity: 'error',
-      from: { path: '^kit/tools/' },
-      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host|tools)/'] },
+      from: { path: '^kit/tools/', pathNot: KNOWN.hints.from },
+      to: { dependencyTypesNot: ['core'], pathNot: toolsAllowed },
+    },
+    {
+      name: 'tools-import-host-and-core',
+      comment: 'KNOWN EXCEPTION (see KNOWN.hints above): the same rule, with the one import from the site still allowed.',
+      severity: 'error',
+      from: { path: KNOWN.hints.from },
+      to: { dependencyTypesNot: ['core'], pathNot: [...toolsAllowed, KNOWN.hints.to] },
     },
     {
       name: 'student-api-imports-core-and-host',
       comment: 'kit/student.ts, the student API, is built on kit/core and kit/host only.',
       severity: 'error',
       from: { path: '^kit/student\\.ts$' },
-      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host)/'] },
+      to: { dependencyTypesNot: ['core'], pathNot: [...studentAllowed, KNOWN.benchStep.to] },
     },
     {
       name: 'check-context-imports-core-host-tools',
       comment: 'kit/check.ts, the check context, is built on kit/core, kit/host and kit/tools.',
       severity: 'error',
       from: { path: '^kit/check\\.ts$' },
-      to: { dependencyTypesNot: ['core'], pathNot: [outside, '^kit/(core|host|tools)/'] },
+      to: { dependencyTypesNot: ['core'], pathNot: [npm, '^kit/(core|host|tools)/'] },
     },
     {
       name: 'steps-import-only-the-student-api',
-      comment: 'steps/ and solutions/ import only kit/student.ts (and Node\'s own modules): the tools of the lab, never its answers.',
+      comment: "steps/ and solutions/ import only kit/student.ts (and Node's own modules): the tools of the lab, never its answers.",
       severity: 'error',
       from: { path: '^(steps|solutions)/' },
       to: { dependencyTypesNot: ['core'], pathNot: '^kit/student\\.ts$' },
     },
     {
       name: 'checks-import-only-the-check-context',
-      comment: 'checks/ import only kit/check.ts (and Node\'s own modules, and their own probes).',
+      comment: "checks/ import only kit/check.ts (and Node's own modules, and their own probes).",
       severity: 'error',
       from: { path: '^checks/' },
       to: { dependencyTypesNot: ['core'], pathNot: ['^kit/check\\.ts$', '^checks/'] },
@@ -72,6 +99,5 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
   },
 };

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { processStartTime } from '../host/proc.ts';
+import { processStartTime } from './proc-stat.ts';
 
 export type Resource =
   | { kind: 'mount'; target: string }

@@ -4,15 +4,12 @@
 
 import crypto from 'node:crypto';
 import { KitError } from './errors.ts';
-import { explainHostCommand } from './host-command.ts';
-import { releaseLocksOfRun } from '../host/image/lock.ts';
-import { Ledger } from './ledger.ts';
-import { reclaimers } from './reclaim.ts';
+import { Ledger, type Reclaimer, type ResourceKind } from './ledger.ts';
 import { loadShim } from './native.ts';
 import { describeOp } from './ops.ts';
 import { spawnPaused, type PausedProcess } from './spawn.ts';
 import { runsDir, stateDir } from './paths.ts';
-import { processStartTime } from '../host/proc.ts';
+import { processStartTime } from './proc-stat.ts';
 import type { ExitStatus } from './reaper.ts';
 import type { TraceEvent } from './trace.ts';
 import { Tracer, withTracer, writeTrace } from './tracer.ts';
@@ -28,7 +25,23 @@ export const DEFAULT_ENV: Record<string, string> = {
 /** The interactive shell a student is dropped into. */
 export const DEFAULT_ARGV = ['/bin/sh'];
 
+/**
+ * What the lifecycle needs from the host layer, given to it rather than
+ * imported (imports go tools → host → core): kit/host/run.ts gives the host's
+ * own (every kind's reclaimer, the known host-command failures, the image locks).
+ */
+export interface HostHooks {
+  /** How each kind of ledger entry is removed at teardown. */
+  reclaimers: Partial<Record<ResourceKind, Reclaimer>>;
+  /** A step hook's error as the student should read it (a failed host command explained), or the error unchanged. */
+  explain(err: unknown, step: StepDefinition, hook: 'prepare' | 'setup' | 'teardown'): unknown;
+  /** After the ledger is undone: free what this process held for the run (step 2's image lock). */
+  afterTeardown(runId: string): void;
+}
+
 export interface StartOptions {
+  /** the host layer's part of the lifecycle */
+  host: HostHooks;
   steps: StepDefinition[];
   options: RunOptions;
   /** fds for the container's stdin/stdout/stderr (default: the kit's own) */
@@ -80,7 +93,7 @@ async function startTraced(start: StartOptions, tracer: Tracer): Promise<Running
       tracer.phase = 'teardown';
       tracer.milestone(`teardown of run ${ctx.runId}`);
       try {
-        await teardownAll(ctx, start.steps, child, reaped);
+        await teardownAll(ctx, start.steps, child, reaped, start.host);
         tracer.milestone('teardown done');
       } catch (err) {
         tracer.milestone('teardown done', err instanceof Error ? err.message : String(err), false);
@@ -95,7 +108,7 @@ async function startTraced(start: StartOptions, tracer: Tracer): Promise<Running
     tracer.milestone(`run ${ctx.runId} of steps 1..${stepId}`);
     for (const step of start.steps) {
       await Promise.resolve(step.prepare?.(ctx)).catch((err: unknown) => {
-        throw explainHostCommand(err, step, 'prepare');
+        throw start.host.explain(err, step, 'prepare');
       });
       stopIfAsked();
     }
@@ -120,7 +133,7 @@ async function startTraced(start: StartOptions, tracer: Tracer): Promise<Running
     for (const step of start.steps) {
       stopIfAsked();
       await Promise.resolve(step.setup?.(ctx, { pid: child.pid })).catch((err: unknown) => {
-        throw explainHostCommand(err, step, 'setup');
+        throw start.host.explain(err, step, 'setup');
       });
     }
     stopIfAsked();
@@ -167,7 +180,7 @@ export async function runContainer(start: StartOptions): Promise<{ status: ExitS
   }
 }
 
-async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: PausedProcess | undefined, reaped: boolean): Promise<void> {
+async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: PausedProcess | undefined, reaped: boolean, host: HostHooks): Promise<void> {
   const errors: unknown[] = [];
   if (child) {
     child.abort();
@@ -185,12 +198,12 @@ async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: Paus
     try {
       await step.teardown?.(ctx);
     } catch (err) {
-      errors.push(explainHostCommand(err, step, 'teardown'));
+      errors.push(host.explain(err, step, 'teardown'));
     }
   }
-  errors.push(...(await ctx.ledger.teardown(reclaimers)));
-  // the images this run claimed (step 2's claimHomeImage): free for the next run once all is undone
-  releaseLocksOfRun(ctx.runId);
+  errors.push(...(await ctx.ledger.teardown(host.reclaimers)));
+  // e.g. the images this run claimed (step 2's claimHomeImage): free for the next run once all is undone
+  host.afterTeardown(ctx.runId);
   if (errors.length) {
     throw new KitError(`Teardown left ${errors.length} problem(s): ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {
       hint: 'Run `npm run clean` to reclaim what is left.',

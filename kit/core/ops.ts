@@ -5,7 +5,6 @@
 
 import type { CapName } from './caps.ts';
 import { callerLocation, type SourceLocation } from './origin.ts';
-import type { CloneFlagName } from './types.ts';
 
 export type MountFlagName =
   | 'MS_RDONLY' | 'MS_NOSUID' | 'MS_NODEV' | 'MS_NOEXEC' | 'MS_REMOUNT' | 'MS_BIND'
@@ -29,6 +28,17 @@ interface OpBase {
   /** where the step built this op, for error messages */
   origin?: SourceLocation;
 }
+
+export type CloneFlagName =
+  | 'CLONE_NEWPID'
+  | 'CLONE_NEWNS'
+  | 'CLONE_NEWUTS'
+  | 'CLONE_NEWIPC'
+  | 'CLONE_NEWNET'
+  | 'CLONE_NEWUSER'
+  | 'CLONE_NEWCGROUP';
+// CLONE_NEWTIME is not here on purpose: its bit lies in clone()'s exit-signal
+// byte, so only unshare() and clone3() accept it.
 
 export type ChildOp = OpBase & (
   | { op: 'sethostname'; name: string }

@@ -1,8 +1,11 @@
 // The contracts every part of the kit shares: what a step is, what a container
 // is made of before it starts, and what a check reports. Plain data + functions.
 
-import type { ChildOp } from './ops.ts';
+import type { ChildOp, CloneFlagName } from './ops.ts';
 import type { Ledger } from './ledger.ts';
+
+// the clone flags are declared with the child operations (unshare and setns take them too)
+export type { CloneFlagName } from './ops.ts';
 
 /** Options a user passes on the command line (`npm run step 3 -- --memory 128M`). */
 export interface RunOptions {
@@ -41,17 +44,6 @@ export interface ContainerSpec {
   argv: string[];
   env: Record<string, string>;
 }
-
-export type CloneFlagName =
-  | 'CLONE_NEWPID'
-  | 'CLONE_NEWNS'
-  | 'CLONE_NEWUTS'
-  | 'CLONE_NEWIPC'
-  | 'CLONE_NEWNET'
-  | 'CLONE_NEWUSER'
-  | 'CLONE_NEWCGROUP';
-// CLONE_NEWTIME is not here on purpose: its bit lies in clone()'s exit-signal
-// byte, so only unshare() and clone3() accept it.
 
 /** The child between clone() and release: paused on its sync pipe. */
 export interface PausedChild {

@@ -1,25 +1,10 @@
 // Small readers of /proc, shared by the kit and the checks.
 
 import fs from 'node:fs';
+import { statFields } from '../core/proc-stat.ts';
 
-/**
- * The fields of /proc/PID/stat after comm, from field 3 (state) on, so that
- * field N is at index N - 3; undefined once the process is gone.
- */
-function statFields(pid: number): string[] | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm (field 2) may contain spaces and parentheses: split after the last ')'
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Field 22 of /proc/PID/stat (start time in clock ticks): with the pid, identifies a process. */
-export function processStartTime(pid: number): string | undefined {
-  return statFields(pid)?.[19];
-}
+// the core owns the process identity (pid + start time); its users import it from here too
+export { processStartTime } from '../core/proc-stat.ts';
 
 /** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ, 100 on every Linux). */
 const USER_HZ = 100;

@@ -2,7 +2,7 @@
 // (kit/core/errno-table.ts): pivot_root without the bind mount of the rootfs.
 
 import { describe, expect, it } from 'vitest';
-import { runContainer } from '../../kit/core/lifecycle.ts';
+import { runContainer } from '../../kit/host/run.ts';
 import { chdir, mount, pivot_root } from '../../kit/core/ops.ts';
 import { solutionsDir } from '../../kit/core/paths.ts';
 import { ensureRootfs } from '../../kit/host/image/rootfs.ts';

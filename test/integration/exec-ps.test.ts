@@ -10,7 +10,7 @@ import { eventually } from '../../kit/host/namespaces.ts';
 import { ids, procStatus } from '../../kit/host/proc-status.ts';
 import { runningContainers } from '../../kit/host/containers.ts';
 import { startExec } from '../../kit/tools/exec.ts';
-import { startContainer, type RunningContainer } from '../../kit/core/lifecycle.ts';
+import { startContainer, type RunningContainer } from '../../kit/host/run.ts';
 import { runsDir, solutionsDir } from '../../kit/core/paths.ts';
 import { namespaceId } from '../../kit/host/proc.ts';
 import { loadStepsUpTo } from '../../kit/core/steps.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runContainer, startContainer } from '../../kit/core/lifecycle.ts';
+import { runContainer, startContainer } from '../../kit/host/run.ts';
 import { mount, mkdir, pivot_root } from '../../kit/core/ops.ts';
 import { ChildOpError } from '../../kit/core/spawn.ts';
 import { solutionsDir } from '../../kit/core/paths.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../kit/core/ledger.ts';
 import { namespaceId } from '../../kit/host/proc.ts';
-import { lxcEnvironment, LXC_WORKDIR } from '../../kit/host/lxc/environment.ts';
+import { lxcEnvironment, LXC_WORKDIR } from '../../kit/tools/bench/lxc-env.ts';
 import { containerName, createLxc, lxcAvailability, lxcPath, reclaimers } from '../../kit/host/lxc/lxc.ts';
 import { parseSysbench } from '../../kit/tools/bench/parse.ts';
 import { hostEnvironment } from '../../kit/tools/bench/host-env.ts';

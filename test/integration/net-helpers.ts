@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Ledger } from '../../kit/core/ledger.ts';
 import { reclaimers as netReclaimers } from '../../kit/host/net/reclaim.ts';
 import { spawnNetnsHolder, type NetnsHolder } from '../../kit/host/net/holder.ts';
-import { reclaimers as kitReclaimers } from '../../kit/core/reclaim.ts';
+import { reclaimers as kitReclaimers } from '../../kit/host/reclaim.ts';
 import type { RunContext, RunOptions } from '../../kit/core/types.ts';
 
 export const allReclaimers = { ...kitReclaimers, ...netReclaimers };

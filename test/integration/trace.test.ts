@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runContainer } from '../../kit/core/lifecycle.ts';
+import { runContainer } from '../../kit/host/run.ts';
 import { readLastTrace, type TraceEvent } from '../../kit/core/trace.ts';
 import step, { cgroupDir } from '../fixtures/trace/01-traced.ts';
 

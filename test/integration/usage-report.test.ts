@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reportUsage } from '../../kit/host/cgroup/report.ts';
-import { runContainer } from '../../kit/core/lifecycle.ts';
+import { runContainer } from '../../kit/host/run.ts';
 import { mount } from '../../kit/core/ops.ts';
 import { solutionsDir } from '../../kit/core/paths.ts';
 import type { RunContext, StepDefinition } from '../../kit/core/types.ts';

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { orphanLedgers } from '../../kit/core/ledger.ts';
-import { startContainer } from '../../kit/core/lifecycle.ts';
+import { startContainer } from '../../kit/host/run.ts';
 import { solutionsDir } from '../../kit/core/paths.ts';
 import { loadStepsUpTo } from '../../kit/core/steps.ts';
 import type { StepDefinition } from '../../kit/core/types.ts';

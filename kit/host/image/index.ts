@@ -1,5 +1,5 @@
 // Disk images and loop devices: the /home of step 2, and the whole rootfs as one file.
-// kit/core/reclaim.ts imports this (lazily) for the reclaimer of the ledger kind 'loop'.
+// kit/host/reclaim.ts imports this (lazily) for the reclaimer of the ledger kind 'loop'.
 
 import type { Reclaimer, ResourceKind } from '../../core/ledger.ts';
 import { reclaimLoop } from './loop.ts';

@@ -1,8 +1,8 @@
-// The `bench` command's entry for kit/tools/cli/commands.ts. Small on purpose: the
-// benchmark's modules (and zx) load only when the command runs, so that the
-// other commands start fast.
+// The `bench` command: its usage, and the run in ./command.ts. The registry
+// (kit/tools/cli/commands.ts) loads this module only when the command runs.
 
-import type { Command } from '../cli/commands.ts';
+import type { Command } from '../cli/command.ts';
+import { benchCommand } from './command.ts';
 
 export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--label NAME] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]
 
@@ -24,7 +24,6 @@ results/bench.json, bench.md and bench.svg. Then: npm run report.
                     bigger fileio files, --cpus 1 to lift step 4's CPU quota`;
 
 export const benchCli: Command = {
-  summary: 'step 5: sysbench on the host, in your container and in LXC',
   usage: BENCH_USAGE,
-  run: async (argv) => (await import('./command.ts')).benchCommand(argv),
+  run: benchCommand,
 };

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ledger } from '../../core/ledger.ts';
-import { startContainer } from '../../core/lifecycle.ts';
+import { startContainer } from '../../host/run.ts';
 import type { RunOptions, StepDefinition } from '../../core/types.ts';
 import { dfAvailable, fromProbe, type BenchEnvironment, type EnvRunResult } from './environment.ts';
 import { watchFor } from './probe.ts';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KitError, NotDoneError } from '../../core/errors.ts';
-import { startContainer, type RunningContainer } from '../../core/lifecycle.ts';
+import { startContainer, type RunningContainer } from '../../host/run.ts';
 import { loadStepsUpTo } from '../../core/steps.ts';
 import type { AssertionResult, AssertionSpec, CheckResult } from './types.ts';
 

@@ -12,10 +12,9 @@ import { solutionsDir, stateDir, stepsDir } from '../../core/paths.ts';
 import { listStepFiles, requireStepsDir, stepFile } from '../../core/steps.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 export const checkCommand: Command = {
-  summary: 'check step N (or every step) from the host',
   usage: `usage: npm run check [N] [-- [--solution] [--json] [--grading] [--steps-dir DIR] [--timeout S]]
 
 Starts your container of steps 1..N with a probe and random inputs and

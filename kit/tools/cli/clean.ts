@@ -2,11 +2,10 @@
 
 import { ensureLinux, ensureRoot } from './privileges.ts';
 import { reclaimOrphans } from './common.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { say } from './output.ts';
 
 export const cleanCommand: Command = {
-  summary: 'remove what killed runs left behind',
   usage: `usage: npm run clean
 
 Reads the ledgers of runs whose process is gone (state/runs/) and removes,

@@ -7,7 +7,7 @@ import { adoptLedger, orphanLedgers, type LedgerFile } from '../../core/ledger.t
 import { runsDir } from '../../core/paths.ts';
 import { KIT_REQUIREMENTS, preflight, requirementsFor } from '../../host/preflight.ts';
 import { processStartTime } from '../../host/proc.ts';
-import { reclaimers } from '../../core/reclaim.ts';
+import { reclaimers } from '../../host/reclaim.ts';
 import { say, warn } from './output.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 

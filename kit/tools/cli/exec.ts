@@ -6,13 +6,12 @@ import { KitError } from '../../core/errors.ts';
 import { execInContainer } from '../exec.ts';
 import { runsDir } from '../../core/paths.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 
 const PAGE = '/guide/exec-ps';
 
 export const execCommand: Command = {
-  summary: 'run a command in a running container (all its namespaces and its cgroup)',
   usage: `usage: npm run exec -- [--run ID] [-- COMMAND ARGS...]
 
 Joins the newest running container of the kit (or the run ID that
@@ -59,7 +58,6 @@ function pick(runs: RunningRun[], wanted: string | undefined): RunningRun {
 }
 
 export const psCommand: Command = {
-  summary: 'list the kit\'s running containers: run ids, pids, namespaces',
   usage: `usage: npm run ps [-- --json]
 
 Lists the kit's running containers, newest first: the run id (for

@@ -1,12 +1,15 @@
 // `npm run hint [N]`: the next hint of the TODO you are on, the same text as
 // the step's page; each call goes one hint further.
 
+import { formatHint, hintJson } from '../ux/hint-view.ts';
+import { nextHint, resetHints } from '../ux/hints.ts';
+import { palette } from '../ux/progress.ts';
+import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { say, warn } from './output.ts';
 
 export const hintCommand: Command = {
-  summary: 'the next hint for step N (each call gives the next one)',
   usage: `usage: npm run hint [N] [-- [--todo ID] [--all] [--reset] [--json] [--steps-dir DIR]]
 
 Shows the next hint for the first TODO still in your step file (without N:
@@ -22,11 +25,6 @@ is remembered in state/hints.json.
   --steps-dir DIR   use the step files in DIR`,
   async run(argv) {
     const args = parseArgs(argv, ['all', 'reset', 'json']);
-    // loaded here, not at start-up: every other command starts faster without them
-    const { nextHint, resetHints } = await import('../ux/hints.ts');
-    const { formatHint, hintJson } = await import('../ux/hint-view.ts');
-    const { palette } = await import('../ux/progress.ts');
-    const { stepFrom, stepsDirFrom } = await import('../ux/step-args.ts');
     const dir = stepsDirFrom(args.flags);
     const step = stepFrom(args.positional, dir, 'hint');
     if (args.flags.reset) {

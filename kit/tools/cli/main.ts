@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The kit's command line: `npm run <command> -- [options]`. Each command lives
-// in its own module; this file only dispatches and reports errors.
+// in its own module, loaded by the registry (./commands.ts); this file only
+// dispatches and reports errors.
 
 import './no-color.ts';
 import { KitError } from '../../core/errors.ts';
@@ -11,8 +12,8 @@ surviveLostOutput();
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
-  if (!command) {
+  const entry = name ? commands[name] : undefined;
+  if (!entry) {
     const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n');
     if (name && name !== '--help' && name !== 'help') {
       throw new KitError(`Unknown command "${name}". The commands are:\n${list}`, { exitCode: 2 });
@@ -20,9 +21,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`container-workshop commands (npm run <command> -- --help):\n${list}\n`);
     return 0;
   }
+  const command = await entry.load();
   const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (own.includes('--help') || own.includes('-h')) {
-    process.stderr.write(`${typeof command.usage === 'string' ? command.usage : await command.usage()}\n`);
+    process.stderr.write(`${command.usage}\n`);
     return 0;
   }
   return command.run(rest);

@@ -1,10 +1,12 @@
 // `npm start`: the menu of steps, for those who prefer choosing to typing.
 
+import { asker } from '../ux/ask.ts';
+import { Menu } from '../ux/menu.ts';
+import { stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 export const menuCommand: Command = {
-  summary: 'a menu of the steps: where you stand, check, run, hints, reset',
   usage: `usage: npm start [-- --steps-dir DIR]
 
 Lists the steps with where you stand on each (done, in progress, not started,
@@ -15,9 +17,6 @@ input is not a terminal.
   --steps-dir DIR   use the step files in DIR`,
   async run(argv) {
     const args = parseArgs(argv);
-    const { asker } = await import('../ux/ask.ts');
-    const { Menu } = await import('../ux/menu.ts');
-    const { stepsDirFrom } = await import('../ux/step-args.ts');
     const ask = asker();
     try {
       return await new Menu({ stepsDir: stepsDirFrom(args.flags), ask }).run();

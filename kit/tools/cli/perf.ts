@@ -10,7 +10,7 @@ import { figure3 } from '../perf/figure3.ts';
 import { formatFigure, type FigureResult } from '../perf/measure.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { say } from './output.ts';
 
 /** Figures by number; later steps add theirs here. */
@@ -21,7 +21,6 @@ export const figures: Record<number, (runs: number) => Promise<FigureResult>> = 
 };
 
 export const perfCommand: Command = {
-  summary: 'the kit\'s own benchmarks (medians, ratios to peers)',
   usage: `usage: npm run perf [-- [--runs N] [--figure F]]
 
 Measures the kit against its peers in one run, interleaved:

@@ -3,12 +3,11 @@
 import { KIT_REQUIREMENTS, LXC_REQUIREMENTS, TEST_REQUIREMENTS, preflight } from '../../host/preflight.ts';
 import { browserInstall, findChromium, PDF_REQUIREMENT } from '../report/pdf.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { say } from './output.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 
 export const preflightCommand: Command = {
-  summary: 'check the machine; install missing Debian packages',
   usage: `usage: npm run preflight [-- [--yes] [--lxc] [--pdf] [--tests] [--quiet]]
 
 Checks that this is Linux with namespaces, that you are root (re-runs through

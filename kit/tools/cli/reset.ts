@@ -4,13 +4,14 @@
 import path from 'node:path';
 import { KitError } from '../../core/errors.ts';
 import { projectRoot } from '../../core/paths.ts';
-import type { ResetOutcome } from '../ux/reset.ts';
+import { asker, isTerminal } from '../ux/ask.ts';
+import { resetStep, type ResetOutcome } from '../ux/reset.ts';
+import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { say } from './output.ts';
 
 export const resetCommand: Command = {
-  summary: 'put step N back to its skeleton (keeps a backup)',
   usage: `usage: npm run reset N [-- [--yes] [--json] [--steps-dir DIR]]
 
 Replaces your steps/NN-name.ts with the skeleton as shipped, after asking.
@@ -21,9 +22,6 @@ Your version is kept in state/backups/NN-name.<date>.ts first.
   --steps-dir DIR   reset the step file in DIR`,
   async run(argv) {
     const args = parseArgs(argv, ['yes', 'json']);
-    const { asker, isTerminal } = await import('../ux/ask.ts');
-    const { resetStep } = await import('../ux/reset.ts');
-    const { stepFrom, stepsDirFrom } = await import('../ux/step-args.ts');
     if (args.positional.length !== 1) {
       throw new KitError('Which step? Give one step number, e.g. `npm run reset 1`.', { exitCode: 2 });
     }

@@ -5,11 +5,10 @@ import path from 'node:path';
 import { solutionsDir, stepsDir } from '../../core/paths.ts';
 import { generateSkeletons } from '../skeleton.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { say } from './output.ts';
 
 export const skeletonsCommand: Command = {
-  summary: 'regenerate steps/ from solutions/ (maintainers)',
   usage: `usage: npm run skeletons [-- --check]
 
 Replaces every "// @todo id: task ... // @end" region of solutions/*.ts with

@@ -2,13 +2,13 @@
 // run the container of steps 1..N (the student's, or the reference).
 
 import { NotDoneError } from '../../core/errors.ts';
-import { startContainer } from '../../core/lifecycle.ts';
+import { startContainer } from '../../host/run.ts';
 import { solutionsDir, stepsDir } from '../../core/paths.ts';
 import { loadStepsUpTo, stepFile } from '../../core/steps.ts';
 import type { RunOptions } from '../../core/types.ts';
 import { camel, parseArgs } from './args.ts';
 import { ready } from './common.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { say } from './output.ts';
 import { forwardSignals } from './signals.ts';
 import { KitError } from '../../core/errors.ts';
@@ -16,7 +16,6 @@ import { formatTraceEvent, type TraceEvent } from '../../core/trace.ts';
 import chalk from 'chalk';
 
 export const stepCommand: Command = {
-  summary: 'run the container of steps 1..N',
   usage: `usage: npm run step N [-- [--solution] [--yes] [--OPTION VALUE ...] [-- COMMAND ARGS...]]
 
 Runs the container made of your steps 1..N (steps/), or the reference with

@@ -1,11 +1,12 @@
 // `npm run watch [N]`: re-check the step you are editing on every save.
 
+import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
+import { Watcher } from '../ux/watcher.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 
 export const watchCommand: Command = {
-  summary: 're-check the step you are editing on every save',
   usage: `usage: npm run watch [N] [-- [--steps-dir DIR] [--json]]
 
 Checks step N (without N: the first step not done), then watches the steps
@@ -22,8 +23,6 @@ keys:  h  the next hint for the TODO you are on
   --json            also print one JSON line per check on stdout`,
   async run(argv) {
     const args = parseArgs(argv, ['json']);
-    const { Watcher } = await import('../ux/watcher.ts');
-    const { stepFrom, stepsDirFrom } = await import('../ux/step-args.ts');
     const dir = stepsDirFrom(args.flags);
     const step = stepFrom(args.positional, dir, 'watch');
     ensureLinux();

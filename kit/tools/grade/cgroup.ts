@@ -2,7 +2,7 @@
 // memory hog or a fork bomb in student code hits the cgroup's wall and not the
 // machine's. The layout (v1, v2, hybrid) comes from kit/host/cgroup/detect.ts; this
 // module only needs "make, limit, list, kill all, remove".
-// The cgroup is recorded in the ledger before it is made; kit/core/reclaim.ts's
+// The cgroup is recorded in the ledger before it is made; kit/host/reclaim.ts's
 // 'cgroup' reclaimer (kit/host/cgroup/) removes it after a SIGKILLed grader.
 
 import fs from 'node:fs';

@@ -11,7 +11,7 @@ import { ready } from '../cli/common.ts';
 import { KitError } from '../../core/errors.ts';
 import { Ledger } from '../../core/ledger.ts';
 import { checksDir, projectRoot, runsDir, solutionsDir, stateDir, stepsDir } from '../../core/paths.ts';
-import { reclaimers } from '../../core/reclaim.ts';
+import { reclaimers } from '../../host/reclaim.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { cgroupJailFactory, type JailLimits } from './cgroup.ts';
 import { Aborted, gradeClass, gradeSubmission, type EngineConfig } from './engine.ts';

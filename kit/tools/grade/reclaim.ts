@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { adoptLedger, orphanLedgers, type Reclaimer } from '../../core/ledger.ts';
-import { reclaimers } from '../../core/reclaim.ts';
+import { reclaimers } from '../../host/reclaim.ts';
 
 /** Fallback for cgroups when the kit's cgroup module cannot reclaim: kill members, rmdir. */
 const removeCgroupPaths: Reclaimer = async (e) => {

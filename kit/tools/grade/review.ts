@@ -4,7 +4,7 @@
 // code that would be needed, for the instructor to read. Flags never change
 // a grade.
 
-import type { RawSubmission } from './unpack.ts';
+import type { RawSubmission } from './types.ts';
 
 const SUSPICIOUS: { pattern: RegExp; why: string }[] = [
   { pattern: /process\s*\.\s*(stdout|stderr)\b/, why: 'writes to the checker\'s stdout/stderr' },

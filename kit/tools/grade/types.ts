@@ -6,6 +6,12 @@ import type { CheckResult } from '../check/types.ts';
 import type { ManifestView } from '../submit/manifest.ts';
 
 /** Where a submission came from: a zip file or a folder, as given on the command line. */
+/** What was taken from a submission, still in memory (unpack.ts, from unpack-zip.ts or unpack-folder.ts). */
+export interface RawSubmission {
+  steps: { step: number; file: string; data: Buffer }[];
+  manifest?: Buffer;
+}
+
 export interface SubmissionSource {
   /** unique in this run; used in file names of the reports */
   key: string;

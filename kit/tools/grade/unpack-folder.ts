@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MANIFEST_FILE, select } from './entry-path.ts';
 import { formatBytes, type UnpackLimits } from './limits.ts';
 import { ByteBudget, LimitExceeded } from './read-limited.ts';
-import type { RawSubmission } from './unpack.ts';
+import type { RawSubmission } from './types.ts';
 
 export function readFolderSubmission(dir: string, limits: UnpackLimits): RawSubmission | string {
   let root: string;

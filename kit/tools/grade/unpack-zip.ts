@@ -9,7 +9,7 @@ import yauzl from 'yauzl';
 import { select, unsafeReason } from './entry-path.ts';
 import { formatBytes, type UnpackLimits } from './limits.ts';
 import { ByteBudget, readLimited } from './read-limited.ts';
-import type { RawSubmission } from './unpack.ts';
+import type { RawSubmission } from './types.ts';
 
 /** "version made by" host systems whose external attributes carry a Unix st_mode. */
 const UNIX_HOSTS = new Set([3, 19]); // 3 = UNIX, 19 = OS X

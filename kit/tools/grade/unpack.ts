@@ -8,15 +8,9 @@ import path from 'node:path';
 import { parseManifest, sha256, type ManifestView } from '../submit/manifest.ts';
 import { STEP_FILE } from './entry-path.ts';
 import { DEFAULT_LIMITS, type UnpackLimits } from './limits.ts';
-import type { SubmissionSource } from './types.ts';
+import type { RawSubmission, SubmissionSource } from './types.ts';
 import { readFolderSubmission } from './unpack-folder.ts';
 import { readZipSubmission } from './unpack-zip.ts';
-
-/** What was taken from a submission, still in memory. */
-export interface RawSubmission {
-  steps: { step: number; file: string; data: Buffer }[];
-  manifest?: Buffer;
-}
 
 export type ReadOutcome = { ok: true; raw: RawSubmission; sha256: string } | { ok: false; reason: string; sha256: string };
 

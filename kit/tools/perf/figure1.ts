@@ -3,7 +3,7 @@
 // `unshare` doing the same namespaces from the same process.
 
 import { spawn } from 'node:child_process';
-import { runContainer } from '../../core/lifecycle.ts';
+import { runContainer } from '../../host/run.ts';
 import { solutionsDir } from '../../core/paths.ts';
 import { loadStepsUpTo } from '../../core/steps.ts';
 import { interleave, summarize, type FigureResult } from './measure.ts';

@@ -5,7 +5,7 @@
 // created then moved), on a stand-in container.
 
 import { benchNetworkSetup, formatNetBench } from '../../host/net/bench.ts';
-import { runContainer } from '../../core/lifecycle.ts';
+import { runContainer } from '../../host/run.ts';
 import { solutionsDir } from '../../core/paths.ts';
 import { loadStepsUpTo } from '../../core/steps.ts';
 import { median, summarize, type FigureResult } from './measure.ts';

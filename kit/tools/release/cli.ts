@@ -1,6 +1,8 @@
-// The `release` command's entry for kit/tools/cli/commands.ts (full kit only).
+// The `release` command (full kit only): its usage, and the run in
+// ./command.ts. The registry loads it through kit/tools/cli/full-kit.ts.
 
-import type { Command } from '../cli/commands.ts';
+import type { Command } from '../cli/command.ts';
+import { releaseCommand } from './command.ts';
 
 export const RELEASE_USAGE = `usage: npm run release -- --out DIR [--trusted-kit OWNER/NAME@REF] [--force]
 
@@ -17,7 +19,6 @@ has no solutions/, no reference helpers, no grading, perf or release tools
   --force                     replace DIR if it exists`;
 
 export const releaseCli: Command = {
-  summary: 'write the student edition (no solutions) to a folder',
   usage: RELEASE_USAGE,
-  run: async (argv) => (await import('./command.ts')).releaseCommand(argv),
+  run: releaseCommand,
 };

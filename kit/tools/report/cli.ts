@@ -1,7 +1,8 @@
-// The `report` command's entry for kit/tools/cli/commands.ts; its modules load only
-// when the command runs.
+// The `report` command: its usage, and the run in ./command.ts. The registry
+// (kit/tools/cli/commands.ts) loads this module only when the command runs.
 
-import type { Command } from '../cli/commands.ts';
+import type { Command } from '../cli/command.ts';
+import { reportCommand } from './command.ts';
 
 export const REPORT_USAGE = `usage: npm run report [-- [--solution] [--steps-dir DIR] [--no-checks] [--no-pdf]]
 
@@ -22,7 +23,6 @@ answers; it lists every question still unanswered.
   --no-pdf          Markdown and HTML only`;
 
 export const reportCli: Command = {
-  summary: 'write the lab report (results/report.md, .html, .pdf)',
   usage: REPORT_USAGE,
-  run: async (argv) => (await import('./command.ts')).reportCommand(argv),
+  run: reportCommand,
 };

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from '../cli/args.ts';
+import type { Command } from '../cli/command.ts';
 import { KitError } from '../../core/errors.ts';
 import { resultsDir } from '../bench/write.ts';
 import { edition } from '../../core/edition.ts';
@@ -133,3 +134,6 @@ function titleOf(file: string): string | undefined {
     return undefined;
   }
 }
+
+/** The `submit` command, for the registry (kit/tools/cli/commands.ts). */
+export const submitCli: Command = { usage: SUBMIT_USAGE, run: (argv) => submitCommand(argv) };

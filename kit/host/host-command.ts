@@ -5,9 +5,9 @@
 // "dd: ..."), with a hint for the failures the kit knows and the step's page.
 
 import { ProcessOutput } from 'zx';
-import { KitError } from './errors.ts';
-import { noLoopDeviceError } from '../host/image/loop.ts';
-import type { StepDefinition } from './types.ts';
+import { KitError } from '../core/errors.ts';
+import { noLoopDeviceError } from './image/loop.ts';
+import type { StepDefinition } from '../core/types.ts';
 
 interface Known {
   said: RegExp;

@@ -2,9 +2,9 @@
 // a module (loop devices, veths, cgroups...) come from that module.
 
 import fs from 'node:fs';
-import type { Reclaimer, ResourceKind } from './ledger.ts';
-import { readMountinfo } from '../host/mountinfo.ts';
-import { processStartTime } from '../host/proc.ts';
+import type { Reclaimer, ResourceKind } from '../core/ledger.ts';
+import { readMountinfo } from './mountinfo.ts';
+import { processStartTime } from './proc.ts';
 
 const reclaimProcess: Reclaimer = async (e) => {
   if (e.kind !== 'process') return;
@@ -49,9 +49,9 @@ export const reclaimers: Table = {
   mount: reclaimMount,
   path: reclaimPath,
   hostname: reclaimHostname,
-  loop: lazy('loop', () => import('../host/image/index.ts')),
-  veth: lazy('veth', () => import('../host/net/reclaim.ts')),
-  netns: lazy('netns', () => import('../host/net/reclaim.ts')),
-  cgroup: lazy('cgroup', () => import('../host/cgroup/index.ts')),
-  lxc: lazy('lxc', () => import('../host/lxc/lxc.ts')),
+  loop: lazy('loop', () => import('./image/index.ts')),
+  veth: lazy('veth', () => import('./net/reclaim.ts')),
+  netns: lazy('netns', () => import('./net/reclaim.ts')),
+  cgroup: lazy('cgroup', () => import('./cgroup/index.ts')),
+  lxc: lazy('lxc', () => import('./lxc/lxc.ts')),
 };

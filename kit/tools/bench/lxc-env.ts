@@ -1,14 +1,16 @@
 // LXC as a benchmark environment: one container per benchmark run of the kit,
 // each sysbench attached to it with lxc-attach, its files in the container's
-// own rootfs (a folder on the host's filesystem, like most LXC setups).
+// own rootfs (a folder on the host's filesystem, like most LXC setups). The
+// bench's, like host-env.ts and container-env.ts; kit/host/lxc/lxc.ts makes
+// and destroys the container.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { Ledger } from '../../core/ledger.ts';
-import { fromProbe, inDirectory, statfsFree, type BenchEnvironment, type EnvRunResult, type UnavailableEnvironment } from '../../tools/bench/environment.ts';
-import { watchFor } from '../../tools/bench/probe.ts';
-import { attachArgv, containerName, createLxc, destroyLxc, lxcAvailability, type LxcContainer } from './lxc.ts';
+import { fromProbe, inDirectory, statfsFree, type BenchEnvironment, type EnvRunResult, type UnavailableEnvironment } from './environment.ts';
+import { watchFor } from './probe.ts';
+import { attachArgv, containerName, createLxc, destroyLxc, lxcAvailability, type LxcContainer } from '../../host/lxc/lxc.ts';
 
 /** The working directory inside the container (a plain folder of its rootfs). */
 export const LXC_WORKDIR = '/bench';
