@@ -2,10 +2,7 @@
 // namespace, with its own /proc, hostname, UTS and IPC namespaces?
 
 import fs from 'node:fs';
-import { defineCheck } from '../kit/tools/check/framework.ts';
-import { eventually, hostHostname, pidsInNamespace } from '../kit/host/namespaces.ts';
-import { namespaceId } from '../kit/host/proc.ts';
-import type { AssertionSpec } from '../kit/tools/check/types.ts';
+import { type AssertionSpec, defineCheck, eventually, hostHostname, namespaceId, pidsInNamespace } from '../kit/check.ts';
 
 const page = '/steps/01-pid';
 

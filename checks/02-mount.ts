@@ -5,17 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
-import { defineCheck } from '../kit/tools/check/framework.ts';
-import { added, eventually } from '../kit/host/namespaces.ts';
-import type { AssertionSpec } from '../kit/tools/check/types.ts';
-import { attachedLoopDevices, backingFileOf, loopDevicesFor, loopReclaimedByLedger } from '../kit/host/image/index.ts';
-import { Ledger } from '../kit/core/ledger.ts';
-import { projectRoot, runsDir, stateDir } from '../kit/core/paths.ts';
-import { namespaceId, processStartTime } from '../kit/host/proc.ts';
-import { reclaimers } from '../kit/core/reclaim.ts';
-import { ensureRootfs } from '../kit/host/image/rootfs.ts';
-import { readMountinfo, type MountinfoEntry } from '../kit/host/mountinfo.ts';
+import { $, added, type AssertionSpec, attachedLoopDevices, backingFileOf, defineCheck, ensureRootfs, eventually, loopDevicesFor, loopReclaimedByLedger, type Ledger, type MountinfoEntry, namespaceId, processStartTime, projectRoot, readMountinfo, stateDir } from '../kit/check.ts';
 
 const page = '/steps/02-mount';
 const sh = $({ quiet: true, nothrow: true });
@@ -92,12 +82,9 @@ export default defineCheck({
   assertions,
   async run(t) {
     // The check's own host resources (a marker, a host-only file, a shared
-    // mount), recorded in a ledger of its own so that `npm run clean` removes
+    // mount), recorded in the check's ledger so that `npm run clean` removes
     // them if the check is killed.
-    const ledger = new Ledger(runsDir(), `check2-${t.random.hex()}`);
-    t.defer(async () => {
-      await ledger.teardown(reclaimers);
-    });
+    const ledger = t.ledger;
     const rootfs = ensureRootfs();
     const marker = `.cw-marker-${t.random.hex()}`;
     const markerText = t.random.hex(8);

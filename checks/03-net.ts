@@ -5,17 +5,7 @@
 
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { defineCheck } from '../kit/tools/check/framework.ts';
-import { eventually } from '../kit/host/namespaces.ts';
-import { KitError, NotDoneError } from '../kit/core/errors.ts';
-import { hostLinks, hostOccupiedNetworks } from '../kit/host/net/host.ts';
-import { KIT_IF_NAME } from '../kit/host/net/names.ts';
-import { IpCommandError } from '../kit/host/net/ip.ts';
-import { formatCidr, formatIp, overlaps, parseCidr, type Cidr } from '../kit/host/net/ipv4.ts';
-import { HostNetnsError, type NetFacts } from '../kit/host/net/setup.ts';
-import { echoServerOnHost, tcpEcho } from '../kit/host/net/tcp.ts';
-import { namespaceId } from '../kit/host/proc.ts';
-import type { AssertionSpec } from '../kit/tools/check/types.ts';
+import { type AssertionSpec, type Cidr, defineCheck, echoServerOnHost, eventually, formatCidr, formatIp, hostLinks, HostNetnsError, hostOccupiedNetworks, IpCommandError, KIT_IF_NAME, KitError, namespaceId, type NetFacts, NotDoneError, overlaps, parseCidr, tcpEcho } from '../kit/check.ts';
 
 const page = '/steps/03-net';
 

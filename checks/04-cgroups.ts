@@ -7,16 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defineCheck } from '../kit/tools/check/framework.ts';
-import { eventually, pidsInNamespace } from '../kit/host/namespaces.ts';
-import { reclaimers as cgroupReclaimers } from '../kit/host/cgroup/reclaim.ts';
-import { detectLayout, hostCgroupsOf, KIT_PARENT, limitsIn, oomKillsIn, parseProcCgroup, reclaimedByLedger, type CgroupUsage } from '../kit/host/cgroup/index.ts';
-import { NotDoneError } from '../kit/core/errors.ts';
-import { Ledger } from '../kit/core/ledger.ts';
-import { runsDir } from '../kit/core/paths.ts';
-import { cpuSecondsOf, namespaceId, processStartTime } from '../kit/host/proc.ts';
-import { reclaimers } from '../kit/core/reclaim.ts';
-import type { AssertionSpec } from '../kit/tools/check/types.ts';
+import { type AssertionSpec, type CgroupUsage, cpuSecondsOf, defineCheck, detectLayout, eventually, hostCgroupsOf, KIT_PARENT, type Ledger, limitsIn, namespaceId, NotDoneError, oomKillsIn, parseProcCgroup, pidsInNamespace, processStartTime, reclaimedByLedger, reclaimers } from '../kit/check.ts';
 
 const page = '/steps/04-cgroups';
 
@@ -133,11 +124,8 @@ export default defineCheck({
   assertions,
   async run(t) {
     const layout = detectLayout();
-    // the check's own host processes, reclaimed even if it is killed
-    const ledger = new Ledger(runsDir(), `check4-${t.random.hex()}`);
-    t.defer(async () => {
-      await ledger.teardown(reclaimers);
-    });
+    // the check's own host processes, in the check's ledger: reclaimed even if it is killed
+    const ledger = t.ledger;
     const memMiB = t.random.int(40, 80);
     const cpus = [0.2, 0.25, 0.3, 0.35, 0.4][t.random.int(0, 4)];
     const pidsMax = t.random.int(10, 20);
@@ -274,7 +262,7 @@ export default defineCheck({
     const left = runPaths.filter((p) => fs.existsSync(p));
     const byKit = reclaimedByLedger(runPaths);
     // what the step left (and took off its ledger) is removed here: it counts against it
-    if (left.length) await cgroupReclaimers.cgroup?.({ id: 0, kind: 'cgroup', paths: left });
+    if (left.length) await reclaimers.cgroup?.({ id: 0, kind: 'cgroup', paths: left });
     t.expect('removed', runPaths.length > 0 && left.length === 0 && byKit.length === 0, {
       expected: 'every directory of the run\'s cgroup removed in the step\'s teardown',
       seen: runPaths.length === 0 ? 'no cgroup was recorded in the run\'s ledger' : left.length ? `still there: ${left.join(' ')}` : byKit.length ? `removed by the kit's cleanup, not the step: ${byKit.join(' ')}` : 'removed',

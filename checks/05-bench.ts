@@ -5,23 +5,7 @@
 // what it should, and do the student's readings match sysbench's report?
 
 import path from 'node:path';
-import { containerEnvironment } from '../kit/tools/bench/container-env.ts';
-import type { BenchEnvironment, UnavailableEnvironment } from '../kit/tools/bench/environment.ts';
-import { hostEnvironment } from '../kit/tools/bench/host-env.ts';
-import { NAMESPACES } from '../kit/tools/bench/probe.ts';
-import { availableEnvs, measuredRuns, tabulate, type BenchResults, type BenchRun } from '../kit/tools/bench/results.ts';
-import { PROFILES, runBench } from '../kit/tools/bench/runner.ts';
-import { asBenchStep } from '../kit/tools/bench/step.ts';
-import { formatRatio } from '../kit/tools/bench/stats.ts';
-import { flagValue, variants as allVariants, WORKLOADS, type FileSet } from '../kit/tools/bench/workloads.ts';
-import { defineCheck } from '../kit/tools/check/framework.ts';
-import type { AssertionSpec } from '../kit/tools/check/types.ts';
-import { newContext } from '../kit/core/lifecycle.ts';
-import { lxcEnvironmentIfAvailable } from '../kit/host/lxc/environment.ts';
-import { reclaimers as lxcReclaimers } from '../kit/host/lxc/lxc.ts';
-import { reclaimers } from '../kit/core/reclaim.ts';
-import { listStepFiles, loadStepsUpTo } from '../kit/core/steps.ts';
-import type { RunOptions } from '../kit/core/types.ts';
+import { asBenchStep, type AssertionSpec, availableEnvs, type BenchEnvironment, type BenchResults, type BenchRun, containerEnvironment, defineCheck, type FileSet, flagValue, formatRatio, hostEnvironment, listStepFiles, loadStepsUpTo, lxcEnvironmentIfAvailable, measuredRuns, NAMESPACES, PROFILES, runBench, type RunOptions, stateDir, tabulate, type UnavailableEnvironment, variants as allVariants, WORKLOADS } from '../kit/check.ts';
 
 const page = '/steps/05-bench';
 
@@ -51,11 +35,8 @@ export default defineCheck({
     const count = t.random.int(2, 5);
     const files: FileSet = { totalSize: `${count * t.random.int(2, 4)}M`, files: count };
     const options: RunOptions = { argv: [], solution: false, stepsDir: t.stepsDir, homeImage: path.join(t.tmp, 'home.img'), quiet: true };
-    const ctx = newContext(options);
-    t.defer(async () => {
-      const errors = await ctx.ledger.teardown({ ...reclaimers, ...lxcReclaimers });
-      if (errors.length) throw errors[0];
-    });
+    // what the environments make (the host's work folder, the LXC container) goes in the check's ledger
+    const ctx = { ledger: t.ledger, stateDir: stateDir(), runId: t.ledger.runId };
 
     const container = containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(t.tmp, 'container-out') });
     const envs: BenchEnvironment[] = t.grading ? [container] : [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId }), container];

@@ -3,11 +3,7 @@
 // owner of what it writes to /home, and unable to do what needs real root?
 
 import fs from 'node:fs';
-import { defineCheck } from '../kit/tools/check/framework.ts';
-import { describeMap, idMap, ids, inside, procStatus } from '../kit/host/proc-status.ts';
-import type { AssertionSpec } from '../kit/tools/check/types.ts';
-import { namespaceId } from '../kit/host/proc.ts';
-import { USERNS_SIZE } from '../kit/host/userns.ts';
+import { type AssertionSpec, defineCheck, describeMap, idMap, ids, inside, namespaceId, procStatus, USERNS_SIZE } from '../kit/check.ts';
 
 const page = '/steps/06-user';
 

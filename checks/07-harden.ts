@@ -7,13 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { capMask, capNames, type CapName } from '../kit/core/caps.ts';
-import { defineCheck } from '../kit/tools/check/framework.ts';
-import { procStatus } from '../kit/host/proc-status.ts';
-import type { AssertionSpec } from '../kit/tools/check/types.ts';
-import { KitError } from '../kit/core/errors.ts';
-import { readMountinfo } from '../kit/host/mountinfo.ts';
-import { projectRoot, stateDir } from '../kit/core/paths.ts';
+import { type AssertionSpec, capMask, type CapName, capNames, defineCheck, KitError, procStatus, projectRoot, readMountinfo, stateDir } from '../kit/check.ts';
 
 const page = '/steps/07-harden';
 

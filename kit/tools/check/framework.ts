@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KitError, NotDoneError } from '../../core/errors.ts';
+import { Ledger } from '../../core/ledger.ts';
+import { runsDir } from '../../core/paths.ts';
+import { reclaimers } from '../../host/reclaim.ts';
 import { startContainer, type RunningContainer } from '../../host/run.ts';
 import { loadStepsUpTo } from '../../core/steps.ts';
 import type { AssertionResult, AssertionSpec, CheckResult } from './types.ts';
@@ -58,6 +61,14 @@ export interface CheckContext {
    * as cheaply as it can, and the assertions marked `benchmark` are skipped.
    */
   readonly grading: boolean;
+  /**
+   * The check's own host resources (a helper process, a marker file, a
+   * mount): record each before making it, like a step does. The ledger is
+   * state/runs/check<N>-<hex>.json, so `npm run clean` reclaims them if the
+   * check is killed; the check tears it down last, after the probes and the
+   * deferred functions, and its first error fails the check.
+   */
+  readonly ledger: Ledger;
   random: {
     hex(bytes?: number): string;
     int(min: number, max: number): number;
@@ -102,12 +113,14 @@ export async function runCheck(def: CheckDefinition, opts: RunCheckOptions): Pro
   const probes: Probe[] = [];
   const timeoutMs = opts.timeoutMs ?? def.timeoutMs ?? 120_000;
   const abort = new AbortController();
+  const ledger = new Ledger(runsDir(), `check${def.step}-${crypto.randomBytes(3).toString('hex')}`);
 
   const t: CheckContext = {
     stepsDir: opts.stepsDir,
     tmp,
     signal: abort.signal,
     grading: opts.grading === true,
+    ledger,
     random: {
       hex: (bytes = 3) => crypto.randomBytes(bytes).toString('hex'),
       int: (min, max) => crypto.randomInt(min, max + 1),
@@ -155,6 +168,8 @@ export async function runCheck(def: CheckDefinition, opts: RunCheckOptions): Pro
         failure ??= err;
       }
     }
+    const leftovers = await ledger.teardown(reclaimers);
+    failure ??= leftovers[0];
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 
