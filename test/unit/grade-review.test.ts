@@ -22,6 +22,7 @@ describe('the grader flags code for the instructor to read', () => {
     ['process.exit(0)', /ends the checker's process/],
     ["process.on('exit', () => {})", /process-wide handlers/],
     ["import x from '../kit/tools/check/framework.ts'", /check framework/],
+    ["import { defineCheck } from '../kit/check.ts'", /check context/],
     ['setns(fd, 0)', /enters other namespaces/],
     ["fs.readlinkSync('/proc/1/ns/mnt')", /enters other namespaces/],
     ['Object.defineProperty(JSON, "stringify", {})', /patches globals/],

@@ -3,7 +3,7 @@
 //   - the folders in COPY, as they are (minus SKIP);
 //   - from kit/, exactly the modules the student's commands reach: the import
 //     closure (static and dynamic imports) of KIT_ENTRIES, the steps and the
-//     checks, never entering NEVER (grading, the kit's own benchmarks, making
+//     checks (through the check context kit/check.ts), never entering NEVER (grading, the kit's own benchmarks, making
 //     skeletons and editions);
 //   - the files in GENERATED, written by the release itself.
 // test/integration/release.test.ts checks the output, not this list: no line
@@ -14,8 +14,12 @@ export const EDITION_MANIFEST = {
   copy: ['steps', 'checks', 'native', 'site', 'package-lock.json'],
   /** never copied, even inside COPY */
   skip: ['native/build', 'site/.vitepress/dist', 'site/.vitepress/cache', 'site/.vitepress/.temp', 'node_modules'],
-  /** where the student's commands start; their import closure is the edition's kit/ */
-  kitEntries: ['kit/tools/cli/main.ts', 'kit/student.ts', 'kit/tools/grade/classroom-report.ts'],
+  /**
+   * where the student's commands start; their import closure is the edition's kit/.
+   * The two façades: kit/student.ts (steps/) and kit/check.ts (checks/, whose
+   * files are entries too: kit/tools/release/command.ts adds them).
+   */
+  kitEntries: ['kit/tools/cli/main.ts', 'kit/student.ts', 'kit/check.ts', 'kit/tools/grade/classroom-report.ts'],
   /** modules (or folders, ending in /) the closure never enters: the instructor's and maintainers' tools */
   never: ['kit/tools/cli/full-kit.ts', 'kit/tools/grade/command.ts', 'kit/tools/grade/throughput.ts', 'kit/tools/cli/perf.ts', 'kit/tools/cli/skeletons.ts', 'kit/tools/perf/', 'kit/tools/release/', 'solutions/'],
   /** npm scripts the edition does not have (the commands explain themselves if run another way) */
