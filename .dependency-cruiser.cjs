@@ -6,8 +6,8 @@
 // Type-only imports count (tsPreCompilationDeps): a type ties two modules too.
 // Node's own modules (dependency type 'core') are allowed everywhere.
 
-/** npm packages */
-const npm = '^node_modules/';
+/** npm packages (also where node_modules is a link elsewhere, as in a copy of the tree) */
+const npm = '(^|/)node_modules/';
 
 /**
  * Known exceptions, each with its owner and its way out; the list only
