@@ -1,11 +1,9 @@
 // `npm run reset N`: put step N back to the skeleton as shipped, after asking,
 // keeping your version in state/backups/.
 
-import path from 'node:path';
 import { KitError } from '../../core/errors.ts';
-import { projectRoot } from '../../core/paths.ts';
 import { asker, isTerminal } from '../ux/ask.ts';
-import { resetStep, type ResetOutcome } from '../ux/reset.ts';
+import { describeReset, resetQuestion, resetStep, shownPath } from '../ux/reset.ts';
 import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './command.ts';
@@ -32,11 +30,11 @@ Your version is kept in state/backups/NN-name.<date>.ts first.
       async confirm(s) {
         if (args.flags.yes) return true;
         if (!isTerminal()) {
-          throw new KitError(`Not resetting ${rel(s.file)}: nobody to ask (not a terminal).`, { hint: 'Run again with --yes.', exitCode: 2 });
+          throw new KitError(`Not resetting ${shownPath(s.file)}: nobody to ask (not a terminal).`, { hint: 'Run again with --yes.', exitCode: 2 });
         }
         const ask = asker();
         try {
-          return await ask.confirm(`Replace ${rel(s.file)} with its skeleton? (your version is kept in state/backups/)`);
+          return await ask.confirm(resetQuestion(s.file));
         } finally {
           ask.close();
         }
@@ -47,16 +45,3 @@ Your version is kept in state/backups/NN-name.<date>.ts first.
     return outcome.kind === 'cancelled' ? 1 : 0;
   },
 };
-
-export function describeReset(o: ResetOutcome): string {
-  switch (o.kind) {
-    case 'already-pristine':
-      return `${rel(o.file)} already is the skeleton as shipped: nothing to do`;
-    case 'cancelled':
-      return `${rel(o.file)} left as it is`;
-    case 'reset':
-      return `${rel(o.file)} is the skeleton again${o.backup ? `; your version is in ${rel(o.backup)}` : ''}`;
-  }
-}
-
-const rel = (p: string): string => path.relative(projectRoot, p) || p;

@@ -15,7 +15,7 @@ import { teach } from './check-view.ts';
 import { formatHint } from './hint-view.ts';
 import { nextHint } from './hints.ts';
 import { palette, spinner, stripAnsi } from './progress.ts';
-import { resetStep } from './reset.ts';
+import { describeReset, resetQuestion, resetStep } from './reset.ts';
 import { currentStep, stepStatuses, type StepStatus } from './status.ts';
 
 type Action = 'check' | 'run' | 'hint' | 'page' | 'reset' | 'back';
@@ -142,12 +142,9 @@ export class Menu {
       case 'reset': {
         const outcome = await resetStep(step, {
           stepsDir: this.opts.stepsDir,
-          confirm: (s) => this.opts.ask.confirm(`Replace ${path.relative(projectRoot, s.file)} with its skeleton? (your version is kept in state/backups/)`),
+          confirm: (s) => this.opts.ask.confirm(resetQuestion(s.file)),
         });
-        const file = path.relative(projectRoot, outcome.file);
-        if (outcome.kind === 'already-pristine') this.say(`${file} already is the skeleton as shipped.`);
-        else if (outcome.kind === 'cancelled') this.say(`${file} left as it is.`);
-        else this.say(`${file} is the skeleton again${outcome.backup ? `; your version is in ${path.relative(projectRoot, outcome.backup)}` : ''}.`);
+        this.say(`${describeReset(outcome)}.`);
         return 'check';
       }
     }

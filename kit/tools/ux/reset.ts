@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../../core/errors.ts';
 import { giveBack } from '../../core/owner.ts';
-import { stateDir } from '../../core/paths.ts';
+import { projectRoot, stateDir } from '../../core/paths.ts';
 import { pristineSkeleton, type StepEntry } from './catalogue.ts';
 import { forgetCheck } from './status.ts';
 
@@ -70,3 +70,21 @@ function readOrUndefined(file: string): string | undefined {
 
 /** 2026-11-29T01-42-03-123 (sortable, no colon for other filesystems) */
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+
+/** A step file's path as the student sees it: relative to the project. */
+export const shownPath = (p: string): string => path.relative(projectRoot, p) || p;
+
+/** The question before a reset: `npm run reset` and the menu ask the same. */
+export const resetQuestion = (file: string): string => `Replace ${shownPath(file)} with its skeleton? (your version is kept in state/backups/)`;
+
+/** What a reset did, in one line: `npm run reset` and the menu say the same. */
+export function describeReset(o: ResetOutcome): string {
+  switch (o.kind) {
+    case 'already-pristine':
+      return `${shownPath(o.file)} already is the skeleton as shipped: nothing to do`;
+    case 'cancelled':
+      return `${shownPath(o.file)} left as it is`;
+    case 'reset':
+      return `${shownPath(o.file)} is the skeleton again${o.backup ? `; your version is in ${shownPath(o.backup)}` : ''}`;
+  }
+}
