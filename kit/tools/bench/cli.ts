@@ -1,7 +1,7 @@
 // The `bench` command: its usage, and the run in ./command.ts. The registry
 // (kit/tools/cli/commands.ts) loads this module only when the command runs.
 
-import type { Command } from '../cli/command.ts';
+import type { Command } from '../cli/command-type.ts';
 import { benchCommand } from './command.ts';
 
 export const BENCH_USAGE = `usage: npm run bench [-- [--quick] [--label NAME] [--solution] [--no-lxc] [--no-container] [--only ID,ID] [--OPTION VALUE ...]]

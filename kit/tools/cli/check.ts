@@ -12,7 +12,7 @@ import { solutionsDir, stateDir, stepsDir } from '../../core/paths.ts';
 import { listStepFiles, requireStepsDir, stepFile } from '../../core/steps.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 
 export const checkCommand: Command = {
   usage: `usage: npm run check [N] [-- [--solution] [--json] [--grading] [--steps-dir DIR] [--timeout S]]

@@ -2,7 +2,7 @@
 
 import { ensureLinux, ensureRoot } from './privileges.ts';
 import { reclaimOrphans } from './common.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { say } from './output.ts';
 
 export const cleanCommand: Command = {

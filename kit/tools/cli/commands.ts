@@ -3,7 +3,7 @@
 // always the same way: on demand, when that command (or its --help) runs, so
 // that `npm run step` loads neither grading nor the bench nor the report.
 
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { fullKitCommands, type FullKitCommand } from './full-kit.ts';
 
 export interface CommandEntry {

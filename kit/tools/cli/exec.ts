@@ -6,7 +6,7 @@ import { KitError } from '../../core/errors.ts';
 import { execInContainer } from '../exec.ts';
 import { runsDir } from '../../core/paths.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 
 const PAGE = '/guide/exec-ps';

@@ -5,7 +5,7 @@
 // loaders explain that (kit/tools/release/generate.ts: editionFullKitStub), so that
 // its commands and `npm run typecheck` work without them.
 
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 
 export type FullKitCommand = 'grade' | 'perf' | 'skeletons' | 'release';
 

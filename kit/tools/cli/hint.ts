@@ -6,7 +6,7 @@ import { nextHint, resetHints } from '../ux/hints.ts';
 import { palette } from '../ux/progress.ts';
 import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { say, warn } from './output.ts';
 
 export const hintCommand: Command = {

@@ -4,7 +4,7 @@ import { asker } from '../ux/ask.ts';
 import { Menu } from '../ux/menu.ts';
 import { stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 
 export const menuCommand: Command = {
   usage: `usage: npm start [-- --steps-dir DIR]

@@ -10,7 +10,7 @@ import { figure3 } from '../perf/figure3.ts';
 import { formatFigure, type FigureResult } from '../perf/measure.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { say } from './output.ts';
 
 /** Figures by number; later steps add theirs here. */

@@ -3,7 +3,7 @@
 import { KIT_REQUIREMENTS, LXC_REQUIREMENTS, TEST_REQUIREMENTS, preflight } from '../../host/preflight.ts';
 import { browserInstall, findChromium, PDF_REQUIREMENT } from '../report/pdf.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { say } from './output.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 

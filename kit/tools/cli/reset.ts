@@ -6,7 +6,7 @@ import { asker, isTerminal } from '../ux/ask.ts';
 import { describeReset, resetQuestion, resetStep, shownPath } from '../ux/reset.ts';
 import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { say } from './output.ts';
 
 export const resetCommand: Command = {

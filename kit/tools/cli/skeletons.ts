@@ -5,7 +5,7 @@ import path from 'node:path';
 import { solutionsDir, stepsDir } from '../../core/paths.ts';
 import { generateSkeletons } from '../skeleton.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { say } from './output.ts';
 
 export const skeletonsCommand: Command = {

@@ -8,7 +8,7 @@ import { loadStepsUpTo, stepFile } from '../../core/steps.ts';
 import type { RunOptions } from '../../core/types.ts';
 import { camel, parseArgs } from './args.ts';
 import { ready } from './common.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { say } from './output.ts';
 import { forwardSignals } from './signals.ts';
 import { KitError } from '../../core/errors.ts';

@@ -3,7 +3,7 @@
 import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
 import { Watcher } from '../ux/watcher.ts';
 import { parseArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
 
 export const watchCommand: Command = {

@@ -1,7 +1,7 @@
 // The `release` command (full kit only): its usage, and the run in
 // ./command.ts. The registry loads it through kit/tools/cli/full-kit.ts.
 
-import type { Command } from '../cli/command.ts';
+import type { Command } from '../cli/command-type.ts';
 import { releaseCommand } from './command.ts';
 
 export const RELEASE_USAGE = `usage: npm run release -- --out DIR [--trusted-kit OWNER/NAME@REF] [--force]

@@ -149,7 +149,7 @@ export function editionFullKitStub(): string {
 // not in this edition, and each says so.
 
 import { requireFullKit } from '../../core/edition.ts';
-import type { Command } from './command.ts';
+import type { Command } from './command-type.ts';
 
 export type FullKitCommand = 'grade' | 'perf' | 'skeletons' | 'release';
 

@@ -1,7 +1,7 @@
 // The `report` command: its usage, and the run in ./command.ts. The registry
 // (kit/tools/cli/commands.ts) loads this module only when the command runs.
 
-import type { Command } from '../cli/command.ts';
+import type { Command } from '../cli/command-type.ts';
 import { reportCommand } from './command.ts';
 
 export const REPORT_USAGE = `usage: npm run report [-- [--solution] [--steps-dir DIR] [--no-checks] [--no-pdf]]

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from '../cli/args.ts';
-import type { Command } from '../cli/command.ts';
+import type { Command } from '../cli/command-type.ts';
 import { KitError } from '../../core/errors.ts';
 import { resultsDir } from '../bench/write.ts';
 import { edition } from '../../core/edition.ts';
