@@ -10,7 +10,7 @@ import type { Ledger } from '../../core/ledger.ts';
 import { newContext } from '../../core/lifecycle.ts';
 import { lxcEnvironmentIfAvailable } from '../../host/lxc/environment.ts';
 import { reclaimers as lxcReclaimers } from '../../host/lxc/lxc.ts';
-import { solutionsDir, stepsDir } from '../../core/paths.ts';
+import { stepsDir, stepsDirFrom } from '../../core/paths.ts';
 import { reclaimers } from '../../core/reclaim.ts';
 import { loadStepsUpTo, stepFile } from '../../core/steps.ts';
 import type { RunOptions } from '../../core/types.ts';
@@ -26,7 +26,7 @@ import { labelledDir, resultsDir, writeResults } from './write.ts';
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);
-  const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
+  const dir = stepsDirFrom(args.flags);
   stepFile(dir, 5); // no step 5: say so before asking for root
   const label = typeof args.flags.label === 'string' ? args.flags.label : undefined;
   if (args.flags.label === true) throw new KitError('--label needs a name, e.g. --label cpus1', { page: '/steps/05-bench', exitCode: 2 });

@@ -1,6 +1,7 @@
 // `npm run hint [N]`: the next hint of the TODO you are on, the same text as
 // the step's page; each call goes one hint further.
 
+import { stepsDirFrom } from '../../core/paths.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './commands.ts';
 import { say, warn } from './output.ts';
@@ -26,7 +27,7 @@ is remembered in state/hints.json.
     const { nextHint, resetHints } = await import('../ux/hints.ts');
     const { formatHint, hintJson } = await import('../ux/hint-view.ts');
     const { palette } = await import('../ux/progress.ts');
-    const { stepFrom, stepsDirFrom } = await import('../ux/step-args.ts');
+    const { stepFrom } = await import('../ux/step-args.ts');
     const dir = stepsDirFrom(args.flags);
     const step = stepFrom(args.positional, dir, 'hint');
     if (args.flags.reset) {

@@ -1,5 +1,6 @@
 // `npm start`: the menu of steps, for those who prefer choosing to typing.
 
+import { stepsDirFrom } from '../../core/paths.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './commands.ts';
 
@@ -17,7 +18,6 @@ input is not a terminal.
     const args = parseArgs(argv);
     const { asker } = await import('../ux/ask.ts');
     const { Menu } = await import('../ux/menu.ts');
-    const { stepsDirFrom } = await import('../ux/step-args.ts');
     const ask = asker();
     try {
       return await new Menu({ stepsDir: stepsDirFrom(args.flags), ask }).run();

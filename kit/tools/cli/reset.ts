@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { KitError } from '../../core/errors.ts';
-import { projectRoot } from '../../core/paths.ts';
+import { projectRoot, stepsDirFrom } from '../../core/paths.ts';
 import type { ResetOutcome } from '../ux/reset.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './commands.ts';
@@ -23,7 +23,7 @@ Your version is kept in state/backups/NN-name.<date>.ts first.
     const args = parseArgs(argv, ['yes', 'json']);
     const { asker, isTerminal } = await import('../ux/ask.ts');
     const { resetStep } = await import('../ux/reset.ts');
-    const { stepFrom, stepsDirFrom } = await import('../ux/step-args.ts');
+    const { stepFrom } = await import('../ux/step-args.ts');
     if (args.positional.length !== 1) {
       throw new KitError('Which step? Give one step number, e.g. `npm run reset 1`.', { exitCode: 2 });
     }

@@ -1,5 +1,6 @@
 // `npm run watch [N]`: re-check the step you are editing on every save.
 
+import { stepsDirFrom } from '../../core/paths.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './commands.ts';
 import { ensureLinux, ensureRoot } from './privileges.ts';
@@ -23,7 +24,7 @@ keys:  h  the next hint for the TODO you are on
   async run(argv) {
     const args = parseArgs(argv, ['json']);
     const { Watcher } = await import('../ux/watcher.ts');
-    const { stepFrom, stepsDirFrom } = await import('../ux/step-args.ts');
+    const { stepFrom } = await import('../ux/step-args.ts');
     const dir = stepsDirFrom(args.flags);
     const step = stepFrom(args.positional, dir, 'watch');
     ensureLinux();
