@@ -15,7 +15,7 @@ import { $ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { TROUBLESHOOTING } from './page.ts';
-import { formatSize } from './size.ts';
+import { formatSize } from '../../core/size.ts';
 
 const sh = $({ quiet: true, nothrow: true });
 

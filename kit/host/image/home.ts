@@ -15,7 +15,7 @@ import { createImageFile as createImageFileIn, diskFullError, freeBytes } from '
 import { lockImage, type ImageLock } from './lock.ts';
 import { attachedLoopDevices, attachLoop, autoclearSet, detachLoop } from './loop.ts';
 import { TROUBLESHOOTING } from './page.ts';
-import { formatSize, MiB, parseSize } from './size.ts';
+import { formatSize, MiB, parseSize } from '../../core/size.ts';
 
 export const DEFAULT_HOME_SIZE = '64M';
 export const DEFAULT_HOME_IMAGE = 'home.img';

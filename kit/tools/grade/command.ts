@@ -15,7 +15,8 @@ import { reclaimers } from '../../core/reclaim.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { cgroupJailFactory, type JailLimits } from './cgroup.ts';
 import { Aborted, gradeClass, gradeSubmission, type EngineConfig } from './engine.ts';
-import { DEFAULT_LIMITS, parseBytes, type UnpackLimits } from './limits.ts';
+import { DEFAULT_LIMITS, type UnpackLimits } from './limits.ts';
+import { parseSize } from '../../core/size.ts';
 import { Gate } from './gate.ts';
 import { Progress } from './progress.ts';
 import { boundJobs } from './queue.ts';
@@ -91,9 +92,12 @@ function flagNumber(v: string | true | undefined, name: string): number | undefi
 
 function flagBytes(v: string | true | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;
-  const n = typeof v === 'string' ? parseBytes(v) : undefined;
-  if (!n) throw new KitError(`--${name} needs a size like 512K, 4M or 1G.`, { page: PAGE, exitCode: 2 });
-  return n;
+  try {
+    if (typeof v === 'string') return parseSize(v, name, PAGE);
+  } catch {
+    // said below, in the grader's words
+  }
+  throw new KitError(`--${name} needs a size like 512K, 4M or 1G.`, { page: PAGE, exitCode: 2 });
 }
 
 export function parseGradeArgs(argv: string[]): GradeRunOptions {

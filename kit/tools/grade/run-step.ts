@@ -17,7 +17,7 @@ import type { Ledger } from '../../core/ledger.ts';
 import { processStartTime } from '../../host/proc.ts';
 import { blanketResult, type StepCatalog } from './catalog.ts';
 import type { JailFactory, JailLimits } from './cgroup.ts';
-import { formatBytes } from './limits.ts';
+import { formatSize } from '../../core/size.ts';
 import { lastJsonArray, trustedResult } from './parse-result.ts';
 import { reclaimWorkspaceLedgers } from './reclaim.ts';
 import { sandboxArgv } from './sandbox.ts';
@@ -179,9 +179,9 @@ function judge(j: JudgeInput): { result: CheckResult; note?: string } {
   const { cat, ws, timeoutMs, limits } = j.o;
   const blanket = (message: string) => ({ result: blanketResult(cat, 'error', message, ws.stepsDir, j.durationMs), note: `step ${cat.step}: ${message}` });
   if (j.timedOut) return blanket(`the step did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (an endless loop or a wait that never ends?)`);
-  if (j.flooded) return blanket(`the step printed more than ${formatBytes(MAX_STDOUT)} and was stopped`);
+  if (j.flooded) return blanket(`the step printed more than ${formatSize(MAX_STDOUT)} and was stopped`);
   // hitting the grader's own walls is misbehaviour, whatever the check saw meanwhile
-  if (j.oom) return blanket(`the step used more than ${formatBytes(limits.memoryBytes)} of memory and was killed (a memory hog?)`);
+  if (j.oom) return blanket(`the step used more than ${formatSize(limits.memoryBytes)} of memory and was killed (a memory hog?)`);
   if (j.forkLimit) return blanket(`the step tried to run more than ${limits.pids} processes at once and was stopped (a fork bomb?)`);
   const parsed = trustedResult(lastJsonArray(j.stdout), cat, ws.stepsDir, j.durationMs);
   if (typeof parsed !== 'string') return { result: parsed };
