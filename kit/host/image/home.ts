@@ -9,7 +9,7 @@ import path from 'node:path';
 import { $ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { RunContext, RunOptions } from '../../core/types.ts';
-import { offerFix } from './ask.ts';
+import { offerFix } from '../../core/ask.ts';
 import { fsckImage, makeExt4, probeImage } from './ext4.ts';
 import { createImageFile as createImageFileIn, diskFullError, freeBytes } from './file.ts';
 import { lockImage, type ImageLock } from './lock.ts';

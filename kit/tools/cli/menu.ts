@@ -16,7 +16,7 @@ input is not a terminal.
   --steps-dir DIR   use the step files in DIR`,
   async run(argv) {
     const args = parseArgs(argv);
-    const { asker } = await import('../ux/ask.ts');
+    const { asker } = await import('../../core/ask.ts');
     const { Menu } = await import('../ux/menu.ts');
     const ask = asker();
     try {

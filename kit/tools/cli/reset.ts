@@ -21,7 +21,7 @@ Your version is kept in state/backups/NN-name.<date>.ts first.
   --steps-dir DIR   reset the step file in DIR`,
   async run(argv) {
     const args = parseArgs(argv, ['yes', 'json']);
-    const { asker, isTerminal } = await import('../ux/ask.ts');
+    const { asker, isTerminal } = await import('../../core/ask.ts');
     const { resetStep } = await import('../ux/reset.ts');
     const { stepFrom } = await import('../ux/step-args.ts');
     if (args.positional.length !== 1) {
