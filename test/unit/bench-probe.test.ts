@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cgroupMounts, limitsFrom } from '../../kit/tools/bench/limits.ts';
+import { cgroupMounts, limitsFrom } from '../../kit/host/cgroup/inspect.ts';
 import { findDescendant, mountFor, parseMountinfo, probeProcess, splitDev, watchFor } from '../../kit/tools/bench/probe.ts';
 import { bar as progressBar, renderBar } from '../../kit/tools/ux/progress.ts';
 import { inDirectory } from '../../kit/tools/bench/environment.ts';

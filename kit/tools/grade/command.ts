@@ -13,7 +13,7 @@ import { Ledger } from '../../core/ledger.ts';
 import { checksDir, projectRoot, runsDir, solutionsDir, stateDir, stepsDir } from '../../core/paths.ts';
 import { reclaimers } from '../../core/reclaim.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
-import { cgroupJailFactory, type JailLimits } from './cgroup.ts';
+import { cgroupJailFactory, type JailLimits } from './jail.ts';
 import { Aborted, gradeClass, gradeSubmission, type EngineConfig } from './engine.ts';
 import { DEFAULT_LIMITS, type UnpackLimits } from './limits.ts';
 import { parseSize } from '../../core/size.ts';

@@ -10,7 +10,7 @@ import type { CheckResult } from '../check/types.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { blanketResult, type Catalog } from './catalog.ts';
 import { notGradedResult } from './not-graded.ts';
-import type { JailFactory, JailLimits } from './cgroup.ts';
+import type { JailFactory, JailLimits } from './jail.ts';
 import type { Gate } from './gate.ts';
 import type { UnpackLimits } from './limits.ts';
 import { runPool } from './queue.ts';

@@ -16,7 +16,7 @@ import type { CheckResult } from '../check/types.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { processStartTime } from '../../host/proc.ts';
 import { blanketResult, type StepCatalog } from './catalog.ts';
-import type { JailFactory, JailLimits } from './cgroup.ts';
+import type { JailFactory, JailLimits } from './jail.ts';
 import { formatSize } from '../../core/size.ts';
 import { lastJsonArray, trustedResult } from './parse-result.ts';
 import { reclaimWorkspaceLedgers } from './reclaim.ts';
@@ -59,7 +59,7 @@ const GRACE_MS = 5000;
 export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const started = Date.now();
   const step = o.cat.step;
-  const jail = o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
+  const jail = await o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
   const inner = Math.max(5, Math.floor((o.timeoutMs - GRACE_MS) / 1000));
   const command = [process.execPath, '--import', 'tsx', o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner), ...(o.grading === false ? [] : ['--grading'])];
   const tmpDir = path.join(o.ws.stateDir, 'tmp');
