@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type UnpackLimits } from '../../kit/tools/grade/limits.ts';
+import { DEFAULT_LIMITS, type UnpackLimits } from '../../kit/tools/grade/unpack.ts';
 import { parseSize } from '../../kit/core/size.ts';
 import { readSubmission, writeSubmission } from '../../kit/tools/grade/unpack.ts';
 import { unsafeReason } from '../../kit/tools/grade/entry-path.ts';

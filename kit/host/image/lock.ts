@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { KitError } from '../../core/errors.ts';
 import { run } from '../../core/shell.ts';
 import { isAlive } from '../proc.ts';
-import { TROUBLESHOOTING } from './page.ts';
+import { TROUBLESHOOTING } from './file.ts';
 
 /** Who holds an image: written into the lock file by the holder, for messages. */
 export interface LockOwner {

@@ -10,7 +10,7 @@ import { $, run } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { Ledger, LedgerEntry, Reclaimer } from '../../core/ledger.ts';
 import { holdsLock, imageLockHolder, releaseHeldLock } from './lock.ts';
-import { TROUBLESHOOTING } from './page.ts';
+import { TROUBLESHOOTING } from './file.ts';
 
 const sh = $({ quiet: true, nothrow: true });
 

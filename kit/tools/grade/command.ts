@@ -15,7 +15,7 @@ import { reclaimers } from '../../core/reclaim.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { cgroupJailFactory, type JailLimits } from './jail.ts';
 import { Aborted, gradeClass, gradeSubmission, type EngineConfig } from './engine.ts';
-import { DEFAULT_LIMITS, type UnpackLimits } from './limits.ts';
+import { DEFAULT_LIMITS, type UnpackLimits } from './unpack.ts';
 import { parseSize } from '../../core/size.ts';
 import { Gate } from './gate.ts';
 import { bar } from '../ux/progress.ts';

@@ -12,7 +12,7 @@ import { blanketResult, type Catalog } from './catalog.ts';
 import { notGradedResult } from './not-graded.ts';
 import type { JailFactory, JailLimits } from './jail.ts';
 import type { Gate } from './gate.ts';
-import type { UnpackLimits } from './limits.ts';
+import type { UnpackLimits } from './unpack.ts';
 import { runPool } from './queue.ts';
 import type { ResumeFile } from './resume.ts';
 import { reviewNotes } from './review.ts';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MANIFEST_FILE, select } from './entry-path.ts';
 import { formatSize } from '../../core/size.ts';
-import type { UnpackLimits } from './limits.ts';
+import type { UnpackLimits } from './unpack.ts';
 import { ByteBudget, LimitExceeded } from './read-limited.ts';
 import type { RawSubmission } from './unpack.ts';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import yauzl from 'yauzl';
 import { select, unsafeReason } from './entry-path.ts';
 import { formatSize } from '../../core/size.ts';
-import type { UnpackLimits } from './limits.ts';
+import type { UnpackLimits } from './unpack.ts';
 import { ByteBudget, readLimited } from './read-limited.ts';
 import type { RawSubmission } from './unpack.ts';
 

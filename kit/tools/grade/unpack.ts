@@ -7,10 +7,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseManifest, sha256, type ManifestView } from '../submit/manifest.ts';
 import { STEP_FILE } from './entry-path.ts';
-import { DEFAULT_LIMITS, type UnpackLimits } from './limits.ts';
 import type { SubmissionSource } from './types.ts';
 import { readFolderSubmission } from './unpack-folder.ts';
 import { readZipSubmission } from './unpack-zip.ts';
+
+// Limits on what a submission may contain. They bound what unpacking costs
+// (disk, memory, time) whatever the archive claims about itself. Sizes are
+// parsed and printed by kit/core/size.ts.
+export interface UnpackLimits {
+  /** size of the zip file itself */
+  maxArchiveBytes: number;
+  /** entries in the archive, or directory entries looked at in a folder */
+  maxEntries: number;
+  /** bytes actually produced by decompressing one taken file */
+  maxFileBytes: number;
+  /** bytes actually produced over all taken files */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_LIMITS: UnpackLimits = {
+  maxArchiveBytes: 20 * 1024 * 1024,
+  maxEntries: 2000,
+  maxFileBytes: 512 * 1024,
+  maxTotalBytes: 4 * 1024 * 1024,
+};
 
 /** What was taken from a submission, still in memory. */
 export interface RawSubmission {
