@@ -268,6 +268,19 @@ describe('ledger and reclaimer', () => {
     for (const p of cg.paths) expect(fs.existsSync(p)).toBe(false);
   });
 
+  it('reclaims a cgroup a step nested its own cgroups in, with processes inside, children first', async () => {
+    const { fx, ledger } = setup('v1');
+    const cg = await createCgroup(ledger, 'run-1', limits, on(fx));
+    const child = path.join(cg.paths[0], 'inner');
+    fx.host.mkdir(child);
+    fx.host.mkdir(path.join(child, 'deeper'));
+    fx.host.write(path.join(child, 'deeper', 'cgroup.procs'), '4242');
+    const [entry] = ledger.entries();
+    await reclaimersFor(fx.host).cgroup!(entry);
+    expect(fx.kills.map((k) => k.pid)).toContain(4242);
+    for (const p of cg.paths) expect(fs.existsSync(p)).toBe(false);
+  });
+
   it('refuses odd names', async () => {
     const { fx, ledger } = setup('v2');
     await expect(createCgroup(ledger, '../escape', {}, on(fx))).rejects.toThrow(/not a usable cgroup name/);
