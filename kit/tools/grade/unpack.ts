@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseManifest, sha256, type ManifestView } from '../submit/manifest.ts';
+import { parseManifest, sha256, STEP_FILE_LIMITS, type ManifestView } from '../submit/manifest.ts';
 import { STEP_FILE } from './entry-path.ts';
 import type { SubmissionSource } from './types.ts';
 import { readFolderSubmission } from './unpack-folder.ts';
@@ -28,8 +28,8 @@ export interface UnpackLimits {
 export const DEFAULT_LIMITS: UnpackLimits = {
   maxArchiveBytes: 20 * 1024 * 1024,
   maxEntries: 2000,
-  maxFileBytes: 512 * 1024,
-  maxTotalBytes: 4 * 1024 * 1024,
+  maxFileBytes: STEP_FILE_LIMITS.fileBytes,
+  maxTotalBytes: STEP_FILE_LIMITS.totalBytes,
 };
 
 /** What was taken from a submission, still in memory. */

@@ -11,8 +11,7 @@ import yazl from 'yazl';
 import { shippedSkeleton } from '../../core/edition.ts';
 import { generateSkeletons } from '../skeleton.ts';
 import { listStepFiles } from '../../core/steps.ts';
-import { DEFAULT_LIMITS as GRADER_LIMITS } from '../grade/unpack.ts';
-import { MANIFEST_FORMAT, sha256, type SubmissionManifest } from './manifest.ts';
+import { MANIFEST_FORMAT, sha256, STEP_FILE_LIMITS, type SubmissionManifest } from './manifest.ts';
 import type { Student } from './student.ts';
 
 export interface PackedFile {
@@ -33,9 +32,9 @@ export interface PackLimits {
 export const DEFAULT_PACK_LIMITS: PackLimits = {
   maxResultFile: 2 * 1024 * 1024,
   maxResultTotal: 10 * 1024 * 1024,
-  // what the grader takes (grade/unpack.ts), so that a pack it would refuse is refused here first
-  maxStepFile: GRADER_LIMITS.maxFileBytes,
-  maxStepTotal: GRADER_LIMITS.maxTotalBytes,
+  // what the grader takes, so that a pack it would refuse is refused here first
+  maxStepFile: STEP_FILE_LIMITS.fileBytes,
+  maxStepTotal: STEP_FILE_LIMITS.totalBytes,
   maxStepEntries: 200,
 };
 
