@@ -13,7 +13,6 @@ import type { CheckResult } from '../../kit/tools/check/types.ts';
 import { gradeRun, parseGradeArgs } from '../../kit/tools/grade/command.ts';
 import type { StudentGrade } from '../../kit/tools/grade/types.ts';
 import { checksDir, projectRoot, solutionsDir, stateDir, stepsDir } from '../../kit/core/paths.ts';
-import { KIT_PARENT } from '../../kit/host/cgroup/tree.ts';
 import { submitCommand } from '../../kit/tools/submit/command.ts';
 import { makeZip, renameEntry } from '../unit/grade-zips.ts';
 
@@ -62,14 +61,11 @@ interface HostState {
 
 function hostState(): HostState {
   const cgroups: string[] = [];
-  // the jails are the kit's cgroups: below its parent directory on each hierarchy (and, as before, at the root)
   for (const h of fs.readdirSync('/sys/fs/cgroup')) {
-    for (const where of [h, path.join(h, KIT_PARENT)]) {
-      try {
-        for (const d of fs.readdirSync(path.join('/sys/fs/cgroup', where))) if (/^cw-grade/.test(d)) cgroups.push(`${where}/${d}`);
-      } catch {
-        // a file, not a hierarchy; or no kit cgroup there now
-      }
+    try {
+      for (const d of fs.readdirSync(path.join('/sys/fs/cgroup', h))) if (/^cw-grade/.test(d)) cgroups.push(`${h}/${d}`);
+    } catch {
+      // a file, not a hierarchy
     }
   }
   // every loop device of the host, not only those on the workspaces' paths: a
