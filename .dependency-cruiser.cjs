@@ -15,10 +15,6 @@ const npm = '(^|/)node_modules/';
  * file allows only the one import more.
  */
 const KNOWN = {
-  // the kit reads the hints from the site's step pages: branch a-owners
-  // (issue 14) turns it round (the kit owns the data, the site imports it).
-  // Remove on that merge.
-  hints: { from: '^kit/tools/ux/hints\\.ts$', to: '^site/\\.vitepress/step-pages\\.ts$' },
   // the type BenchStep (step 5's shape) is built on the bench's own types
   // (sysbench commands, run evidence): it moves down with the student API
   // (the issue on students doing the lab's work).
@@ -49,15 +45,8 @@ module.exports = {
       name: 'tools-import-host-and-core',
       comment: 'kit/tools may import kit/host, kit/core and itself; never site/ (the site imports the kit, not the other way round).',
       severity: 'error',
-      from: { path: '^kit/tools/', pathNot: KNOWN.hints.from },
+      from: { path: '^kit/tools/' },
       to: { dependencyTypesNot: ['core'], pathNot: toolsAllowed },
-    },
-    {
-      name: 'tools-import-host-and-core',
-      comment: 'KNOWN EXCEPTION (see KNOWN.hints above): the same rule, with the one import from the site still allowed.',
-      severity: 'error',
-      from: { path: KNOWN.hints.from },
-      to: { dependencyTypesNot: ['core'], pathNot: [...toolsAllowed, KNOWN.hints.to] },
     },
     {
       name: 'student-api-imports-core-and-host',

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KitError } from './errors.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,6 +18,18 @@ export const rootfsDir = (): string => path.join(stateDir(), 'rootfs');
 export const stepsDir = path.join(projectRoot, 'steps');
 export const solutionsDir = path.join(projectRoot, 'solutions');
 export const checksDir = path.join(projectRoot, 'checks');
+
+/**
+ * The steps folder a command works on, from its flags: `--steps-dir DIR`
+ * (resolved against the working directory), else solutions/ with
+ * `--solution`, else the student's steps/. The one place every command asks.
+ */
+export function stepsDirFrom(flags: Readonly<Record<string, string | true>>): string {
+  const dir = flags['steps-dir'];
+  if (dir === true) throw new KitError('--steps-dir needs a folder, e.g. `--steps-dir steps`.', { exitCode: 2 });
+  if (dir) return path.resolve(dir);
+  return flags.solution ? solutionsDir : stepsDir;
+}
 
 /** Site base for links in messages: the local docs server by default. */
 export const DOCS_BASE = process.env.CW_DOCS_BASE ?? 'site';

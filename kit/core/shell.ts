@@ -1,5 +1,13 @@
-// zx's `$`, traced: the one `$` the student API hands out (student.ts) and the
-// kit's own host commands use. zx's log hook (its documented `$.log`) puts
+// The kit's one command runner. Two entries, both traced:
+// - `$`: zx's `$`, the one `$` the student API hands out (student.ts) and the
+//   kit's own host commands use;
+// - `run(cmd, args)`: a host tool on the hot path of every container start
+//   (losetup, flock), without a shell. zx runs each command through bash,
+//   which costs a few milliseconds at rest and tens on a loaded machine; that
+//   is fine for the one-off commands (mkfs.ext4, fallocate, e2fsck), not for
+//   the two or three that every run makes. Arguments go to execve as they
+//   are: no quoting.
+// zx's log hook (its documented `$.log`) puts
 // every command run during a container's life into that run's trace
 // (tracer.ts): its command line, its exit status, and the step file's line
 // that ran it when a step did. zx's own logging is kept as it was.
@@ -8,6 +16,7 @@
 // command at all: this `$` loads it the first time it is used (zx's ESM entry
 // wraps the same CommonJS module, so `import 'zx'` elsewhere shares its state).
 
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { LogEntry } from 'zx';
 import { traceCommand } from './tracer.ts';
@@ -55,4 +64,28 @@ export function untraced<T>(fn: () => T): T {
   } finally {
     muted--;
   }
+}
+
+export interface RunResult {
+  /** exit code, or null if the tool could not be started or was killed */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `cmd args...` without a shell; never throws. `stdin`: an fd to give the tool as its fd 0. */
+export function run(cmd: string, args: string[], opts: { stdin?: number } = {}): Promise<RunResult> {
+  const traced = traceCommand([cmd, ...args].join(' '));
+  return new Promise<RunResult>((resolve) => {
+    const p = spawn(cmd, args, { stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', (err) => resolve({ code: null, stdout, stderr: err.message }));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  }).then((r) => {
+    traced?.(r.code);
+    return r;
+  });
 }

@@ -1,9 +1,10 @@
 // Preflight: is this a machine the kit can run on, and does it have the tools?
-// Missing Debian packages are installed with apt-get after asking (prompts),
+// Missing Debian packages are installed with apt-get after asking (core/ask.ts),
 // or automatically with --yes or when CI=true.
 
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { asker } from '../core/ask.ts';
 import { KitError } from '../core/errors.ts';
 
 export interface Requirement {
@@ -130,8 +131,9 @@ export async function preflight(opts: PreflightOptions): Promise<string[]> {
         exitCode: 2,
       });
     }
-    const { default: prompts } = await import('prompts');
-    const { ok } = (await prompts({ type: 'confirm', name: 'ok', message: `Install ${pkgs.join(' ')} with apt-get?`, initial: true })) as { ok?: boolean };
+    const questions = asker();
+    const ok = await questions.confirm(`Install ${pkgs.join(' ')} with apt-get?`, true);
+    questions.close();
     if (!ok) {
       throw new KitError(`Not installing ${pkgs.join(' ')}; the kit cannot run without them.`, {
         hint: `sudo apt-get install -y ${pkgs.join(' ')}`,

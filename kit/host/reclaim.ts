@@ -21,7 +21,7 @@ const reclaimMount: Reclaimer = async (e) => {
   if (e.kind !== 'mount') return;
   const mounted = readMountinfo().some((m) => m.mountPoint === e.target);
   if (!mounted) return;
-  const { $ } = await import('zx'); // loaded on demand: zx costs ~100 ms at start-up
+  const { $ } = await import('../core/shell.ts'); // the kit's one runner; zx itself loads on first use
   await $({ quiet: true, nothrow: true })`umount -l ${e.target}`;
 };
 

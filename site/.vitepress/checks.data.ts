@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defineLoader } from 'vitepress';
 import type { AssertionSpec } from '../../kit/tools/check/types.ts';
-import { listStepPages, rootDir } from './step-pages.ts';
+import { listStepPages, rootDir } from '../../kit/tools/ux/step-pages.ts';
 
 export interface StepChecks {
   step: number;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type DefaultTheme } from 'vitepress';
-import { listStepPages, siteDir } from './step-pages.ts';
+import { listStepPages, siteDir } from '../../kit/tools/ux/step-pages.ts';
 
 /** A page written alongside a step (e.g. the benchmarking guide): listed once it exists. */
 function ifExists(text: string, link: string): DefaultTheme.SidebarItem[] {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectLayout } from '../../kit/host/cgroup/detect.ts';
-import { cgroupJailFactory, type Jail } from '../../kit/tools/grade/cgroup.ts';
+import { cgroupJailFactory, type Jail } from '../../kit/tools/grade/jail.ts';
 import { Ledger } from '../../kit/core/ledger.ts';
 import { cpuSecondsOf } from '../../kit/host/proc.ts';
 
@@ -47,8 +47,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.skipIf(!hasV1Cpu)('grading jails (cgroup v1 cpu hierarchy)', () => {
   it('share a contended CPU evenly: 1 busy loop next to a jail with 8 gets about half, not 1/9', async () => {
     const make = cgroupJailFactory(ledger);
-    const bomb = make(`cw-grade-jailtest-a-${process.pid}`, { memoryBytes: 256 * 2 ** 20, pids: 64 });
-    const lone = make(`cw-grade-jailtest-b-${process.pid}`, { memoryBytes: 256 * 2 ** 20, pids: 64 });
+    const bomb = await make(`cw-grade-jailtest-a-${process.pid}`, { memoryBytes: 256 * 2 ** 20, pids: 64 });
+    const lone = await make(`cw-grade-jailtest-b-${process.pid}`, { memoryBytes: 256 * 2 ** 20, pids: 64 });
     jails.push(bomb, lone);
     expect(bomb.procsFiles.some((f) => f.includes('/cpu'))).toBe(true);
     busyIn(bomb, 8);

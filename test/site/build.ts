@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { rootDir, siteDir } from '../../site/.vitepress/step-pages.ts';
+import { rootDir, siteDir } from '../../kit/tools/ux/step-pages.ts';
 
 // Each set of inputs gets its own output folder (git-ignored, under VitePress's cache
 // folder), and builds are serialised with a lock: another test run serving its own
@@ -38,6 +38,8 @@ export function inputsHash(): string {
   const files: string[] = [];
   walk(siteDir, files);
   walk(path.join(rootDir, 'checks'), files);
+  // the step pages' parser the site's config imports from the kit
+  files.push(path.join(rootDir, 'kit', 'tools', 'ux', 'step-pages.ts'));
   const h = crypto.createHash('sha256');
   for (const f of files.sort()) {
     h.update(path.relative(rootDir, f));

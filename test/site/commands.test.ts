@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rootDir } from '../../site/.vitepress/step-pages.ts';
+import { rootDir } from '../../kit/tools/ux/step-pages.ts';
 import { commandsIn, shownCommands } from './commands.ts';
 
 /**

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { siteDir } from '../../site/.vitepress/step-pages.ts';
+import { siteDir } from '../../kit/tools/ux/step-pages.ts';
 
 export interface ShownCommand {
   /** the npm script: 'step', 'check', 'test', 'start' ... */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AssertionSpec } from '../../kit/tools/check/types.ts';
-import { rootDir } from '../../site/.vitepress/step-pages.ts';
+import { rootDir } from '../../kit/tools/ux/step-pages.ts';
 import { builtFileFor, builtPages, ensureSiteBuilt, idsIn } from './build.ts';
 
 interface PageRef {

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frontmatter, rootDir, siteDir } from '../../site/.vitepress/step-pages.ts';
+import { frontmatter, rootDir, siteDir } from '../../kit/tools/ux/step-pages.ts';
 import { ensureSiteBuilt } from './build.ts';
 import { serveStatic } from './serve.ts';
 

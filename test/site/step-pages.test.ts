@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listStepPages, parseStepPage, rootDir, todoIdsInSource } from '../../site/.vitepress/step-pages.ts';
+import { listStepPages, parseStepPage, rootDir, todoIdsInSource } from '../../kit/tools/ux/step-pages.ts';
 
 const SECTIONS = ['goal', 'the-theory-it-needs', 'the-task', 'try-it', 'how-it-s-checked', 'common-errors'];
 

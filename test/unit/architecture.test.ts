@@ -79,7 +79,7 @@ describe('the import rules (.dependency-cruiser.cjs)', () => {
       'host-imports-only-core: kit/host/lxc.ts → kit/tools/bench/runner.ts',
       'no-cycles-in-kit: kit/tools/cli/commands.ts ↻ kit/tools/cli/step.ts → kit/tools/cli/commands.ts',
       'steps-import-only-the-student-api: solutions/02-mount.ts → kit/core/ledger.ts',
-      // the known exception (a-owners) lets kit/tools/ux/hints.ts import site/.vitepress/step-pages.ts, nothing else of the site
+      // the kit never imports the site
       'tools-import-host-and-core: kit/tools/ux/hints.ts → site/pages.ts',
     ]);
   }, 60_000);

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cgroupMounts, limitsFrom } from '../../kit/tools/bench/limits.ts';
+import { cgroupMounts, limitsFrom } from '../../kit/host/cgroup/inspect.ts';
 import { findDescendant, mountFor, parseMountinfo, probeProcess, splitDev, watchFor } from '../../kit/tools/bench/probe.ts';
-import { renderBar, progressBar } from '../../kit/tools/bench/progress.ts';
+import { bar as progressBar, renderBar } from '../../kit/tools/ux/progress.ts';
 import { inDirectory } from '../../kit/tools/bench/environment.ts';
 
 const MOUNTINFO = [
@@ -134,8 +134,9 @@ describe('progress bar', () => {
 
   it('prints plain lines without escape codes when not a TTY', () => {
     const out: string[] = [];
-    const bar = progressBar({ isTTY: false, write: (s) => (out.push(s), true) }, {});
-    for (let i = 0; i <= 20; i++) bar.update({ done: i, total: 20, label: `run ${i}` });
+    // as the bench uses the kit's one progress display
+    const bar = progressBar('', 20, { stream: { isTTY: false, write: (s) => (out.push(s), true) }, env: {}, prefix: 'cw bench' });
+    for (let i = 0; i <= 20; i++) bar.update(i, `run ${i}`);
     bar.done('finished');
     const text = out.join('');
     expect(text).not.toMatch(/\x1b/);
@@ -146,12 +147,13 @@ describe('progress bar', () => {
 
   it('redraws one line on a TTY, in color unless NO_COLOR is set', () => {
     const colored: string[] = [];
-    progressBar({ isTTY: true, columns: 100, write: (s) => (colored.push(s), true) }, { TERM: 'xterm' }).update({ done: 1, total: 2, label: 'x' });
+    progressBar('', 2, { stream: { isTTY: true, columns: 100, write: (s) => (colored.push(s), true) }, env: { TERM: 'xterm' } }).update(1, 'x');
     expect(colored[0]).toMatch(/^\r\x1b\[2K/);
     expect(colored[0]).toMatch(/\x1b\[3\dm/);
     const plain: string[] = [];
-    progressBar({ isTTY: true, columns: 100, write: (s) => (plain.push(s), true) }, { TERM: 'xterm', NO_COLOR: '1' }).update({ done: 1, total: 2, label: 'x' });
-    expect(plain[0]).toMatch(/^\r\x1b\[2K/);
-    expect(plain[0]).not.toMatch(/\x1b\[3\dm/);
+    progressBar('', 2, { stream: { isTTY: true, columns: 100, write: (s) => (plain.push(s), true) }, env: { TERM: 'xterm', NO_COLOR: '1' } }).update(1, 'x');
+    // the kit's one display redraws with NO_COLOR through '\r' and spaces: no escape code at all
+    expect(plain[0]).toMatch(/^\r/);
+    expect(plain[0]).not.toMatch(/\x1b/);
   });
 });

@@ -268,6 +268,32 @@ describe('ledger and reclaimer', () => {
     for (const p of cg.paths) expect(fs.existsSync(p)).toBe(false);
   });
 
+  it('reclaims a cgroup a step nested its own cgroups in, with processes inside, children first', async () => {
+    const { fx, ledger } = setup('v1');
+    const cg = await createCgroup(ledger, 'run-1', limits, on(fx));
+    const child = path.join(cg.paths[0], 'inner');
+    fx.host.mkdir(child);
+    fx.host.mkdir(path.join(child, 'deeper'));
+    fx.host.write(path.join(child, 'deeper', 'cgroup.procs'), '4242');
+    const [entry] = ledger.entries();
+    await reclaimersFor(fx.host).cgroup!(entry);
+    expect(fx.kills.map((k) => k.pid)).toContain(4242);
+    for (const p of cg.paths) expect(fs.existsSync(p)).toBe(false);
+  });
+
+  it("parent '': a cgroup at each hierarchy's root (the grader's jails), removed without touching the root", async () => {
+    for (const kind of ['v1', 'v2'] as const) {
+      const { fx, ledger } = setup(kind, kind === 'v2' ? { rootSubtree: 'memory' } : undefined);
+      const cg = await createCgroup(ledger, 'jail-1', limits, { ...on(fx), parent: '' });
+      for (const p of cg.paths) expect(path.basename(path.dirname(p))).not.toBe('container-workshop');
+      for (const p of cg.paths) expect(fs.existsSync(p)).toBe(true);
+      expect(fx.mkdirs.some((m) => m.includes('container-workshop'))).toBe(false);
+      await cg.remove();
+      for (const p of cg.paths) expect(fs.existsSync(p)).toBe(false);
+      for (const p of cg.paths) expect(fs.existsSync(path.dirname(p))).toBe(true);
+    }
+  });
+
   it('refuses odd names', async () => {
     const { fx, ledger } = setup('v2');
     await expect(createCgroup(ledger, '../escape', {}, on(fx))).rejects.toThrow(/not a usable cgroup name/);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { solutionsDir } from '../../kit/core/paths.ts';
 import { listStepFiles } from '../../kit/core/steps.ts';
-import { parseStepPage } from '../../site/.vitepress/step-pages.ts';
+import { parseStepPage } from '../../kit/tools/ux/step-pages.ts';
 
 const START = /^\s*\/\/ @todo ([\w-]+): (.*)$/;
 const END = /^\s*\/\/ @end\s*$/;

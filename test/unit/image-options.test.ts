@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KitError } from '../../kit/core/errors.ts';
 import type { Ledger } from '../../kit/core/ledger.ts';
-import { offerFix } from '../../kit/host/image/ask.ts';
+import { offerFix } from '../../kit/core/ask.ts';
 import { homeImageOptions } from '../../kit/host/image/home.ts';
 import { imageBusyError } from '../../kit/host/image/lock.ts';
 import { noLoopDeviceError } from '../../kit/host/image/loop.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KitError } from '../../kit/core/errors.ts';
-import { formatSize, parseSize } from '../../kit/host/image/size.ts';
+import { formatSize, parseSize } from '../../kit/core/size.ts';
 
 describe('parseSize (dd/truncate meaning)', () => {
   it.each([

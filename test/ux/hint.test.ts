@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../kit/core/paths.ts';
-import { parseStepPage } from '../../site/.vitepress/step-pages.ts';
+import { parseStepPage } from '../../kit/tools/ux/step-pages.ts';
 import { MAIN, sandbox, skeleton1, step1With, type Sandbox } from './fixtures.ts';
 
 const page = () => parseStepPage(fs.readFileSync(path.join(projectRoot, 'site/steps/01-pid.md'), 'utf8'));

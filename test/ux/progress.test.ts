@@ -74,6 +74,21 @@ describe('bar', () => {
     expect(s.text()).not.toMatch(ESC);
   });
 
+  it('log: a finished line above the bar (the grader\'s one line per student), the bar drawn again below it', () => {
+    const tty = fakeStream(true);
+    const b = bar('graded', 4, { stream: tty, env: env() });
+    expect(b.live).toBe(true);
+    b.update(1, 'graded · 2 running');
+    b.log('[1/4] alice: 10/10');
+    const after = stripAnsi(tty.text()).split('[1/4] alice: 10/10\n')[1] ?? '';
+    expect(after).toMatch(/1\/4 graded · 2 running/);
+    const pipe = fakeStream(false);
+    const p = bar('graded', 4, { stream: pipe, env: env() });
+    expect(p.live).toBe(false);
+    p.log('[1/4] alice: 10/10');
+    expect(pipe.text()).toBe('[1/4] alice: 10/10\n');
+  });
+
   it('renders a bar of the right fill', () => {
     expect(renderBar(5, 10, 10)).toBe('█████░░░░░');
     expect(renderBar(0, 0, 4)).toBe('████');

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../kit/core/paths.ts';
-import { parseStepPage } from '../../site/.vitepress/step-pages.ts';
+import { parseStepPage } from '../../kit/tools/ux/step-pages.ts';
 import { MAIN, sandbox, step1With, type Sandbox } from './fixtures.ts';
 import { Tmux, tmuxAvailable } from './tmux.ts';
 

@@ -9,6 +9,7 @@ import { CGROUP_PAGE } from './errors.ts';
 import { realHost, type CgroupHost } from './host.ts';
 import { v1LimitWrites, v2LimitWrites, validateLimits } from './limits.ts';
 import type { Cgroup, CgroupLimits } from './types.ts';
+import { KIT_PARENT } from './tree.ts';
 import { createV1 } from './v1.ts';
 import { createV2 } from './v2.ts';
 
@@ -19,6 +20,13 @@ export interface CreateOptions {
   root?: string;
   /** skip detection */
   layout?: CgroupLayout;
+  /**
+   * The directory the cgroup goes below on each hierarchy: the kit's parent
+   * (KIT_PARENT) unless told; '' puts it at the hierarchy's root, where it
+   * competes for the CPUs with the machine's other top-level groups on its own
+   * weight (the grader's jails, one per grading child).
+   */
+  parent?: string;
 }
 
 const NAME = /^[A-Za-z0-9][\w.-]*$/;
@@ -39,7 +47,8 @@ export async function createCgroup(ledger: Ledger, name: string, limits: CgroupL
   const host = opts.host ?? realHost;
   const layout = opts.layout ?? detectLayout(host, opts.root);
   const v2 = layout.kind === 'v2';
-  const cg = v2 ? createV2(host, layout, ledger, name, limits) : createV1(host, layout, ledger, name, limits);
+  const parent = opts.parent ?? KIT_PARENT;
+  const cg = v2 ? createV2(host, layout, ledger, name, limits, parent) : createV1(host, layout, ledger, name, limits, parent);
   try {
     cg.applyLimits(v2 ? v2LimitWrites(limits) : v1LimitWrites(limits));
   } catch (err) {

@@ -22,6 +22,8 @@ export interface CgroupHost {
   mkdir(path: string): void;
   /** rmdir(2): on cgroupfs this removes a cgroup, control files and all */
   rmdir(path: string): void;
+  /** the names of the child cgroups (subdirectories) of a cgroup directory */
+  subdirs(path: string): string[];
   kill(pid: number, signal: NodeJS.Signals): void;
 }
 
@@ -39,6 +41,11 @@ export const realHost: CgroupHost = {
   write: (path, value) => fs.writeFileSync(path, value),
   mkdir: (path) => fs.mkdirSync(path),
   rmdir: (path) => fs.rmdirSync(path),
+  subdirs: (path) =>
+    fs
+      .readdirSync(path, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name),
   kill: (pid, signal) => process.kill(pid, signal),
 };
 

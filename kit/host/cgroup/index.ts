@@ -4,7 +4,7 @@ export { detectLayout, parseMountinfo, v1Hierarchies, DEFAULT_CGROUP_ROOT, type 
 export { CGROUP2_SUPER_MAGIC, CGROUP_SUPER_MAGIC, TMPFS_MAGIC, realHost, type CgroupHost } from './host.ts';
 export { cpuQuota, weightToShares, v1LimitWrites, v2LimitWrites, CPU_PERIOD_US } from './limits.ts';
 export { missingMemberships, parseProcCgroup, procCgroups, type ProcCgroups } from './membership.ts';
-export { hostCgroupsOf, oomKillsIn, limitsIn, type HostCgroupView } from './inspect.ts';
+export { hostCgroupsOf, oomKillsIn, limitsIn, cgroupLimitsOf, cgroupMounts, limitsFrom, type HostCgroupView, type SeenCgroupLimits, type CgroupMount } from './inspect.ts';
 export { cgroupOptions, CGROUP_DEFAULTS, type CgroupOptions } from './options.ts';
 export { formatUsage, reportUsage } from './report.ts';
 export { cancelPause, forbidSwap, limitHomeIo, majorMinor, pauseLater, type RunCgroup } from './extras.ts';

@@ -2,7 +2,7 @@
 // defaults), plus the extras --cpu-weight N and --io-bps RATE.
 
 import os from 'node:os';
-import { parseSize } from '../image/size.ts';
+import { parseSize } from '../../core/size.ts';
 import type { RunOptions } from '../../core/types.ts';
 import { badOption } from './errors.ts';
 

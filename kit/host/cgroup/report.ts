@@ -1,6 +1,6 @@
 // The "account for resource usage" part: one line a person can read.
 
-import { formatSize } from '../image/size.ts';
+import { formatSize } from '../../core/size.ts';
 import type { RunContext } from '../../core/types.ts';
 import type { CgroupUsage } from './types.ts';
 

@@ -80,12 +80,27 @@ export function removeParentIfUnused(host: CgroupHost, dir: string): void {
   }
 }
 
-/** Kill everything inside, rmdir every directory, then the kit parent if unused. Idempotent. */
+/** Every cgroup below `dir` (a step may nest its own), parents before children. */
+function descendants(host: CgroupHost, dir: string): string[] {
+  let names: string[];
+  try {
+    names = host.subdirs(dir);
+  } catch {
+    return []; // gone meanwhile
+  }
+  return names.flatMap((n) => [path.join(dir, n), ...descendants(host, path.join(dir, n))]);
+}
+
+/**
+ * Kill everything inside (nested cgroups too), rmdir every directory,
+ * children first, then the kit parent if unused. Idempotent.
+ */
 export async function destroyTree(host: CgroupHost, dirs: readonly string[]): Promise<void> {
   const present = dirs.filter((d) => host.exists(d));
   if (present.length === 0) return;
-  await killTree(host, present);
-  for (const d of present) await removeDir(host, d);
+  const all = present.flatMap((d) => [d, ...descendants(host, d)]);
+  await killTree(host, all);
+  for (const d of [...all].reverse()) await removeDir(host, d);
   for (const d of present) removeParentIfUnused(host, d);
 }
 

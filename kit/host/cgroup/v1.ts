@@ -24,6 +24,8 @@ export class V1Cgroup extends BaseCgroup {
     init: CgroupInit,
     /** controller -> hierarchy, for the hierarchies this cgroup uses */
     private readonly hierarchies: Record<string, V1Hierarchy>,
+    /** the directory it is below on each hierarchy (KIT_PARENT, or '' for the root) */
+    private readonly parent: string = KIT_PARENT,
   ) {
     super(init);
   }
@@ -31,12 +33,12 @@ export class V1Cgroup extends BaseCgroup {
   dirFor(controller: string): string {
     const h = this.hierarchies[controller];
     if (!h) throw controllerMissing(controller, { kind: 'v1', root: path.dirname(this.paths[0]) });
-    return path.join(h.mountPoint, KIT_PARENT, this.name);
+    return path.join(h.mountPoint, this.parent, this.name);
   }
 
   procPath(controller: string): string {
     const h = this.hierarchies[controller];
-    return path.posix.join(h?.root ?? '/', KIT_PARENT, this.name);
+    return path.posix.join(h?.root ?? '/', this.parent, this.name);
   }
 
   forbidSwap(): void {
@@ -79,7 +81,7 @@ export function v1Controllers(limits: CgroupLimits): { required: string[]; optio
   return { required: ['memory', 'cpu', 'cpuacct', 'pids', ...(limits.ioBps ? ['blkio'] : [])], optional: ['freezer', 'blkio'] };
 }
 
-export function createV1(host: CgroupHost, layout: CgroupLayout, ledger: Ledger, name: string, limits: CgroupLimits): V1Cgroup {
+export function createV1(host: CgroupHost, layout: CgroupLayout, ledger: Ledger, name: string, limits: CgroupLimits, parent = KIT_PARENT): V1Cgroup {
   const { required, optional } = v1Controllers(limits);
   const used: Record<string, V1Hierarchy> = {};
   for (const c of required) {
@@ -90,16 +92,17 @@ export function createV1(host: CgroupHost, layout: CgroupLayout, ledger: Ledger,
   for (const c of optional) if (layout.v1[c]) used[c] = layout.v1[c];
   // one directory per hierarchy (cpu and cpuacct are often mounted together)
   const mounts = [...new Set(Object.values(used).map((h) => h.mountPoint))];
-  const dirs = mounts.map((m) => path.join(m, KIT_PARENT, name));
+  const dirs = mounts.map((m) => path.join(m, parent, name));
   const cpusetMounts = new Set(Object.values(used).filter((h) => h.controllers.includes('cpuset')).map((h) => h.mountPoint));
   const ledgerId = createDirs(host, ledger, dirs, () => {
     for (const m of mounts) {
-      mkdirExisting(host, path.join(m, KIT_PARENT));
-      if (cpusetMounts.has(m)) inheritCpuset(host, path.join(m, KIT_PARENT));
+      if (!parent) continue; // the hierarchy's root: there already
+      mkdirExisting(host, path.join(m, parent));
+      if (cpusetMounts.has(m)) inheritCpuset(host, path.join(m, parent));
     }
   });
-  for (const m of cpusetMounts) inheritCpuset(host, path.join(m, KIT_PARENT, name));
-  return new V1Cgroup({ host, ledger, ledgerId, name, layout: layout.kind, paths: dirs, controllers: Object.keys(used), limits }, used);
+  for (const m of cpusetMounts) inheritCpuset(host, path.join(m, parent, name));
+  return new V1Cgroup({ host, ledger, ledgerId, name, layout: layout.kind, paths: dirs, controllers: Object.keys(used), limits }, used, parent);
 }
 
 /**

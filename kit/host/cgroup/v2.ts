@@ -70,15 +70,16 @@ export function v2Controllers(limits: CgroupLimits): string[] {
   return ['cpu', 'memory', 'pids', ...(limits.ioBps ? ['io'] : [])];
 }
 
-export function createV2(host: CgroupHost, layout: CgroupLayout, ledger: Ledger, name: string, limits: CgroupLimits): V2Cgroup {
+export function createV2(host: CgroupHost, layout: CgroupLayout, ledger: Ledger, name: string, limits: CgroupLimits, parentName = KIT_PARENT): V2Cgroup {
   const root = layout.unified ?? layout.root;
   const controllers = v2Controllers(limits);
-  const parent = path.join(root, KIT_PARENT);
+  const parent = path.join(root, parentName);
   const dir = path.join(parent, name);
   const ledgerId = createDirs(host, ledger, [dir], () => {
     const available = words(host.read(path.join(root, 'cgroup.controllers')));
     for (const c of controllers) if (!available.includes(c)) throw controllerMissing(c, { kind: 'v2', root });
     enableControllers(host, root, controllers);
+    if (parent === root) return; // at the root: nothing more to hand down
     mkdirExisting(host, parent);
     enableControllers(host, parent, controllers);
     // io as well when the root already hands it down, so that an I/O limit can be set later

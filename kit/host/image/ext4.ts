@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { $ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
-import { TROUBLESHOOTING } from './page.ts';
+import { TROUBLESHOOTING } from './file.ts';
 
 const sh = $({ quiet: true, nothrow: true });
 

@@ -14,8 +14,10 @@ import path from 'node:path';
 import { $ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { Ledger } from '../../core/ledger.ts';
-import { TROUBLESHOOTING } from './page.ts';
-import { formatSize } from './size.ts';
+import { formatSize } from '../../core/size.ts';
+
+/** The site section every image and loop-device message points to. */
+export const TROUBLESHOOTING = '/steps/02-mount#troubleshooting';
 
 const sh = $({ quiet: true, nothrow: true });
 

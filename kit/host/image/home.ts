@@ -9,13 +9,12 @@ import path from 'node:path';
 import { $ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { RunContext, RunOptions } from '../../core/types.ts';
-import { offerFix } from './ask.ts';
+import { offerFix } from '../../core/ask.ts';
 import { fsckImage, makeExt4, probeImage } from './ext4.ts';
-import { createImageFile as createImageFileIn, diskFullError, freeBytes } from './file.ts';
+import { createImageFile as createImageFileIn, diskFullError, freeBytes, TROUBLESHOOTING } from './file.ts';
 import { lockImage, type ImageLock } from './lock.ts';
 import { attachedLoopDevices, attachLoop, autoclearSet, detachLoop } from './loop.ts';
-import { TROUBLESHOOTING } from './page.ts';
-import { formatSize, MiB, parseSize } from './size.ts';
+import { formatSize, MiB, parseSize } from '../../core/size.ts';
 
 export const DEFAULT_HOME_SIZE = '64M';
 export const DEFAULT_HOME_IMAGE = 'home.img';

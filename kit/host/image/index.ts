@@ -9,7 +9,6 @@ export { attachLoop, detachLoop, loopReclaimedByLedger, loopDevicesFor, attached
 export { probeImage, fsckImage, makeExt4, readExt4Superblock } from './ext4.ts';
 export { createImageFile } from './file.ts';
 export { lockImage, imageLockHolder, releaseLocksOfRun } from './lock.ts';
-export { parseSize, formatSize } from './size.ts';
 export { buildRootfsImage } from './rootfs-image.ts';
 
 export const reclaimers: Partial<Record<ResourceKind, Reclaimer>> = {

@@ -10,9 +10,9 @@
 
 import fs from 'node:fs';
 import { KitError } from '../../core/errors.ts';
+import { run } from '../../core/shell.ts';
 import { isAlive } from '../proc.ts';
-import { exec } from './exec.ts';
-import { TROUBLESHOOTING } from './page.ts';
+import { TROUBLESHOOTING } from './file.ts';
 
 /** Who holds an image: written into the lock file by the holder, for messages. */
 export interface LockOwner {
@@ -62,7 +62,7 @@ export const holdsLock = (image: string, runId: string | undefined): boolean =>
 /** flock -n -x on a fresh open file description; returns its fd, or undefined if someone holds it. */
 async function tryFlock(lockFile: string): Promise<number | undefined> {
   const fd = fs.openSync(lockFile, 'a+', 0o644);
-  const out = await exec('flock', ['--nonblock', '--exclusive', '--conflict-exit-code', String(CONFLICT), '0'], { stdin: fd });
+  const out = await run('flock', ['--nonblock', '--exclusive', '--conflict-exit-code', String(CONFLICT), '0'], { stdin: fd });
   if (out.code === 0) return fd;
   fs.closeSync(fd);
   if (out.code === CONFLICT) return undefined;

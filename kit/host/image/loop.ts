@@ -1,17 +1,16 @@
 // Loop devices with losetup(8), the tool an administrator uses: a loop device
 // makes a regular file look like a disk, so mkfs and mount can use it.
-// (Attach and detach run on every container start: see exec.ts for why not zx.)
+// (Attach and detach run on every container start: see core/shell.ts's run() for why not zx.)
 // Behind losetup are two ioctls (the site's step-2 page shows them):
 // LOOP_CTL_GET_FREE on /dev/loop-control, then LOOP_CONFIGURE on /dev/loopN.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from '../../core/shell.ts';
+import { $, run } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { Ledger, LedgerEntry, Reclaimer } from '../../core/ledger.ts';
-import { exec } from './exec.ts';
 import { holdsLock, imageLockHolder, releaseHeldLock } from './lock.ts';
-import { TROUBLESHOOTING } from './page.ts';
+import { TROUBLESHOOTING } from './file.ts';
 
 const sh = $({ quiet: true, nothrow: true });
 
@@ -77,7 +76,7 @@ export async function attachLoop(ledger: Ledger, file: string): Promise<{ device
   const backingFile = fs.realpathSync(file);
   // the run id ties the entry to the image lock that run holds (lock.ts)
   const entryId = ledger.record({ kind: 'loop', backingFile, runId: ledger.runId });
-  const out = await exec('losetup', ['--find', '--show', backingFile]);
+  const out = await run('losetup', ['--find', '--show', backingFile]);
   const device = out.stdout.trim();
   if (out.code !== 0 || !device.startsWith('/dev/')) {
     ledger.forget(entryId);
@@ -96,7 +95,7 @@ export async function attachLoop(ledger: Ledger, file: string): Promise<{ device
  */
 export async function detachLoop(device: string, backingFile: string, timeoutMs = 5000): Promise<void> {
   if (!attachedTo(device, backingFile)) return;
-  const out = await exec('losetup', ['--detach', device]);
+  const out = await run('losetup', ['--detach', device]);
   const deadline = Date.now() + timeoutMs;
   while (attachedTo(device, backingFile)) {
     if (Date.now() > deadline) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Ledger } from '../../core/ledger.ts';
 import { makeExt4 } from './ext4.ts';
 import { createImageFile } from './file.ts';
-import { MiB } from './size.ts';
+import { MiB } from '../../core/size.ts';
 
 /** Bytes and entries of a tree (files counted by their size, rounded up to 4 KiB blocks). */
 function treeUsage(dir: string): { bytes: number; entries: number } {

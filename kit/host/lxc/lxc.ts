@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $ } from '../../core/shell.ts';
 import type { Ledger, Reclaimer, ResourceKind } from '../../core/ledger.ts';
 
 const q = $({ quiet: true, nothrow: true });

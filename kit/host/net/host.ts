@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import type { Cidr } from './ipv4.ts';
 import { occupiedNetworks, type IpAddrJson, type IpRouteJson } from './subnet.ts';
-import { zx } from './zx.ts';
+import { $ } from '../../core/shell.ts';
 
 /** IPv4 blocks the host routes (every table, not just main) or owns an address in. */
 export async function hostOccupiedNetworks(): Promise<Cidr[]> {
-  const q = (await zx())({ quiet: true });
+  const q = $({ quiet: true });
   const [routes, addrs] = await Promise.all([q`ip -4 -j route show table all`, q`ip -4 -j addr show`]);
   return occupiedNetworks(parseJson<IpRouteJson>(routes.stdout), parseJson<IpAddrJson>(addrs.stdout));
 }

@@ -11,7 +11,7 @@
 import { KitError } from '../../core/errors.ts';
 import { callerLocation, type SourceLocation } from '../../core/origin.ts';
 import { traceCommand } from '../../core/tracer.ts';
-import { zx } from './zx.ts';
+import { $, untraced } from '../../core/shell.ts';
 
 export const NET_PAGE = '/steps/03-net';
 
@@ -89,8 +89,6 @@ export interface IpRunStats {
  * its own status, whether it ran alone or as a line of an `ip -batch`.
  */
 export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Promise<IpRunStats> {
-  const $ = await zx();
-  const { untraced } = await import('../../core/shell.ts');
   const t0 = performance.now();
   let processes = 0;
   if (mode === 'each') {

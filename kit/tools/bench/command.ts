@@ -10,14 +10,14 @@ import type { Ledger } from '../../core/ledger.ts';
 import { newContext } from '../../core/lifecycle.ts';
 import { lxcEnvironmentIfAvailable } from './lxc-env.ts';
 import { reclaimers as lxcReclaimers } from '../../host/lxc/lxc.ts';
-import { solutionsDir, stepsDir } from '../../core/paths.ts';
+import { stepsDir, stepsDirFrom } from '../../core/paths.ts';
 import { reclaimers } from '../../host/reclaim.ts';
 import { loadStepsUpTo, stepFile } from '../../core/steps.ts';
 import type { RunOptions } from '../../core/types.ts';
 import { containerEnvironment } from './container-env.ts';
 import type { BenchEnvironment, EnvName, UnavailableEnvironment } from './environment.ts';
 import { hostEnvironment } from './host-env.ts';
-import { formatDuration, progressBar } from './progress.ts';
+import { bar as progressBar, formatSeconds, type Bar } from '../ux/progress.ts';
 import { PROFILES, runBench } from './runner.ts';
 import { asBenchStep, type BenchStep } from './step.ts';
 import { variants } from './workloads.ts';
@@ -26,7 +26,7 @@ import { labelledDir, resultsDir, writeResults } from './write.ts';
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);
-  const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
+  const dir = stepsDirFrom(args.flags);
   stepFile(dir, 5); // no step 5: say so before asking for root
   const label = typeof args.flags.label === 'string' ? args.flags.label : undefined;
   if (args.flags.label === true) throw new KitError('--label needs a name, e.g. --label cpus1', { page: '/steps/05-bench', exitCode: 2 });
@@ -81,7 +81,8 @@ export async function runAndWrite(o: {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   say(`benchmark (${o.profile.mode}): ${o.envs.map((e) => e.name).join(', ')}${o.unavailable.length ? ` (not: ${o.unavailable.map((u) => u.name).join(', ')})` : ''}`);
-  const bar = progressBar();
+  // the schedule's length comes with the first event
+  let bar: Bar | undefined;
   try {
     const results = await runBench({
       environments: o.envs,
@@ -91,11 +92,12 @@ export async function runAndWrite(o: {
       commands: o.bench.sysbench,
       read: (w, out) => o.bench.read(w, out),
       ...(o.only ? { only: o.only } : {}),
-      onProgress: (e) => bar.update(e),
+      onProgress: (e) => (bar ??= progressBar('', e.total, { prefix: 'cw bench' })).update(e.done, e.label),
       onNote: (m) => warn(m),
       signal: abort.signal,
     });
-    bar.done(`done in ${formatDuration(results.durationS)}`);
+    bar?.done();
+    say(`benchmark done in ${formatSeconds(results.durationS * 1000)}`);
     const files = writeResults(results, o.resultsDir);
     // results/ is the student's: after the sudo re-run, give it back
     for (const p of giveBack([resultsDir()])) warn(`could not give back to you: ${p}`);
@@ -104,7 +106,7 @@ export async function runAndWrite(o: {
     if (failed.length) warn(`${failed.length} run(s) failed, e.g. ${failed[0].variant} on ${failed[0].env}: ${failed[0].error}`);
     return failed.length ? 1 : 0;
   } finally {
-    bar.done();
+    bar?.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     // the environments forget what they removed; anything left is reclaimed here

@@ -3,7 +3,7 @@
 // module and the comparison stays fair: same argv, same working files.
 
 import fs from 'node:fs';
-import type { CgroupLimits } from './limits.ts';
+import type { SeenCgroupLimits } from '../../host/cgroup/inspect.ts';
 import type { FsIdentity, NamespaceIds, ProcessProbe } from './probe.ts';
 
 export type EnvName = 'host' | 'container' | 'lxc';
@@ -27,7 +27,7 @@ export interface RunEvidence {
   /** its command line */
   cmdline?: string[];
   /** the cgroup limits it ran under */
-  limits?: CgroupLimits;
+  limits?: SeenCgroupLimits;
 }
 
 export interface EnvRunResult extends RunEvidence {

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $ } from '../../core/shell.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { fromProbe, statfsFree, type BenchEnvironment, type EnvRunResult } from './environment.ts';
 import { watchFor } from './probe.ts';

@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $ } from '../../core/shell.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { fromProbe, inDirectory, statfsFree, type BenchEnvironment, type EnvRunResult, type UnavailableEnvironment } from './environment.ts';
 import { watchFor } from './probe.ts';

@@ -1,7 +1,7 @@
 // results/bench.md: the table a person reads, then the observations.
 
 import type { EnvName } from './environment.ts';
-import type { CgroupLimits } from './limits.ts';
+import type { SeenCgroupLimits } from '../../host/cgroup/inspect.ts';
 import { observations } from './observations.ts';
 import { availableEnvs, type BenchResults, type Row } from './results.ts';
 import { ENV_LABELS } from './svg.ts';
@@ -65,7 +65,7 @@ export function describeRun(results: BenchResults): string {
   ].join(' ');
 }
 
-export function describeLimits(l: CgroupLimits | undefined): string | undefined {
+export function describeLimits(l: SeenCgroupLimits | undefined): string | undefined {
   if (!l) return undefined;
   const parts = [
     l.cpus !== undefined ? `${Number(l.cpus.toFixed(2))} CPU` : undefined,

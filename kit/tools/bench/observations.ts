@@ -2,7 +2,7 @@
 // states what was measured, then the usual reason; a student edits them.
 // Nothing is claimed that the verdicts (noise-aware) do not support.
 
-import { formatSize, parseSize } from '../../host/image/size.ts';
+import { formatSize, parseSize } from '../../core/size.ts';
 import type { EnvName } from './environment.ts';
 import { availableEnvs, type BenchResults, type Cell, type Row } from './results.ts';
 import { ENV_LABELS } from './svg.ts';

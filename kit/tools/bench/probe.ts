@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { parseMountinfo, type MountinfoEntry } from '../../host/mountinfo.ts';
 import { namespaceId } from '../../host/proc.ts';
-import { processLimits, type CgroupLimits } from './limits.ts';
+import { cgroupLimitsOf, type SeenCgroupLimits } from '../../host/cgroup/inspect.ts';
 
 export const NAMESPACES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'cgroup', 'user'] as const;
 export type NamespaceName = (typeof NAMESPACES)[number];
@@ -34,7 +34,7 @@ export interface ProcessProbe {
   /** /proc/PID/cgroup as read from the host */
   cgroup: string;
   /** the limits of those cgroups at that moment */
-  limits?: CgroupLimits;
+  limits?: SeenCgroupLimits;
   cwd?: FsIdentity;
 }
 
@@ -74,7 +74,7 @@ export function probeProcess(pid: number, cwdInside?: string): ProcessProbe | un
     const cgroup = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
     const probe: ProcessProbe = { pid, comm, cmdline, ns, cgroup };
-    const limits = processLimits(pid);
+    const limits = cgroupLimitsOf(pid);
     if (limits) probe.limits = limits;
     try {
       const { major, minor } = splitDev(fs.statSync(`/proc/${pid}/cwd`, { bigint: true }).dev);

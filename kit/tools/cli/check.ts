@@ -8,7 +8,7 @@ import { formatResult } from '../check/print.ts';
 import { checkFiles, loadCheck } from '../check/registry.ts';
 import type { CheckResult } from '../check/types.ts';
 import { KitError } from '../../core/errors.ts';
-import { solutionsDir, stateDir, stepsDir } from '../../core/paths.ts';
+import { stateDir, stepsDir, stepsDirFrom } from '../../core/paths.ts';
 import { listStepFiles, requireStepsDir, stepFile } from '../../core/steps.ts';
 import { parseArgs } from './args.ts';
 import { ready } from './common.ts';
@@ -31,7 +31,7 @@ Exit status 0 only when every assertion passes.
   --timeout S       give each check at most S seconds (default: the check's own, 120 for most)`,
   async run(argv) {
     const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom', 'grading']);
-    const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
+    const dir = stepsDirFrom(args.flags);
     requireStepsDir(dir);
     let ids: number[];
     if (args.positional.length) {

@@ -1,10 +1,11 @@
 // `npm run hint [N]`: the next hint of the TODO you are on, the same text as
 // the step's page; each call goes one hint further.
 
+import { stepsDirFrom } from '../../core/paths.ts';
 import { formatHint, hintJson } from '../ux/hint-view.ts';
 import { nextHint, resetHints } from '../ux/hints.ts';
 import { palette } from '../ux/progress.ts';
-import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
+import { stepFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './command-type.ts';
 import { say, warn } from './output.ts';

@@ -1,8 +1,8 @@
 // `npm start`: the menu of steps, for those who prefer choosing to typing.
 
-import { asker } from '../ux/ask.ts';
+import { asker } from '../../core/ask.ts';
+import { stepsDirFrom } from '../../core/paths.ts';
 import { Menu } from '../ux/menu.ts';
-import { stepsDirFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './command-type.ts';
 

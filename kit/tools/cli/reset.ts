@@ -2,9 +2,10 @@
 // keeping your version in state/backups/.
 
 import { KitError } from '../../core/errors.ts';
-import { asker, isTerminal } from '../ux/ask.ts';
-import { describeReset, resetQuestion, resetStep, shownPath } from '../ux/reset.ts';
-import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
+import { asker, isTerminal } from '../../core/ask.ts';
+import { projectRoot, stepsDirFrom } from '../../core/paths.ts';
+import { describeReset, resetQuestion, resetStep, shownPath, type ResetOutcome } from '../ux/reset.ts';
+import { stepFrom } from '../ux/step-args.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './command-type.ts';
 import { say } from './output.ts';

@@ -3,7 +3,7 @@
 
 import { NotDoneError } from '../../core/errors.ts';
 import { startContainer } from '../../host/run.ts';
-import { solutionsDir, stepsDir } from '../../core/paths.ts';
+import { stepsDir, stepsDirFrom } from '../../core/paths.ts';
 import { loadStepsUpTo, stepFile } from '../../core/steps.ts';
 import type { RunOptions } from '../../core/types.ts';
 import { camel, parseArgs } from './args.ts';
@@ -58,7 +58,7 @@ examples:
     if (!Number.isInteger(id) || args.positional.length !== 1) {
       throw new KitError(`Which step? Give one step number, e.g. \`npm run step 1\` (got ${JSON.stringify(args.positional.join(' ') || 'nothing')}).`, { exitCode: 2 });
     }
-    const dir = typeof args.flags['steps-dir'] === 'string' ? args.flags['steps-dir'] : args.flags.solution ? solutionsDir : stepsDir;
+    const dir = stepsDirFrom(args.flags);
     stepFile(dir, id); // unknown step: fail before asking for root
     await ready({ yes: args.flags.yes === true, step: id });
     const options: RunOptions = { argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };

@@ -1,6 +1,7 @@
 // `npm run watch [N]`: re-check the step you are editing on every save.
 
-import { stepFrom, stepsDirFrom } from '../ux/step-args.ts';
+import { stepsDirFrom } from '../../core/paths.ts';
+import { stepFrom } from '../ux/step-args.ts';
 import { Watcher } from '../ux/watcher.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './command-type.ts';

@@ -13,11 +13,13 @@ import { Ledger } from '../../core/ledger.ts';
 import { checksDir, projectRoot, runsDir, solutionsDir, stateDir, stepsDir } from '../../core/paths.ts';
 import { reclaimers } from '../../host/reclaim.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
-import { cgroupJailFactory, type JailLimits } from './cgroup.ts';
+import { cgroupJailFactory, type JailLimits } from './jail.ts';
 import { Aborted, gradeClass, gradeSubmission, type EngineConfig } from './engine.ts';
-import { DEFAULT_LIMITS, parseBytes, type UnpackLimits } from './limits.ts';
+import type { UnpackLimits } from './types.ts';
+import { DEFAULT_LIMITS } from './unpack.ts';
+import { parseSize } from '../../core/size.ts';
 import { Gate } from './gate.ts';
-import { Progress } from './progress.ts';
+import { bar } from '../ux/progress.ts';
 import { boundJobs } from './queue.ts';
 import { renderCsv } from './report-csv.ts';
 import { renderFeedback } from './report-feedback.ts';
@@ -91,9 +93,12 @@ function flagNumber(v: string | true | undefined, name: string): number | undefi
 
 function flagBytes(v: string | true | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;
-  const n = typeof v === 'string' ? parseBytes(v) : undefined;
-  if (!n) throw new KitError(`--${name} needs a size like 512K, 4M or 1G.`, { page: PAGE, exitCode: 2 });
-  return n;
+  try {
+    if (typeof v === 'string') return parseSize(v, name, PAGE);
+  } catch {
+    // said below, in the grader's words
+  }
+  throw new KitError(`--${name} needs a size like 512K, 4M or 1G.`, { page: PAGE, exitCode: 2 });
 }
 
 export function parseGradeArgs(argv: string[]): GradeRunOptions {
@@ -241,15 +246,25 @@ export async function gradeRun(o: GradeRunOptions, signal?: AbortSignal): Promis
       for (const [s, why] of cfg.notGraded) log(`step ${s} is not graded on this machine: ${why}`);
     }
     log(`grading ${sources.length} submission(s), ${jobs} at a time, steps ${steps.join(', ')}, ${o.timeoutS} s per step`);
-    const progress = o.quiet ? undefined : new Progress(sources.length);
+    // one line per student; on a terminal a bar below them (elsewhere the lines are the progress)
+    const progress = o.quiet ? undefined : bar('graded', sources.length, { prefix: 'cw grade' });
+    let graded = 0;
+    let running = 0;
+    const redraw = () => progress?.live && progress.update(graded, `graded · ${running} running`);
     const grades = await gradeClass(sources, jobs, cfg, {
-      onStart: () => progress?.start(),
+      onStart: () => {
+        running++;
+        redraw();
+      },
       onDone: (g) => {
         const v = viewOf(g, o.weights);
-        progress?.finish(`${g.key}: ${v.totals.score}/${v.totals.maxScore}${g.status === 'rejected' ? ` (rejected: ${g.reason})` : ''}${(g as { resumed?: boolean }).resumed ? ' (from the earlier run)' : ''}`);
+        running = Math.max(0, running - 1);
+        graded++;
+        progress?.log(`[${graded}/${sources.length}] ${g.key}: ${v.totals.score}/${v.totals.maxScore}${g.status === 'rejected' ? ` (rejected: ${g.reason})` : ''}${(g as { resumed?: boolean }).resumed ? ' (from the earlier run)' : ''}`);
+        redraw();
       },
     });
-    progress?.end();
+    progress?.done();
     const order = new Map(sources.map((s, i) => [s.key, i]));
     grades.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
     writeReports(o.outDir, grades, o);

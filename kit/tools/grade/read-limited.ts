@@ -3,7 +3,7 @@
 // so the count, not the claim, decides when to stop.
 
 import type { Readable } from 'node:stream';
-import { formatBytes } from './limits.ts';
+import { formatSize } from '../../core/size.ts';
 
 export class LimitExceeded extends Error {}
 
@@ -14,7 +14,7 @@ export class ByteBudget {
   take(n: number, what: string): void {
     this.used += n;
     if (this.used > this.max) {
-      throw new LimitExceeded(`the step files add up to more than ${formatBytes(this.max)} (at ${what})`);
+      throw new LimitExceeded(`the step files add up to more than ${formatSize(this.max)} (at ${what})`);
     }
   }
 }
@@ -34,7 +34,7 @@ export function readLimited(stream: Readable, maxBytes: number, budget: ByteBudg
       if (done) return;
       size += chunk.length;
       try {
-        if (size > maxBytes) throw new LimitExceeded(`${what} is larger than ${formatBytes(maxBytes)} once uncompressed`);
+        if (size > maxBytes) throw new LimitExceeded(`${what} is larger than ${formatSize(maxBytes)} once uncompressed`);
         budget.take(chunk.length, what);
       } catch (err) {
         fail(err as Error);

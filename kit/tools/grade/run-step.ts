@@ -16,8 +16,8 @@ import type { CheckResult } from '../check/types.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { processStartTime } from '../../host/proc.ts';
 import { blanketResult, type StepCatalog } from './catalog.ts';
-import type { JailFactory, JailLimits } from './cgroup.ts';
-import { formatBytes } from './limits.ts';
+import type { JailFactory, JailLimits } from './jail.ts';
+import { formatSize } from '../../core/size.ts';
 import { lastJsonArray, trustedResult } from './parse-result.ts';
 import { reclaimWorkspaceLedgers } from './reclaim.ts';
 import { sandboxArgv } from './sandbox.ts';
@@ -59,7 +59,7 @@ const GRACE_MS = 5000;
 export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const started = Date.now();
   const step = o.cat.step;
-  const jail = o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
+  const jail = await o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
   const inner = Math.max(5, Math.floor((o.timeoutMs - GRACE_MS) / 1000));
   const command = [process.execPath, '--import', 'tsx', o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner), ...(o.grading === false ? [] : ['--grading'])];
   const tmpDir = path.join(o.ws.stateDir, 'tmp');
@@ -179,9 +179,9 @@ function judge(j: JudgeInput): { result: CheckResult; note?: string } {
   const { cat, ws, timeoutMs, limits } = j.o;
   const blanket = (message: string) => ({ result: blanketResult(cat, 'error', message, ws.stepsDir, j.durationMs), note: `step ${cat.step}: ${message}` });
   if (j.timedOut) return blanket(`the step did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (an endless loop or a wait that never ends?)`);
-  if (j.flooded) return blanket(`the step printed more than ${formatBytes(MAX_STDOUT)} and was stopped`);
+  if (j.flooded) return blanket(`the step printed more than ${formatSize(MAX_STDOUT)} and was stopped`);
   // hitting the grader's own walls is misbehaviour, whatever the check saw meanwhile
-  if (j.oom) return blanket(`the step used more than ${formatBytes(limits.memoryBytes)} of memory and was killed (a memory hog?)`);
+  if (j.oom) return blanket(`the step used more than ${formatSize(limits.memoryBytes)} of memory and was killed (a memory hog?)`);
   if (j.forkLimit) return blanket(`the step tried to run more than ${limits.pids} processes at once and was stopped (a fork bomb?)`);
   const parsed = trustedResult(lastJsonArray(j.stdout), cat, ws.stepsDir, j.durationMs);
   if (typeof parsed !== 'string') return { result: parsed };

@@ -5,13 +5,25 @@
 import type { CheckResult } from '../check/types.ts';
 import type { ManifestView } from '../submit/manifest.ts';
 
-/** Where a submission came from: a zip file or a folder, as given on the command line. */
 /** What was taken from a submission, still in memory (unpack.ts, from unpack-zip.ts or unpack-folder.ts). */
 export interface RawSubmission {
   steps: { step: number; file: string; data: Buffer }[];
   manifest?: Buffer;
 }
 
+/** Limits on what a submission may contain (the defaults are unpack.ts's DEFAULT_LIMITS). */
+export interface UnpackLimits {
+  /** size of the zip file itself */
+  maxArchiveBytes: number;
+  /** entries in the archive, or directory entries looked at in a folder */
+  maxEntries: number;
+  /** bytes actually produced by decompressing one taken file */
+  maxFileBytes: number;
+  /** bytes actually produced over all taken files */
+  maxTotalBytes: number;
+}
+
+/** Where a submission came from: a zip file or a folder, as given on the command line. */
 export interface SubmissionSource {
   /** unique in this run; used in file names of the reports */
   key: string;

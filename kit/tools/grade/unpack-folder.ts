@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MANIFEST_FILE, select } from './entry-path.ts';
-import { formatBytes, type UnpackLimits } from './limits.ts';
+import { formatSize } from '../../core/size.ts';
+import type { UnpackLimits } from './types.ts';
 import { ByteBudget, LimitExceeded } from './read-limited.ts';
 import type { RawSubmission } from './types.ts';
 
@@ -96,7 +97,7 @@ function readFileLimited(file: string, max: number, budget: ByteBudget, what: st
       const n = fs.readSync(fd, buf, size, buf.length - size, null);
       if (n === 0) break;
       size += n;
-      if (size > max) throw new LimitExceeded(`${what} is larger than ${formatBytes(max)}`);
+      if (size > max) throw new LimitExceeded(`${what} is larger than ${formatSize(max)}`);
     }
     budget.take(size, what);
     return buf.subarray(0, size);

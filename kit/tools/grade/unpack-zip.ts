@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import yauzl from 'yauzl';
 import { select, unsafeReason } from './entry-path.ts';
-import { formatBytes, type UnpackLimits } from './limits.ts';
+import { formatSize } from '../../core/size.ts';
+import type { UnpackLimits } from './types.ts';
 import { ByteBudget, readLimited } from './read-limited.ts';
 import type { RawSubmission } from './types.ts';
 
@@ -20,7 +21,7 @@ const S_IFLNK = 0o120000;
 
 export async function readZipSubmission(file: string, limits: UnpackLimits): Promise<RawSubmission | string> {
   const size = fs.statSync(file).size;
-  if (size > limits.maxArchiveBytes) return `the archive is ${formatBytes(size)}, more than the limit of ${formatBytes(limits.maxArchiveBytes)}`;
+  if (size > limits.maxArchiveBytes) return `the archive is ${formatSize(size)}, more than the limit of ${formatSize(limits.maxArchiveBytes)}`;
 
   let zip: yauzl.ZipFile;
   try {
@@ -42,7 +43,7 @@ export async function readZipSubmission(file: string, limits: UnpackLimits): Pro
       if (entry.isEncrypted()) throw new Error(`${what} is encrypted`);
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new Error(`${what} uses an unsupported compression method (${entry.compressionMethod})`);
       // a header that admits to too much is refused early; one that lies is caught by the count
-      if (entry.uncompressedSize > limits.maxFileBytes) throw new Error(`${what} is larger than ${formatBytes(limits.maxFileBytes)} once uncompressed`);
+      if (entry.uncompressedSize > limits.maxFileBytes) throw new Error(`${what} is larger than ${formatSize(limits.maxFileBytes)} once uncompressed`);
       const stream = await zip.openReadStreamPromise(entry);
       return readLimited(stream, limits.maxFileBytes, budget, what);
     };

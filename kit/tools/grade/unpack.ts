@@ -5,12 +5,21 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseManifest, sha256, type ManifestView } from '../submit/manifest.ts';
+import { parseManifest, sha256, STEP_FILE_LIMITS, type ManifestView } from '../submit/manifest.ts';
 import { STEP_FILE } from './entry-path.ts';
-import { DEFAULT_LIMITS, type UnpackLimits } from './limits.ts';
-import type { RawSubmission, SubmissionSource } from './types.ts';
+import type { RawSubmission, SubmissionSource, UnpackLimits } from './types.ts';
 import { readFolderSubmission } from './unpack-folder.ts';
 import { readZipSubmission } from './unpack-zip.ts';
+
+// Limits on what a submission may contain. They bound what unpacking costs
+// (disk, memory, time) whatever the archive claims about itself. Sizes are
+// parsed and printed by kit/core/size.ts. Their type is in types.ts.
+export const DEFAULT_LIMITS: UnpackLimits = {
+  maxArchiveBytes: 20 * 1024 * 1024,
+  maxEntries: 2000,
+  maxFileBytes: STEP_FILE_LIMITS.fileBytes,
+  maxTotalBytes: STEP_FILE_LIMITS.totalBytes,
+};
 
 export type ReadOutcome = { ok: true; raw: RawSubmission; sha256: string } | { ok: false; reason: string; sha256: string };
 

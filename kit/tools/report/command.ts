@@ -16,7 +16,7 @@ import { say, warn } from '../cli/output.ts';
 import { KitError } from '../../core/errors.ts';
 import { Ledger } from '../../core/ledger.ts';
 import { giveBack } from '../../core/owner.ts';
-import { runsDir, solutionsDir, stateDir, stepsDir } from '../../core/paths.ts';
+import { runsDir, stateDir, stepsDir, stepsDirFrom } from '../../core/paths.ts';
 import { listStepFiles, loadStep, requireStepsDir } from '../../core/steps.ts';
 import { savedCheckResults, stepTrace } from './evidence.ts';
 import { htmlPage } from './html.ts';
@@ -70,7 +70,7 @@ export function reportTemplate(steps: StepHead[]): string {
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['solution', 'no-checks', 'no-pdf', 'yes']);
-  const dir = typeof args.flags['steps-dir'] === 'string' ? path.resolve(args.flags['steps-dir']) : args.flags.solution ? solutionsDir : stepsDir;
+  const dir = stepsDirFrom(args.flags);
   requireStepsDir(dir);
   const outDir = resultsDir();
   const heads = await stepHeads(dir);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { $ } from 'zx';
+import { $ } from '../../core/shell.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { which, type Requirement } from '../../host/preflight.ts';
 

@@ -6,6 +6,9 @@ import crypto from 'node:crypto';
 
 export const MANIFEST_FORMAT = 'container-workshop-submission';
 
+/** How big the step files of a submission may be: the grader takes no more, `npm run submit` packs no more. */
+export const STEP_FILE_LIMITS = { fileBytes: 512 * 1024, totalBytes: 4 * 1024 * 1024 } as const;
+
 export interface SubmissionManifest {
   format: typeof MANIFEST_FORMAT;
   version: 1;

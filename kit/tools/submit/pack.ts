@@ -11,7 +11,7 @@ import yazl from 'yazl';
 import { shippedSkeleton } from '../../core/edition.ts';
 import { generateSkeletons } from '../skeleton.ts';
 import { listStepFiles } from '../../core/steps.ts';
-import { MANIFEST_FORMAT, sha256, type SubmissionManifest } from './manifest.ts';
+import { MANIFEST_FORMAT, sha256, STEP_FILE_LIMITS, type SubmissionManifest } from './manifest.ts';
 import type { Student } from './student.ts';
 
 export interface PackedFile {
@@ -23,7 +23,7 @@ export interface PackLimits {
   /** files in results/ larger than this are left out (benchmark raw data can be big) */
   maxResultFile: number;
   maxResultTotal: number;
-  /** files under steps/: the grader takes step files up to 512K */
+  /** files under steps/: no more than the grader takes */
   maxStepFile: number;
   maxStepTotal: number;
   maxStepEntries: number;
@@ -32,8 +32,9 @@ export interface PackLimits {
 export const DEFAULT_PACK_LIMITS: PackLimits = {
   maxResultFile: 2 * 1024 * 1024,
   maxResultTotal: 10 * 1024 * 1024,
-  maxStepFile: 512 * 1024,
-  maxStepTotal: 4 * 1024 * 1024,
+  // what the grader takes, so that a pack it would refuse is refused here first
+  maxStepFile: STEP_FILE_LIMITS.fileBytes,
+  maxStepTotal: STEP_FILE_LIMITS.totalBytes,
   maxStepEntries: 200,
 };
 

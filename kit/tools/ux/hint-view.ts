@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import path from 'node:path';
 import { docLink, projectRoot } from '../../core/paths.ts';
 import type { HintAnswer } from './hints.ts';
-import { renderMarkdown } from './markdown.ts';
+import { terminalMarkdown } from './terminal-markdown.ts';
 
 export function formatHint(a: HintAnswer, c: ChalkInstance): string {
   const page = (anchor?: string) => docLink(anchor ? `${a.step.page}#${anchor}` : a.step.page);
@@ -26,7 +26,7 @@ export function formatHint(a: HintAnswer, c: ChalkInstance): string {
       const lines = [c.bold(`Step ${a.step.id} · TODO ${a.todo.id}${a.todo.heading ? ` · ${a.todo.heading}` : ''}`)];
       for (const h of a.hints) {
         const n = a.todo.hints.indexOf(h) + 1;
-        lines.push(`${c.yellow(`${h.title}`)} ${c.gray(`(${n} of ${a.total})`)}`, renderMarkdown(h.body, c), '');
+        lines.push(`${c.yellow(`${h.title}`)} ${c.gray(`(${n} of ${a.total})`)}`, terminalMarkdown(h.body, c), '');
       }
       if (a.hints.length === 1) {
         lines.push(

@@ -1,11 +1,11 @@
 // Escalating hints, the same text as the site's: parsed from the step's page
-// (site/steps/NN-name.md, format in site/steps/FORMAT.md) by the site's own
-// parser, so there is one copy of every hint. Each call gives the next hint of
+// (site/steps/NN-name.md, format in site/steps/FORMAT.md) by step-pages.ts,
+// the parser the site's sidebar uses too, so there is one copy of every hint. Each call gives the next hint of
 // the first TODO still in the student's file; the level reached is remembered
 // per TODO in state/hints.json.
 
 import fs from 'node:fs';
-import { parseStepPage, todoIdsInSource, type Hint, type TodoSection } from '../../../site/.vitepress/step-pages.ts';
+import { parseStepPage, todoIdsInSource, type Hint, type TodoSection } from './step-pages.ts';
 import { pristineSkeleton, type StepEntry } from './catalogue.ts';
 import { readState, stepKey, writeState } from './state-file.ts';
 

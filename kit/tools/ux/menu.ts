@@ -9,7 +9,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatResult } from '../check/print.ts';
 import { checkFiles } from '../check/registry.ts';
 import { docLink, projectRoot } from '../../core/paths.ts';
-import type { Asker, Choice } from './ask.ts';
+import type { Asker, Choice } from '../../core/ask.ts';
 import { kitCommand, runCheckChild } from './check-child.ts';
 import { teach } from './check-view.ts';
 import { formatHint } from './hint-view.ts';

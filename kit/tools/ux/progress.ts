@@ -1,4 +1,5 @@
-// Spinners and bars for anything slow (rootfs build, mkfs, sysbench, a check).
+// Spinners and bars for anything slow (rootfs build, mkfs, sysbench, a check,
+// a class being graded): the kit's one progress display.
 // On a terminal they redraw one line; elsewhere (a pipe, CI logs, TERM=dumb)
 // they print plain lines. Colors only on a terminal and without NO_COLOR; with
 // NO_COLOR a terminal still gets the redraw, but through '\r' and spaces, so
@@ -149,7 +150,11 @@ export const spinnerLog =
     s.text(message);
 
 export interface Bar {
+  /** may it redraw in place (a terminal), or does it print plain lines? */
+  readonly live: boolean;
   update(done: number, label?: string): void;
+  /** print a finished line above the bar (one graded submission, a note) */
+  log(line: string): void;
   done(message?: string): void;
 }
 
@@ -164,7 +169,9 @@ export function bar(label: string, total: number, opts: ProgressOptions = {}): B
   const { stream, c, prefix, live, line, started } = display(opts);
   let lastTenth = -1;
   let current = label;
+  let drawn: string | undefined;
   return {
+    live,
     update(done, text) {
       if (text !== undefined) current = text;
       const count = `${done}/${total}`;
@@ -172,7 +179,8 @@ export function bar(label: string, total: number, opts: ProgressOptions = {}): B
       const eta = done > 0 && done < total ? ` · ~${formatSeconds((spent / done) * (total - done))} left` : '';
       if (live) {
         const width = Math.max(10, Math.min(30, (stream.columns ?? 80) - 50));
-        line.draw(`${c.cyan(prefix)} ${c.green(renderBar(done, total, width))} ${count} ${c.gray(`${current}${eta}`)}`);
+        drawn = `${c.cyan(prefix)} ${c.green(renderBar(done, total, width))} ${count} ${c.gray(`${current}${eta}`)}`;
+        line.draw(drawn);
         return;
       }
       const tenth = total > 0 ? Math.floor((Math.min(done, total) / total) * 10) : 10;
@@ -181,8 +189,14 @@ export function bar(label: string, total: number, opts: ProgressOptions = {}): B
         stream.write(`${prefix} ${count} ${current}${eta}\n`);
       }
     },
+    log(text) {
+      if (live) line.clear();
+      stream.write(`${text}\n`);
+      if (live && drawn !== undefined) line.draw(drawn);
+    },
     done(message) {
       if (live) line.clear();
+      drawn = undefined;
       if (message) stream.write(`${c.cyan(prefix)} ${message} ${c.gray(`(${formatSeconds(performance.now() - started)})`)}\n`);
     },
   };

@@ -1,17 +1,8 @@
-// The options every student command shares: which steps folder, which step.
+// Which step a student command works on (the folder: core/paths.ts's stepsDirFrom).
 
-import path from 'node:path';
 import { KitError } from '../../core/errors.ts';
-import { stepsDir as defaultStepsDir } from '../../core/paths.ts';
 import { stepCatalogue, type StepEntry } from './catalogue.ts';
 import { currentStep, stepStatuses } from './status.ts';
-
-/** `--steps-dir DIR` (absolute), or the student's steps/. */
-export function stepsDirFrom(flags: Record<string, string | true>): string {
-  const dir = flags['steps-dir'];
-  if (dir === true) throw new KitError('--steps-dir needs a folder, e.g. `--steps-dir steps`.', { exitCode: 2 });
-  return dir ? path.resolve(dir) : defaultStepsDir;
-}
 
 /** Step N from the arguments, or (without N) the first step not done yet. */
 export function stepFrom(positional: string[], stepsDir: string, command: string): StepEntry {

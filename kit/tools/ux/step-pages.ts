@@ -1,16 +1,17 @@
 // The step pages' format, in code: where they live, how their title, TODOs and
-// escalating hints are found. Used by the site's sidebar, by the tests that keep
-// every step page in this format, and by anything else (the CLI's `hint`) that
-// wants the same hint text the site shows. Format: site/steps/FORMAT.md.
+// escalating hints are found. The kit owns it (the CLI's `hint`, watch and
+// menu show the same hint text the site shows); the site's sidebar
+// (site/.vitepress/config.ts) and its data loaders import it from here, and
+// the tests keep every step page in this format. Format: site/steps/FORMAT.md.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../core/paths.ts';
 
-/** site/ (the VitePress source folder). */
-export const siteDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The project root. */
-export const rootDir = path.resolve(siteDir, '..');
+export const rootDir = projectRoot;
+/** site/ (the VitePress source folder). */
+export const siteDir = path.join(rootDir, 'site');
 
 const STEP_PAGE = /^(\d\d)-[\w-]+\.md$/;
 

@@ -4,7 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import { docLink } from '../../core/paths.ts';
 
-export function renderMarkdown(md: string, c: ChalkInstance, indent = '  '): string {
+export function terminalMarkdown(md: string, c: ChalkInstance, indent = '  '): string {
   const out: string[] = [];
   let fence = false;
   for (const line of md.split('\n')) {

@@ -1,10 +1,18 @@
-// Asking a person: arrow-key menus (prompts) on a terminal, numbered plain
-// text when stdin or stdout is not one (a pipe, an editor's console, a
-// screen reader). Both answer `undefined` when the person cancels or input ends.
+// Asking a person, the kit's one prompt helper: arrow-key menus (prompts) on
+// a terminal, numbered plain text when stdin or stdout is not one (a pipe, an
+// editor's console, a screen reader). Both answer `undefined` when the person
+// cancels or input ends. `offerFix` is the host's "offer to fix it": a
+// question when a person is at the terminal, a flag otherwise, so checks, CI
+// and piped runs never hang on a prompt.
+//
+// It lives in core, not in tools/ux, because the host asks too (a damaged or
+// too small home image is found in the middle of a step's prepare, and
+// preflight asks before apt-get): host may not import tools, and threading a
+// callback through every step's context for those two questions would be
+// heavier than one leaf module with no kit imports but errors.ts.
 
 import readline from 'node:readline';
-import type { ChalkInstance } from 'chalk';
-import { palette } from './progress.ts';
+import { KitError } from './errors.ts';
 
 export interface Choice<T> {
   title: string;
@@ -62,7 +70,6 @@ function promptsAsker(): Asker {
 
 /** One line of input at a time, shared by every question of a session. */
 function lineAsker(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Asker {
-  const c: ChalkInstance = palette({ isTTY: false, write: () => true });
   const lines: string[] = [];
   const waiting: ((line: string | undefined) => void)[] = [];
   let ended = false;
@@ -85,7 +92,7 @@ function lineAsker(input: NodeJS.ReadableStream, output: NodeJS.WritableStream):
   return {
     interactive: false,
     async choose<T>(message: string, choices: Choice<T>[]) {
-      write(`${c.bold(message)}\n`);
+      write(`${message}\n`);
       choices.forEach((ch, i) => write(`  ${String(i + 1).padStart(2)}) ${ch.title}${ch.description ? ` - ${ch.description}` : ''}\n`));
       for (;;) {
         write(`choose 1-${choices.length} (q to go back): `);
@@ -112,4 +119,35 @@ function lineAsker(input: NodeJS.ReadableStream, output: NodeJS.WritableStream):
     resume: () => rl.resume(),
     close: () => rl.close(),
   };
+}
+
+export interface Fix<T extends string> {
+  value: T;
+  title: string;
+}
+
+export interface Offer<T extends string> {
+  /** what is wrong, as a sentence */
+  problem: string;
+  /** the fixes offered, the first one is what --yes picks */
+  fixes: Fix<T>[];
+  /** the fix chosen on the command line already (e.g. --recreate-image), if any */
+  chosen?: T;
+  /** --yes: accept the first fix */
+  yes: boolean;
+  /** how to choose without a terminal, e.g. 'run again with --recreate-image (erases it) or --yes' */
+  flagHint: string;
+  page: string;
+}
+
+/** The fix to apply; throws a KitError when nobody can be asked or the person declines. */
+export async function offerFix<T extends string>(offer: Offer<T>, ask: () => Asker = asker): Promise<T> {
+  if (offer.chosen) return offer.chosen;
+  if (offer.yes) return offer.fixes[0].value;
+  if (!isTerminal()) {
+    throw new KitError(offer.problem, { hint: `Nobody to ask (not a terminal): ${offer.flagHint}.`, page: offer.page });
+  }
+  const fix = await ask().choose<T | ''>(`${offer.problem} What now?`, [...offer.fixes, { title: 'stop here', value: '' }]);
+  if (!fix) throw new KitError(offer.problem, { hint: `Stopped as asked. Next time: ${offer.flagHint}.`, page: offer.page });
+  return fix;
 }

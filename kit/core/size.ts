@@ -1,8 +1,10 @@
 // Sizes as people type them on the command line ('64M', '1G', '512MiB'),
 // with the same meaning as dd, truncate and fallocate: K, M, G, T (and KiB ...)
 // are powers of 1024; KB, MB, GB, TB are powers of 1000; a bare number is bytes.
+// The kit's one size parser and printer: image sizes, cgroup limits, the
+// grader's submission limits, the bench's file sizes.
 
-import { KitError } from '../../core/errors.ts';
+import { KitError } from './errors.ts';
 
 export const MiB = 1024 * 1024;
 

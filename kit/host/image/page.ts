@@ -1,2 +1,0 @@
-// The site section every image and loop-device message points to.
-export const TROUBLESHOOTING = '/steps/02-mount#troubleshooting';
