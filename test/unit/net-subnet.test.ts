@@ -1,25 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from '../../kit/host/net/ipv4.ts';
-import { occupiedNetworks, parsePoolOptions, pickSubnet, planAddresses, type IpAddrJson, type IpRouteJson } from '../../kit/host/net/subnet.ts';
+import { occupiedNetworks, parsePoolOptions, pickSubnet, planAddresses, type AddressOnLink, type RouteDst } from '../../kit/host/net/subnet.ts';
 
-// trimmed real outputs of `ip -4 -j route show table all` / `ip -4 -j addr show`
-const ROUTES: IpRouteJson[] = [
+// a plain host's routes (every table) and addresses, as netlink.ts reads them
+const ROUTES: RouteDst[] = [
   { dst: 'default' },
   { dst: '192.0.2.0/24' },
-  { type: 'local', dst: '127.0.0.0/8' },
-  { type: 'local', dst: '127.0.0.1' },
-  { type: 'broadcast', dst: '127.255.255.255' },
-  { type: 'local', dst: '192.0.2.2' },
-  { type: 'broadcast', dst: '192.0.2.255' },
+  { dst: '127.0.0.0/8' },
+  { dst: '127.0.0.1' },
+  { dst: '127.255.255.255' },
+  { dst: '192.0.2.2' },
+  { dst: '192.0.2.255' },
 ];
-const ADDRS: IpAddrJson[] = [
-  { ifname: 'lo', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
-  { ifname: 'eth0', addr_info: [{ family: 'inet', local: '192.0.2.2', prefixlen: 24 }, { family: 'inet6', local: 'fd00::2', prefixlen: 64 }] },
+const ADDRS: AddressOnLink[] = [
+  { local: '127.0.0.1', prefixlen: 8 },
+  { local: '192.0.2.2', address: '192.0.2.2', prefixlen: 24 },
 ];
 
 const pool = parseCidr('10.200.0.0/16');
 const always = (_: Cidr): boolean => true;
-const pick = (routes: IpRouteJson[], addrs: IpAddrJson[] = [], claim = always, start = 0) =>
+const pick = (routes: RouteDst[], addrs: AddressOnLink[] = [], claim = always, start = 0) =>
   pickSubnet({ pool, prefix: 30, occupied: occupiedNetworks(routes, addrs), start, claim });
 
 describe('ipv4 arithmetic', () => {
@@ -56,7 +56,7 @@ describe('what the host occupies', () => {
     expect(occ).toEqual(['10.0.0.0/8']);
   });
   it('counts the peer of a point-to-point address', () => {
-    const occ = occupiedNetworks([], [{ addr_info: [{ family: 'inet', local: '10.200.0.1', address: '10.200.9.9', prefixlen: 32 }] }]).map(formatCidr);
+    const occ = occupiedNetworks([], [{ local: '10.200.0.1', address: '10.200.9.9', prefixlen: 32 }]).map(formatCidr);
     expect(occ).toEqual(['10.200.0.1/32', '10.200.9.9/32']);
   });
 });
@@ -70,7 +70,7 @@ describe('picking a subnet', () => {
     expect(formatCidr(s!)).toBe('10.200.1.4/30');
   });
   it('never overlaps an address the host owns, even without a route', () => {
-    const s = pick([], [{ addr_info: [{ family: 'inet', local: '10.200.0.2', prefixlen: 32 }] }]);
+    const s = pick([], [{ local: '10.200.0.2', prefixlen: 32 }]);
     expect(formatCidr(s!)).toBe('10.200.0.4/30');
   });
   it('skips blocks another run holds (claim refused) and wraps around from its start', () => {
