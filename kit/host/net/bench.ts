@@ -67,7 +67,7 @@ export async function benchNetworkSetup(opts: { iterations?: number; variants?: 
   const processes: Record<string, number> = {};
   const allocate: number[] = [];
   const teardown: number[] = [];
-  // one warm-up round (page cache, first zx call), then interleave the modes
+  // one warm-up round (page cache, first netlink and ip calls), then interleave the modes
   for (let i = -1; i < iterations; i++) {
     for (const v of variants) {
       const ctx = benchContext(v.mode);
