@@ -5,15 +5,16 @@
 
 import fs from 'node:fs';
 import type { Cidr } from './ipv4.ts';
-import { ipv4Addresses, ipv4Routes } from './netlink.ts';
 import { occupiedNetworks } from './subnet.ts';
 
 /**
  * IPv4 blocks the host routes (every table, not just main) or owns an address
- * in. Synchronous underneath (two netlink dumps, well under a millisecond);
- * a promise for its callers.
+ * in: two netlink dumps, well under a millisecond. netlink.ts (and koffi's
+ * libc binding) is loaded on first use, so that importing the kit's network
+ * module stays cheap for steps that do not use it.
  */
 export async function hostOccupiedNetworks(): Promise<Cidr[]> {
+  const { ipv4Addresses, ipv4Routes } = await import('./netlink.ts');
   return occupiedNetworks(ipv4Routes(), ipv4Addresses());
 }
 

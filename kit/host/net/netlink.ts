@@ -12,7 +12,6 @@
 
 import os from 'node:os';
 import koffi from 'koffi';
-import { errnoName } from '../../core/errno.ts';
 import { KitError } from '../../core/errors.ts';
 import { NET_PAGE } from './ip.ts';
 
@@ -86,6 +85,9 @@ const u16 = (b: Buffer, at: number): number => (LE ? b.readUInt16LE(at) : b.read
 const u32 = (b: Buffer, at: number): number => (LE ? b.readUInt32LE(at) : b.readUInt32BE(at));
 const i32 = (b: Buffer, at: number): number => (LE ? b.readInt32LE(at) : b.readInt32BE(at));
 const align4 = (n: number): number => (n + 3) & ~3;
+
+/** 'EPERM' for 1: Node's own table (no need for the shim on an error path). */
+const errnoName = (errno: number): string => Object.entries(os.constants.errno).find(([, n]) => n === errno)?.[0] ?? `errno ${errno}`;
 
 function netlinkError(what: string, errno: number): KitError {
   return new KitError(`could not read the host's ${what} from the kernel (rtnetlink): ${errno ? errnoName(errno) : 'the socket closed'}`, {
