@@ -35,6 +35,10 @@ const RTA_TABLE = 15;
 const IFA_ADDRESS = 1;
 const IFA_LOCAL = 2;
 const NLMSG_HDRLEN = 16;
+/** recv(2): return the datagram's real length even when the buffer is shorter */
+const MSG_TRUNC = 0x20;
+/** the kernel fills at most 32 KiB per datagram of a dump; twice that leaves room */
+const RECV_BUFFER = 65536;
 /** struct rtmsg / struct ifaddrmsg */
 const RTMSG_LEN = 12;
 const IFADDRMSG_LEN = 8;
@@ -178,13 +182,16 @@ function dump(request: Buffer, want: number): { messages: Buffer[]; interrupted:
   if (fd < 0) throw netlinkError('routes and addresses', koffi.errno());
   try {
     if (c.send(fd, request, request.length, 0) !== request.length) throw netlinkError('routes and addresses', koffi.errno());
-    const buf = Buffer.alloc(32768);
+    const buf = Buffer.allocUnsafe(RECV_BUFFER);
     const messages: Buffer[] = [];
     let interrupted = false;
     for (;;) {
-      const n = c.recv(fd, buf, buf.length, 0);
+      const n = c.recv(fd, buf, buf.length, MSG_TRUNC);
+      if (n < 0 && koffi.errno() === os.constants.errno.EINTR) continue;
       if (n < 0) throw netlinkError('routes and addresses', koffi.errno());
       if (n === 0) throw netlinkError('routes and addresses', 0);
+      // a longer datagram was cut: its last messages are lost, so the list would be incomplete
+      if (n > buf.length) throw netlinkError('routes and addresses', os.constants.errno.EMSGSIZE);
       for (const m of splitMessages(buf.subarray(0, n))) {
         if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
         if (m.type === NLMSG_DONE) return { messages, interrupted };
