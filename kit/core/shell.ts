@@ -74,10 +74,23 @@ export interface RunResult {
 }
 
 /** Run `cmd args...` without a shell; never throws. `stdin`: an fd to give the tool as its fd 0. */
-export function run(cmd: string, args: string[], opts: { stdin?: number } = {}): Promise<RunResult> {
-  const traced = traceCommand([cmd, ...args].join(' '));
+export interface ToolRunOptions {
+  /** an fd to give the tool as its fd 0 */
+  stdin?: number;
+  /** text to write to the tool's fd 0 (a pipe), instead of `stdin` */
+  input?: string;
+  /** false: the caller puts the command into the run's trace itself, in its own words (`ip -batch` lines) */
+  trace?: boolean;
+}
+
+export function run(cmd: string, args: string[], opts: ToolRunOptions = {}): Promise<RunResult> {
+  const traced = opts.trace === false ? undefined : traceCommand([cmd, ...args].join(' '));
   return new Promise<RunResult>((resolve) => {
-    const p = spawn(cmd, args, { stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd, args, { stdio: [opts.input !== undefined ? 'pipe' : (opts.stdin ?? 'ignore'), 'pipe', 'pipe'] });
+    if (opts.input !== undefined) {
+      p.stdin?.on('error', () => undefined); // the tool may exit before reading it all (EPIPE); its status says why
+      p.stdin?.end(opts.input);
+    }
     let stdout = '';
     let stderr = '';
     p.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

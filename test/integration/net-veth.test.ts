@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { KitError } from '../../kit/core/errors.ts';
 import { projectRoot } from '../../kit/core/paths.ts';
@@ -9,6 +9,7 @@ import { allocateNetwork, connectNetwork, disconnectNetwork, HostNetnsError, typ
 import { hostLinks, namedNetns } from '../../kit/host/net/host.ts';
 import { ip } from '../../kit/host/net/ip.ts';
 import { KIT_IF_NAME } from '../../kit/host/net/names.ts';
+import type { Ipv4Address, Ipv4Route } from '../../kit/host/net/netlink.ts';
 import { setupCommands } from '../../kit/host/net/commands.ts';
 import { echoServerInNetns, echoServerOnHost, inNetns, netSandbox, randomPort, randomToken, tcpEcho, allReclaimers, type NetSandbox } from './net-helpers.ts';
 
@@ -208,19 +209,54 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     await expectHostClean([net]);
   });
 
-  it('sees the interfaces of its own namespace, not those of the /sys it kept (unshare --net, as a grading child)', () => {
-    const r = spawnSync(
-      'unshare',
-      ['--net', '--', process.execPath, '--import', 'tsx', '-e', "import('./kit/net/host.ts').then((m) => console.log(JSON.stringify([m.hostLinks(), m.hostHasLink('lo')])))"],
-      { cwd: projectRoot, encoding: 'utf8' },
-    );
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual([['lo'], true]);
-    // the /sys it kept still lists the host's interfaces
-    expect(fs.readdirSync('/sys/class/net').length).toBeGreaterThan(1);
-  });
-
   it('refuses a value that would smuggle in a second command', () => {
     expect(() => ip`link delete ${'x\nlink delete eth0'}`).toThrow(KitError);
+  });
+});
+
+// One process in a fresh network namespace of its own (unshare --net, as a
+// grading child keeps the host's /sys), given what netlink's readers must not
+// miss: an address on a link that is down (it routes nothing), a
+// point-to-point peer, a noprefixroute address, a route in a policy table.
+// It prints, from inside, `ip -j`'s view and the kit's (one node start for
+// both tests: tsx costs a second on a loaded machine).
+describe('in a network namespace of its own (unshare --net, as a grading child)', () => {
+  const setup = [
+    'ip link set lo up',
+    'ip link add cwnl0 type veth peer name cwnl1',
+    'ip addr add 10.123.0.1/24 dev cwnl0',
+    'ip addr add 10.124.0.1 peer 10.124.9.9/32 dev lo',
+    'ip addr add 10.125.0.1/24 dev lo noprefixroute',
+    'ip route add 10.126.0.0/16 dev lo table 100',
+    'ip route add 10.127.0.0/16 dev lo',
+  ];
+  const probe =
+    "Promise.all([import('./kit/host/net/host.ts'), import('./kit/host/net/netlink.ts'), import('./kit/host/net/ipv4.ts')]).then(async ([h, n, c]) => " +
+    'console.log(JSON.stringify({ links: h.hostLinks(), lo: h.hostHasLink("lo"), routes: n.ipv4Routes(), addrs: n.ipv4Addresses(), occupied: (await h.hostOccupiedNetworks()).map(c.formatCidr) })))';
+  let seen: { ipRoutes: { dst: string }[]; ipAddrs: IpAddrJson[]; kit: KitView };
+  interface IpAddrJson { addr_info: { family: string; local: string; address?: string; prefixlen: number }[] }
+  interface KitView { links: string[]; lo: boolean; routes: Ipv4Route[]; addrs: Ipv4Address[]; occupied: string[] }
+  beforeAll(() => {
+    const script = [...setup, 'ip -4 -j route show table all', 'ip -4 -j addr show', 'exec "$@"'].join(' && ');
+    const r = spawnSync('unshare', ['--net', '--', 'sh', '-c', script, 'sh', process.execPath, '--import', 'tsx', '-e', probe], { cwd: projectRoot, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const [routes, addrs, kit] = r.stdout.split('\n').filter(Boolean);
+    seen = { ipRoutes: JSON.parse(routes) as { dst: string }[], ipAddrs: JSON.parse(addrs) as IpAddrJson[], kit: JSON.parse(kit) as KitView };
+  });
+
+  it('sees the interfaces of its own namespace, not those of the /sys it kept', () => {
+    expect([seen.kit.links, seen.kit.lo]).toEqual([['cwnl0', 'cwnl1', 'lo'], true]);
+    // the /sys it kept still lists the host's interfaces, not these
+    expect(fs.readdirSync('/sys/class/net')).not.toContain('cwnl0');
+  });
+
+  it('reads the same routes and addresses over netlink as `ip -4 -j route show table all` / `ip -4 -j addr show`', () => {
+    const sorted = (xs: string[]) => [...xs].sort();
+    expect(sorted(seen.kit.routes.map((r) => r.dst))).toEqual(sorted(seen.ipRoutes.map((r) => r.dst)));
+    expect(seen.kit.routes).toContainEqual({ dst: '10.126.0.0/16', table: 100, type: 1 });
+    const fromIp = seen.ipAddrs.flatMap((l) => l.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local} ${a.address ?? a.local}/${a.prefixlen}`));
+    expect(sorted(seen.kit.addrs.map((a) => `${a.local} ${a.address}/${a.prefixlen}`))).toEqual(sorted(fromIp));
+    // what the subnet picker must avoid, including what no route shows
+    expect(seen.kit.occupied).toEqual(expect.arrayContaining(['10.123.0.0/24', '10.124.0.1/32', '10.124.9.9/32', '10.125.0.0/24', '10.126.0.0/16', '10.127.0.0/16', '127.0.0.0/8']));
   });
 });

@@ -67,15 +67,17 @@ export async function benchNetworkSetup(opts: { iterations?: number; variants?: 
   const processes: Record<string, number> = {};
   const allocate: number[] = [];
   const teardown: number[] = [];
-  // one warm-up round (page cache, first zx call), then interleave the modes
+  // one warm-up round (page cache, first netlink and ip calls), then interleave the modes
   for (let i = -1; i < iterations; i++) {
     for (const v of variants) {
       const ctx = benchContext(v.mode);
       try {
         const holder = await spawnNetnsHolder(ctx.ledger);
+        let connected = false;
         try {
           const net = await allocateNetwork(ctx);
           await connectNetwork(ctx, holder.pid, setupCommands(net, holder.pid, { separateMove: v.separateMove }));
+          connected = true;
           if (i >= 0) {
             (setup[v.label] ??= []).push(net.setupMs ?? NaN);
             processes[v.label] = net.ipProcesses ?? 0;
@@ -83,10 +85,12 @@ export async function benchNetworkSetup(opts: { iterations?: number; variants?: 
           }
         } finally {
           await holder.kill();
+          // also after a failed setup: it releases the subnet's lease, which
+          // the net reclaimers below do not know (a 'path' entry)
+          const t0 = performance.now();
+          await disconnectNetwork(ctx);
+          if (connected && i >= 0) teardown.push(performance.now() - t0);
         }
-        const t0 = performance.now();
-        await disconnectNetwork(ctx);
-        if (i >= 0) teardown.push(performance.now() - t0);
       } finally {
         await ctx.ledger.teardown(reclaimers);
       }

@@ -1,21 +1,21 @@
-// What the host's network looks like now, read with the tools a student would
-// use (`ip -j route`, `ip -j addr`) and with /sys where a process is too slow.
+// What the host's network looks like now, read from the kernel without
+// starting a process: routes and addresses over rtnetlink (netlink.ts, what
+// `ip -4 route show table all` and `ip -4 addr show` would print),
+// interfaces from /proc.
 
 import fs from 'node:fs';
 import type { Cidr } from './ipv4.ts';
-import { occupiedNetworks, type IpAddrJson, type IpRouteJson } from './subnet.ts';
-import { $ } from '../../core/shell.ts';
+import { occupiedNetworks } from './subnet.ts';
 
-/** IPv4 blocks the host routes (every table, not just main) or owns an address in. */
+/**
+ * IPv4 blocks the host routes (every table, not just main) or owns an address
+ * in: two netlink dumps, well under a millisecond. netlink.ts (and koffi's
+ * libc binding) is loaded on first use, so that importing the kit's network
+ * module stays cheap for steps that do not use it.
+ */
 export async function hostOccupiedNetworks(): Promise<Cidr[]> {
-  const q = $({ quiet: true });
-  const [routes, addrs] = await Promise.all([q`ip -4 -j route show table all`, q`ip -4 -j addr show`]);
-  return occupiedNetworks(parseJson<IpRouteJson>(routes.stdout), parseJson<IpAddrJson>(addrs.stdout));
-}
-
-function parseJson<T>(text: string): T[] {
-  const t = text.trim();
-  return t ? (JSON.parse(t) as T[]) : [];
+  const { ipv4Addresses, ipv4Routes } = await import('./netlink.ts');
+  return occupiedNetworks(ipv4Routes(), ipv4Addresses());
 }
 
 /**

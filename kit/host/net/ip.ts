@@ -7,11 +7,13 @@
 // network setup. So by default consecutive commands for the same namespace are
 // fed to one `ip -batch -` (or `ip -n NAME -batch -`) process; mode 'each'
 // runs one process per command, for comparison and for clearer debugging.
+// `ip` is started directly, without a shell in between (zx would start bash
+// first, which costs as much again as `ip` itself on a loaded machine).
 
 import { KitError } from '../../core/errors.ts';
 import { callerLocation, type SourceLocation } from '../../core/origin.ts';
 import { traceCommand } from '../../core/tracer.ts';
-import { $, untraced } from '../../core/shell.ts';
+import { run as exec } from '../../core/shell.ts';
 
 export const NET_PAGE = '/steps/03-net';
 
@@ -95,9 +97,9 @@ export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Prom
     for (const c of commands) {
       processes++;
       const traced = traceCommand(formatIpCommand(c), c.origin);
-      const r = await untraced(() => $({ quiet: true, nothrow: true })`ip ${c.netns ? ['-n', c.netns] : []} ${c.args}`);
-      traced?.(r.exitCode);
-      if (r.exitCode !== 0) throw ipError(c, r.stderr);
+      const r = await exec('ip', [...(c.netns ? ['-n', c.netns] : []), ...c.args], { trace: false });
+      traced?.(r.code ?? 'not started');
+      if (r.code !== 0) throw ipError(c, r.stderr);
     }
   } else {
     for (const group of groupByNetns(commands)) {
@@ -105,12 +107,12 @@ export async function runIp(commands: IpCommand[], mode: IpMode = 'batch'): Prom
       const input = group.map((c) => c.args.join(' ')).join('\n') + '\n';
       const ns = group[0].netns;
       const traced = group.map((c) => traceCommand(formatIpCommand(c), c.origin));
-      const r = await untraced(() => $({ quiet: true, nothrow: true, input })`ip ${ns ? ['-n', ns] : []} -batch -`);
+      const r = await exec('ip', [...(ns ? ['-n', ns] : []), '-batch', '-'], { input, trace: false });
       // ip reports "Command failed -:N" (N = line of the batch that failed); the lines after it did not run
-      const line = r.exitCode === 0 ? null : /Command failed -:(\d+)/.exec(r.stderr);
-      const failedAt = line ? Number(line[1]) - 1 : r.exitCode === 0 ? group.length : -1;
-      traced.forEach((done, i) => done?.(i < failedAt ? 0 : i === failedAt || failedAt < 0 ? (r.exitCode ?? 'not started') : 'not run'));
-      if (r.exitCode !== 0) {
+      const line = r.code === 0 ? null : /Command failed -:(\d+)/.exec(r.stderr);
+      const failedAt = line ? Number(line[1]) - 1 : r.code === 0 ? group.length : -1;
+      traced.forEach((done, i) => done?.(i < failedAt ? 0 : i === failedAt || failedAt < 0 ? (r.code ?? 'not started') : 'not run'));
+      if (r.code !== 0) {
         const failed = line ? group[Number(line[1]) - 1] : undefined;
         throw ipError(failed ?? group[0], r.stderr.replace(/Command failed -:\d+\s*/g, ''));
       }

@@ -5,14 +5,14 @@
 import { KitError } from '../../core/errors.ts';
 import type { Reclaimer, ResourceKind } from '../../core/ledger.ts';
 import { hostHasLink, netnsNameExists } from './host.ts';
+import { run as exec } from '../../core/shell.ts';
 import { NET_PAGE } from './ip.ts';
-import { $ } from '../../core/shell.ts';
 
 /** `ip netns delete NAME`: umount2(/run/netns/NAME, MNT_DETACH) + unlink. The namespace itself lives on while a process is in it. */
 export async function removeNetnsName(name: string): Promise<void> {
   if (!netnsNameExists(name)) return;
-  const r = await $({ quiet: true, nothrow: true })`ip netns delete ${name}`;
-  if (r.exitCode !== 0 && netnsNameExists(name)) {
+  const r = await exec('ip', ['netns', 'delete', name]);
+  if (r.code !== 0 && netnsNameExists(name)) {
     throw new KitError(`could not remove the named network namespace /run/netns/${name}: ${r.stderr.trim()}`, {
       hint: `Try \`ip netns delete ${name}\` as root.`,
       page: `${NET_PAGE}#common-errors`,
@@ -23,9 +23,9 @@ export async function removeNetnsName(name: string): Promise<void> {
 /** `ip link delete NAME`: deleting either end of a veth deletes the pair. */
 export async function deleteLink(name: string): Promise<void> {
   if (!hostHasLink(name)) return;
-  const r = await $({ quiet: true, nothrow: true })`ip link delete ${name}`;
+  const r = await exec('ip', ['link', 'delete', name]);
   // it may have vanished in between, with its namespace
-  if (r.exitCode !== 0 && hostHasLink(name)) {
+  if (r.code !== 0 && hostHasLink(name)) {
     throw new KitError(`could not delete the interface ${name}: ${r.stderr.trim()}`, {
       hint: `Try \`ip link delete ${name}\` as root.`,
       page: `${NET_PAGE}#common-errors`,

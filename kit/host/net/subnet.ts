@@ -1,6 +1,7 @@
 // Choosing the per-run subnet: a block of the pool that overlaps nothing the
 // host already routes or owns, and that no concurrent run holds. Pure logic;
-// the host's routes and the locks are passed in (see host.ts, lease.ts).
+// the host's routes and the locks are passed in (see host.ts, netlink.ts,
+// lease.ts).
 
 import { blockSize, formatCidr, formatIp, overlaps, parseCidr, type Cidr } from './ipv4.ts';
 
@@ -15,18 +16,22 @@ export const DEFAULT_PREFIX = 30;
  */
 export const MIN_ROUTE_PREFIX = 8;
 
-/** The parts of `ip -j route` and `ip -j addr` output the picker reads. */
-export interface IpRouteJson {
+/**
+ * What the picker reads of a route: its destination as `ip route` prints it
+ * ('default', '10.0.2.0/24', or a host address); netlink.ts reads them.
+ */
+export interface RouteDst {
   dst: string;
-  type?: string;
 }
-export interface IpAddrJson {
-  ifname?: string;
-  addr_info?: { family: string; local?: string; address?: string; prefixlen?: number }[];
+/** What the picker reads of an address: own address, prefix, and the peer's on a point-to-point link. */
+export interface AddressOnLink {
+  local: string;
+  address?: string;
+  prefixlen: number;
 }
 
 /** Every IPv4 block the host already uses, from its routes (all tables) and addresses. */
-export function occupiedNetworks(routes: IpRouteJson[], links: IpAddrJson[]): Cidr[] {
+export function occupiedNetworks(routes: RouteDst[], addresses: AddressOnLink[]): Cidr[] {
   const out: Cidr[] = [];
   for (const r of routes) {
     if (!r.dst || r.dst === 'default' || r.dst.includes(':')) continue;
@@ -34,17 +39,14 @@ export function occupiedNetworks(routes: IpRouteJson[], links: IpAddrJson[]): Ci
     try {
       c = parseCidr(r.dst, true);
     } catch {
-      continue; // not IPv4 (e.g. 'ff00::/8' when the family was not filtered)
+      continue; // not IPv4
     }
     if (c.prefix >= MIN_ROUTE_PREFIX) out.push(c);
   }
-  for (const link of links) {
-    for (const a of link.addr_info ?? []) {
-      if (a.family !== 'inet' || !a.local) continue;
-      out.push(parseCidr(`${a.local}/${a.prefixlen ?? 32}`, true));
-      // point-to-point links: the peer's address is in use too
-      if (a.address && a.address !== a.local) out.push(parseCidr(a.address, true));
-    }
+  for (const a of addresses) {
+    out.push(parseCidr(`${a.local}/${a.prefixlen}`, true));
+    // point-to-point links: the peer's address is in use too
+    if (a.address && a.address !== a.local) out.push(parseCidr(a.address, true));
   }
   return out;
 }
