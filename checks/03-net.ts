@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { defineCheck } from '../kit/tools/check/framework.ts';
 import { eventually } from '../kit/host/namespaces.ts';
 import { KitError, NotDoneError } from '../kit/core/errors.ts';
+import { need } from '../kit/core/types.ts';
 import { hostLinks, hostOccupiedNetworks } from '../kit/host/net/host.ts';
 import { KIT_IF_NAME } from '../kit/host/net/names.ts';
 import { IpCommandError } from '../kit/host/net/ip.ts';
@@ -158,7 +159,7 @@ export default defineCheck({
       afterExit();
       return;
     }
-    net = probe.ctx.facts.net as NetFacts;
+    net = need(probe.ctx, 'net');
     t.expect('setup', true, { seen: 'all ip commands succeeded' });
     await probe.waitFor(/^ready$/m);
 

@@ -11,6 +11,7 @@ import { KitError, NotDoneError } from '../../core/errors.ts';
 import { startContainer, type RunningContainer } from '../../core/lifecycle.ts';
 import { loadStepsUpTo } from '../../core/steps.ts';
 import type { AssertionResult, AssertionSpec, CheckResult } from './types.ts';
+import type { RunOptions } from '../../core/types.ts';
 
 export interface CheckDefinition {
   step: number;
@@ -41,8 +42,8 @@ export interface Probe extends RunningContainer {
 
 export interface StartProbe {
   argv: string[];
-  /** step options, e.g. { hostname: 'cw-1a2b3c' } */
-  options?: Record<string, unknown>;
+  /** step options, typed, e.g. { hostname: 'cw-1a2b3c' } */
+  options?: Partial<Omit<RunOptions, 'argv' | 'solution' | 'stepsDir'>>;
   /** steps to compose (default: 1..this check's step) */
   upTo?: number;
 }

@@ -16,8 +16,8 @@ import { watchCommand } from './watch.ts';
 
 export interface Command {
   summary: string;
-  /** shown by --help; a function for commands whose module loads on demand */
-  usage: string | (() => Promise<string>);
+  /** shown by --help; a function for commands whose module loads on demand, or whose help depends on the arguments (step N) */
+  usage: string | ((argv: string[]) => Promise<string>);
   run(argv: string[]): Promise<number>;
 }
 
@@ -37,9 +37,9 @@ function fullKitOnly(name: FullKitCommand, summary: string): Command {
   };
   return {
     summary: `${summary} (full kit only)`,
-    usage: async () => {
+    usage: async (argv) => {
       const c = await load();
-      return typeof c.usage === 'string' ? c.usage : c.usage();
+      return typeof c.usage === 'string' ? c.usage : c.usage(argv);
     },
     run: async (argv) => (await load()).run(argv),
   };

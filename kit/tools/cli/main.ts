@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (own.includes('--help') || own.includes('-h')) {
-    process.stderr.write(`${typeof command.usage === 'string' ? command.usage : await command.usage()}\n`);
+    process.stderr.write(`${typeof command.usage === 'string' ? command.usage : await command.usage(own)}\n`);
     return 0;
   }
   return command.run(rest);
