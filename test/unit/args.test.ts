@@ -52,6 +52,9 @@ describe('step options from the steps\' declarations', () => {
       hostname: 'box',
     });
     expect(parse(['--uid-base', '200000'], [...upTo4, user])).toEqual({ uidBase: 200000 });
+    const lots = failure(['--uid-base', 'lots'], [...upTo4, user]);
+    expect(lots.message).toMatch(/^--uid-base "lots" is not valid: expected a whole number/);
+    expect([lots.page, lots.exitCode]).toEqual(['/steps/06-user#options', 2]);
   });
 
   it('a boolean option does not swallow the next word', () => {
