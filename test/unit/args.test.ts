@@ -23,7 +23,7 @@ describe('command-line parsing', () => {
 describe('step options from the steps\' declarations', () => {
   const upTo4 = [pid, mount, net, cgroups];
   const KIT = ['solution', 'steps-dir', 'yes', 'trace'];
-  const parse = (argv: string[], steps = upTo4) => stepOptions(parseArgs(argv, [...KIT, ...booleanOptions(steps)]).flags, steps, KIT, 'npm run step 4');
+  const parse = (argv: string[], steps = upTo4) => stepOptions(parseArgs(argv, [...KIT, ...booleanOptions(steps)]).flags, steps, KIT);
   const failure = (argv: string[], steps = upTo4): KitError => {
     try {
       parse(argv, steps);

@@ -38,7 +38,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   // step options (--home-size 512M, --memory 256M ...) go to the container's steps, checked against their declarations
   const steps = await loadStepsUpTo(dir, 5);
   args = parseArgs(argv, [...booleans, ...booleanOptions(steps)]);
-  const options: RunOptions = { ...stepOptions(args.flags, steps, BENCH_FLAGS, 'npm run bench'), argv: [], solution: args.flags.solution === true, stepsDir: dir };
+  const options: RunOptions = { ...stepOptions(args.flags, steps, BENCH_FLAGS), argv: [], solution: args.flags.solution === true, stepsDir: dir };
 
   const bench = asBenchStep(steps.at(-1), `${path.basename(dir)}/05-bench.ts`);
   const ctx = newContext(options);

@@ -111,7 +111,7 @@ export function optionsHelp(steps: readonly StepDefinition[]): string {
  * option, what it expects and the step's page.
  * `kitFlags`: the command's own flags (--solution, --yes ...), not the steps'.
  */
-export function stepOptions(flags: ParsedArgs['flags'], steps: readonly StepDefinition[], kitFlags: readonly string[], command: string): Partial<StepOptionValues> {
+export function stepOptions(flags: ParsedArgs['flags'], steps: readonly StepDefinition[], kitFlags: readonly string[]): Partial<StepOptionValues> {
   const declared = declaredOptions(steps);
   const last = steps.at(-1);
   const out: Record<string, string | number | boolean> = {};
@@ -121,7 +121,7 @@ export function stepOptions(flags: ParsedArgs['flags'], steps: readonly StepDefi
     if (!o) {
       const known = [...declared.keys()].map((f) => `--${f}`).join(', ') || 'none';
       throw new KitError(`Unknown option --${flag}${last ? ` for step ${last.id}` : ''}. The steps' options here: ${known}.`, {
-        hint: `\`${command} -- --help\` lists them with their values; a command for the container goes after a second --, e.g. ${command} -- -- sh -c 'id'.`,
+        hint: `\`npm run step ${last?.id ?? 'N'} -- --help\` lists them with their values. A command for the container goes after a second --, e.g. npm run step 1 -- -- hostname.`,
         page: last?.page,
         exitCode: 2,
       });

@@ -75,7 +75,7 @@ export const stepCommand: Command = {
     // the steps declare their options: check them before asking for root, too
     const steps = await loadStepsUpTo(dir, id);
     args = parseArgs(argv, [...KIT_FLAGS.filter((f) => f !== 'steps-dir'), ...booleanOptions(steps)]);
-    const stepOpts = stepOptions(args.flags, steps, KIT_FLAGS, `npm run step ${id}`);
+    const stepOpts = stepOptions(args.flags, steps, KIT_FLAGS);
     await ready({ yes: args.flags.yes === true, step: id });
     const options: RunOptions = { ...stepOpts, argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };
     const onTrace = args.flags.trace === true ? printTraceEvent : undefined;
