@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { type AssertionSpec, type Cidr, defineCheck, echoServerOnHost, eventually, formatCidr, formatIp, hostLinks, HostNetnsError, hostOccupiedNetworks, IpCommandError, KIT_IF_NAME, KitError, namespaceId, type NetFacts, NotDoneError, overlaps, parseCidr, tcpEcho } from '../kit/check.ts';
+import { type AssertionSpec, type Cidr, defineCheck, echoServerOnHost, eventually, formatCidr, formatIp, hostLinks, HostNetnsError, hostOccupiedNetworks, IpCommandError, KIT_IF_NAME, KitError, namespaceId, type NetFacts, need, NotDoneError, overlaps, parseCidr, tcpEcho } from '../kit/check.ts';
 
 const page = '/steps/03-net';
 
@@ -148,7 +148,7 @@ export default defineCheck({
       afterExit();
       return;
     }
-    net = probe.ctx.facts.net as NetFacts;
+    net = need(probe.ctx, 'net');
     t.expect('setup', true, { seen: 'all ip commands succeeded' });
     await probe.waitFor(/^ready$/m);
 

@@ -137,7 +137,7 @@ export default defineCheck({
     const probe = await t
       .start({
         argv: ['sh', '-c', probeScript(overMiB, underMiB)],
-        options: { memory: `${memMiB}M`, cpus: String(cpus), pids: String(pidsMax), homeImage: path.join(t.tmp, 'home.img'), quiet: true },
+        options: { memory: memMiB * 2 ** 20, cpus, pids: pidsMax, homeImage: path.join(t.tmp, 'home.img'), quiet: true },
       })
       .catch((err: unknown) => {
         if (!(err instanceof NotDoneError)) t.expect('setup', false, { expected: 'the container starts', seen: err instanceof Error ? err.message : String(err) });
@@ -251,7 +251,7 @@ export default defineCheck({
     } catch (err) {
       teardownError = err instanceof Error ? err.message : String(err);
     }
-    const usage = probe.ctx.facts.usage as CgroupUsage | undefined;
+    const usage = probe.ctx.facts.usage;
     // at most every CPU of the machine for the container's whole life: a CPU time in nanoseconds is 1000 times that
     const maxUsec = ((performance.now() - startedAt) / 1000) * os.availableParallelism() * 1e6;
     const peakOk = (p: number | undefined) => (tracksPeak ? p !== undefined && p >= underMiB * 2 ** 20 * 0.5 && p <= (memMiB + 8) * 2 ** 20 : true);

@@ -46,7 +46,7 @@ export default defineCheck({
         'echo ready',
         'exec sleep 120',
       ].join('; ')],
-      options: { 'uid-base': base },
+      options: { uidBase: base },
     });
     t.defer(() => fs.rmSync(`/proc/${probe.pid}/root${file}`, { force: true }));
     await probe.waitFor(/^ready$/m);

@@ -14,6 +14,7 @@ export { KitError, NotDoneError } from './core/errors.ts';
 export { projectRoot, stateDir } from './core/paths.ts';
 export { listStepFiles, loadStepsUpTo } from './core/steps.ts';
 export type { RunOptions } from './core/types.ts';
+export { need } from './core/types.ts';
 export { capMask, capNames, type CapName } from './core/caps.ts';
 /** zx's `$`, for the host commands a check runs itself (its values interpolated by zx, never a shell string) */
 export { $ } from 'zx';

@@ -15,17 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  cancelPause, cgroupHierarchies, cgroupOptions, cpuQuota, forbidSwap, limitHomeIo, pauseLater, reportUsage, todo, weightToShares,
-  type CgroupController, type CgroupOptions, type CgroupUsage, type RunCgroup, type RunContext, type StepDefinition,
+  cancelPause, CGROUP_OPTIONS, cgroupHierarchies, cgroupOptions, cpuQuota, forbidSwap, limitHomeIo, need, pauseLater, reportUsage, todo, weightToShares,
+  type CgroupController, type CgroupFacts, type CgroupOptions, type CgroupUsage, type RunCgroup, type RunContext, type StepDefinition,
 } from '../kit/student.ts';
-
-/** What step 4 keeps about the run's cgroup (ctx.facts.cgroup). */
-interface Cgroup extends RunCgroup {
-  /** every directory made, one per hierarchy (one on v2) */
-  paths: string[];
-  /** their entry in the run's ledger */
-  entry: number;
-}
 
 /** The number after `key` in a file of "key value" lines (cpu.stat, memory.events, memory.oom_control). */
 function keyed(file: string, key: string): number | undefined {
@@ -43,6 +35,8 @@ const step: StepDefinition = {
   name: 'cgroups',
   title: 'cgroups: memory, CPU and pids limits, and accounting',
   page: '/steps/04-cgroups',
+  // --memory, --cpus, --pids and the extras: read by cgroupOptions and the extras, declared next to them
+  options: CGROUP_OPTIONS,
 
   async prepare(ctx) {
     // --memory 256M --cpus 0.5 --pids 64 (the defaults), checked and in bytes,
@@ -60,7 +54,7 @@ const step: StepDefinition = {
     const paths = [...new Set(Object.values(dirs))];
     const entry = ctx.ledger.record({ kind: 'cgroup', paths });
     for (const dir of paths) fs.mkdirSync(dir);
-    const cg: Cgroup = { version, dirs, paths, entry };
+    const cg: CgroupFacts = { version, dirs, paths, entry };
     ctx.facts.cgroup = cg;
     // @end
 
@@ -77,13 +71,13 @@ const step: StepDefinition = {
     // @end
 
     // Past its limit a process would otherwise be swapped out, not stopped.
-    forbidSwap(ctx.facts.cgroup as Cgroup);
-    extras(ctx, ctx.facts.cgroup as Cgroup, options);
+    forbidSwap(need(ctx, 'cgroup'));
+    extras(ctx, need(ctx, 'cgroup'), options);
   },
 
   async setup(ctx, child) {
     // The child is paused: it has not run a single instruction of its command.
-    const cg = ctx.facts.cgroup as Cgroup;
+    const cg = need(ctx, 'cgroup');
     // @todo join: Move the child (child.pid, a host pid) into the cgroup now, in every hierarchy: one directory on v2, several on v1.
     for (const dir of cg.paths) fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(child.pid));
     // @end
@@ -95,7 +89,7 @@ const step: StepDefinition = {
   async teardown(ctx) {
     // The container's first process has exited; others may still be inside.
     cancelPause(ctx);
-    const cg = ctx.facts.cgroup as Cgroup | undefined;
+    const cg = ctx.facts.cgroup;
     if (!cg) return;
     const { version, dirs } = cg;
     // @todo account: Before the cgroup goes, read from its files what the container used: CPU time in microseconds, peak memory in bytes (undefined where the kernel does not keep it), and how many processes the OOM killer killed. Keep it in ctx.facts.usage, a CgroupUsage.
@@ -114,7 +108,7 @@ const step: StepDefinition = {
     ctx.facts.usage = usage;
     // @end
     // one line on the terminal: "the container used: CPU time ..., peak memory ..., N OOM kills"
-    if (ctx.facts.usage) reportUsage(ctx, ctx.facts.usage as CgroupUsage);
+    reportUsage(ctx, ctx.facts.usage);
 
     // @todo remove: Kill whatever is still inside and wait until the cgroup is empty, then remove every directory of it, and take it off the ledger.
     const inside = () => cg.paths.flatMap((dir) => fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number));
@@ -140,7 +134,7 @@ const step: StepDefinition = {
  * of a CPU under contention (v2 cpu.weight, 1..10000, default 100; v1
  * cpu.shares, default 1024); --io-bps RATE, a limit on the /home loop device.
  */
-function extras(ctx: RunContext, cg: Cgroup, { cpuWeight, ioBps }: CgroupOptions): void {
+function extras(ctx: RunContext, cg: CgroupFacts, { cpuWeight, ioBps }: CgroupOptions): void {
   if (cpuWeight !== undefined) {
     if (cg.version === 'v2') fs.writeFileSync(path.join(cg.dirs.cpu!, 'cpu.weight'), String(cpuWeight));
     else fs.writeFileSync(path.join(cg.dirs.cpu!, 'cpu.shares'), String(weightToShares(cpuWeight)));

@@ -12,17 +12,10 @@
 // The theory: site/theory/pivot-root.md and site/theory/loop-devices.md; the task: site/steps/02-mount.md.
 
 import fs from 'node:fs';
-import { $, chdir, claimHomeImage, ensureRootfs, mkdir, mknod, mount, pivot_root, symlink, todo, umount2, type StepDefinition } from '../kit/student.ts';
-
-/** What step 2 keeps about /home for the rest of the run (ctx.facts.home). */
-interface Home {
-  /** the image file */
-  file: string;
-  /** the loop device it is attached to, /dev/loopN */
-  device: string;
-  /** the loop device's entry in the run's ledger */
-  entry: number;
-}
+import {
+  $, chdir, claimHomeImage, ensureRootfs, HOME_IMAGE_OPTIONS, mkdir, mknod, mount, need, pivot_root, symlink, todo, umount2,
+  type HomeFacts, type StepDefinition,
+} from '../kit/student.ts';
 
 /** The character devices a program expects in /dev: name, major, minor (see Documentation/admin-guide/devices.txt). */
 const DEVICES: [string, number, number][] = [
@@ -39,6 +32,8 @@ const step: StepDefinition = {
   name: 'mount',
   title: 'Mount namespace: pivot_root into a rootfs, ext4 /home on a loop device',
   page: '/steps/02-mount',
+  // --home-size, --home-image, --recreate-image: read by claimHomeImage, declared next to it
+  options: HOME_IMAGE_OPTIONS,
 
   async prepare(ctx) {
     ctx.facts.rootfs = ensureRootfs();
@@ -51,8 +46,8 @@ const step: StepDefinition = {
   },
 
   configure(ctx, spec) {
-    const rootfs = ctx.facts.rootfs as string;
-    const home = ctx.facts.home as Home;
+    const rootfs = need(ctx, 'rootfs');
+    const home = need(ctx, 'home');
 
     todo("bind-rootfs", "pivot_root needs its new root to be a mount point: bind-mount the rootfs folder onto itself (recursively).");
 
@@ -73,7 +68,7 @@ const step: StepDefinition = {
   },
 
   async teardown(ctx) {
-    const home = ctx.facts.home as Home | undefined;
+    const home = ctx.facts.home;
     if (!home) return;
     // The mount went away with the container's mount namespace (or goes in a
     // moment: then the kernel detaches the device at its last close).

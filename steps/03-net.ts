@@ -7,13 +7,15 @@
 // everything up and gives the container a default route via the host's end.
 // The theory: site/theory/veth.md; the task: site/steps/03-net.md.
 
-import { allocateNetwork, connectNetwork, disconnectNetwork, ip, netFacts, todo, type IpCommand, type StepDefinition } from '../kit/student.ts';
+import { allocateNetwork, connectNetwork, disconnectNetwork, ip, NET_OPTIONS, netFacts, todo, type IpCommand, type StepDefinition } from '../kit/student.ts';
 
 const step: StepDefinition = {
   id: 3,
   name: 'net',
   title: 'Network namespace: a veth pair to the host',
   page: '/steps/03-net',
+  // --subnet-pool, --subnet-prefix, --ip-mode: read by allocateNetwork, declared next to it
+  options: NET_OPTIONS,
 
   async prepare(ctx) {
     // Per-run names (cw<run>h, cw<run>c, cw-<run>) and a /30 subnet that no

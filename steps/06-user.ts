@@ -16,13 +16,15 @@
 // The theory: site/theory/namespaces.md; the task: site/steps/06-user.md.
 
 import fs from 'node:fs';
-import { chown, setgroups, setresgid, setresuid, todo, unshare, usernsOptions, wait_for_host, type StepDefinition, type UsernsOptions } from '../kit/student.ts';
+import { chown, need, setgroups, setresgid, setresuid, todo, unshare, USERNS_OPTIONS, usernsOptions, wait_for_host, type StepDefinition } from '../kit/student.ts';
 
 const step: StepDefinition = {
   id: 6,
   name: 'user',
   title: 'User namespace: root inside, an unprivileged uid outside',
   page: '/steps/06-user',
+  // --uid-base: read by usernsOptions, declared next to it
+  options: USERNS_OPTIONS,
 
   configure(ctx, spec) {
     // --uid-base N: root inside is uid (and gid) N outside, 65536 ids from there
@@ -40,7 +42,7 @@ const step: StepDefinition = {
 
   whileChildWaits(ctx, child, label) {
     if (label !== 'uid_map') return;
-    const { base, count } = ctx.facts.userns as UsernsOptions;
+    const { base, count } = need(ctx, 'userns');
     // The child waits in its new user namespace. Each map line is
     // "ID-INSIDE ID-OUTSIDE COUNT", written once, by a process with
     // CAP_SETUID (CAP_SETGID) in the parent namespace: the kit, as root.

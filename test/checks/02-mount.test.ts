@@ -60,7 +60,7 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
     "    spec.ops.push(umount2('.', ['MNT_DETACH']));",
     "    spec.ops.push(chdir('/'));",
   ].join('\n');
-  const importOps = "import { $, chdir, claimHomeImage, ensureRootfs, mkdir, mknod, mount, pivot_root, symlink, todo, umount2, type StepDefinition } from '../kit/student.ts';";
+  const importOps = "import {\n  $, chdir, claimHomeImage, ensureRootfs, HOME_IMAGE_OPTIONS, mkdir, mknod, mount, need, pivot_root, symlink, todo, umount2,\n  type HomeFacts, type StepDefinition,\n} from '../kit/student.ts';";
   const f = '02-mount.ts';
   const mkfs = "    if (type.stdout.trim() !== 'ext4') await $`mkfs.ext4 -q -L home ${device}`;\n";
   const record = "    const entry = ctx.ledger.record({ kind: 'loop', backingFile: image.file, runId: ctx.runId });\n";

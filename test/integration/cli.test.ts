@@ -58,10 +58,27 @@ describe('npm run step', () => {
     }
   });
 
-  it('--help documents the command', () => {
+  it('--help documents the command, with the step options made from the steps\' declarations (step N: those of steps 1..N)', () => {
     const r = npm('step', '--', '--help');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/usage: npm run step N/);
+    expect(r.stderr).toMatch(/^ {2}--memory SIZE +memory limit \(step 4; default 256M\)$/m);
+    expect(r.stderr).toMatch(/^ {2}--uid-base N +.*\(step 6; default 100000\)$/m);
+    const two = npm('step', '2', '--', '--help');
+    expect(two.stderr).toMatch(/^ {2}--home-size SIZE /m);
+    expect(two.stderr).not.toMatch(/--memory SIZE/);
+  });
+
+  it('an option no step declares, or a value of the wrong type: exit 2, the option, what it expects, the page; no stack trace', () => {
+    const unknown = npm('step', '1', '--', '--solution', '--memory', '64M', '--', 'true');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option --memory for step 1\. The steps' options here: --hostname\./);
+    expect(unknown.stderr).toMatch(/site\/steps\/01-pid\.md/);
+    const wrong = npm('step', '4', '--', '--solution', '--pids', 'lots', '--', 'true');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--pids "lots" is not valid: expected a whole number/);
+    expect(wrong.stderr).toMatch(/site\/steps\/04-cgroups\.md#options/);
+    for (const r of [unknown, wrong]) expect(r.stderr).not.toMatch(/at .*\(.*\.ts:\d+:\d+\)/);
   });
 });
 

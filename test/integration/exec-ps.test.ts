@@ -11,6 +11,7 @@ import { ids, procStatus } from '../../kit/host/proc-status.ts';
 import { runningContainers } from '../../kit/host/containers.ts';
 import { startExec } from '../../kit/tools/exec.ts';
 import { startContainer, type RunningContainer } from '../../kit/host/run.ts';
+import type { RunOptions } from '../../kit/core/types.ts';
 import { runsDir, solutionsDir } from '../../kit/core/paths.ts';
 import { namespaceId } from '../../kit/host/proc.ts';
 import { loadStepsUpTo } from '../../kit/core/steps.ts';
@@ -23,7 +24,7 @@ const childrenOf = (pid: number): number[] => {
   }
 };
 
-async function withContainer(step: number, options: Record<string, unknown>, fn: (c: RunningContainer) => Promise<void>): Promise<void> {
+async function withContainer(step: number, options: Partial<RunOptions>, fn: (c: RunningContainer) => Promise<void>): Promise<void> {
   const steps = await loadStepsUpTo(solutionsDir, step);
   const devnull = fs.openSync('/dev/null', 'r+');
   const c = await startContainer({ steps, options: { argv: ['sleep', '120'], solution: true, stepsDir: solutionsDir, ...options }, stdio: [devnull, devnull, devnull] });
@@ -75,7 +76,7 @@ describe('exec and ps', () => {
 
   it('joins a step-6 container as its root: the base uid outside, user namespace last', async () => {
     const base = 100000 + 7 * 65536;
-    await withContainer(6, { 'uid-base': base }, async (c) => {
+    await withContainer(6, { uidBase: base }, async (c) => {
       const run = runningContainers(runsDir()).find((r) => r.runId === c.ctx.runId)!;
       expect(run.namespaces.user).toBe(namespaceId(c.pid, 'user'));
       const p = await startExec(run, { argv: ['sleep', '60'] });

@@ -63,7 +63,7 @@ describe('reclaimer for kind loop', () => {
   });
 
   it('does not detach the devices of a live run that holds the image lock', async () => {
-    const ctx = box.ctx({ 'home-size': '8M' });
+    const ctx = box.ctx({ homeSize: 8 * 2 ** 20 });
     const image = await attachHomeImage(ctx);
     try {
       await reclaimLoop({ id: 99, kind: 'loop', backingFile: fs.realpathSync(image.file) });
@@ -107,7 +107,7 @@ describe('a run killed with SIGKILL', () => {
       const stateDir = ${JSON.stringify(box.stateDir)};
       const ledger = new Ledger(path.join(stateDir, 'runs'), 'victim01');
       const image = await attachHomeImage({ runId: 'victim01', stateDir, ledger, facts: {},
-        options: { argv: [], solution: true, stepsDir: '', 'home-size': '8M', quiet: true } });
+        options: { argv: [], solution: true, stepsDir: '', homeSize: 8 * 2 ** 20, quiet: true } });
       console.log(image.device);
       setInterval(() => {}, 1000);
     `);
@@ -121,7 +121,7 @@ describe('a run killed with SIGKILL', () => {
       expect(backingFileOf(device)).toBeUndefined();
 
       // the lock died with the victim: the next run gets the image
-      const ctx = box.ctx({ 'home-size': '8M' });
+      const ctx = box.ctx({ homeSize: 8 * 2 ** 20 });
       await detachHomeImage(ctx, await attachHomeImage(ctx));
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -140,7 +140,7 @@ describe('a run killed with SIGKILL', () => {
       const stateDir = ${JSON.stringify(box.stateDir)};
       const ledger = new Ledger(path.join(stateDir, 'runs'), 'victim02');
       const ctx = { runId: 'victim02', stateDir, ledger, facts: {},
-        options: { argv: [], solution: true, stepsDir: '', 'home-image': path.join(stateDir, 'student.img'), 'home-size': '8M', quiet: true } };
+        options: { argv: [], solution: true, stepsDir: '', homeImage: path.join(stateDir, 'student.img'), homeSize: 8 * 2 ** 20, quiet: true } };
       await step.prepare(ctx);
       console.log(ctx.facts.home.device);
       setInterval(() => {}, 1000);
@@ -155,7 +155,7 @@ describe('a run killed with SIGKILL', () => {
       expect(await adoptLedger(runsDir, orphans[0]).teardown(reclaimers)).toEqual([]);
       expect(backingFileOf(device)).toBeUndefined();
       // the lock died with the victim: the next run may claim the image
-      const ctx = box.ctx({ 'home-image': path.join(box.stateDir, 'student.img'), 'home-size': '8M' });
+      const ctx = box.ctx({ homeImage: path.join(box.stateDir, 'student.img'), homeSize: 8 * 2 ** 20 });
       await claimHomeImage(ctx);
       releaseLocksOfRun(ctx.runId);
     } finally {

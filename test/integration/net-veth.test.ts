@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { KitError } from '../../kit/core/errors.ts';
+import { need, type RunContext } from '../../kit/core/types.ts';
 import { projectRoot } from '../../kit/core/paths.ts';
 import { namespaceId } from '../../kit/host/proc.ts';
 import { allocateNetwork, connectNetwork, disconnectNetwork, HostNetnsError, type NetFacts } from '../../kit/host/net/setup.ts';
@@ -15,7 +16,7 @@ import { echoServerInNetns, echoServerOnHost, inNetns, netSandbox, randomPort, r
 
 const q = $({ quiet: true });
 /** The reference `ip` commands (connectNetwork has no default list: the student writes theirs). */
-const reference = (ctx: { facts: Record<string, unknown> }, pid: number) => setupCommands(ctx.facts.net as NetFacts, pid);
+const reference = (ctx: RunContext, pid: number) => setupCommands(need(ctx, 'net'), pid);
 const json = async <T>(p: Promise<{ stdout: string }>): Promise<T> => JSON.parse((await p).stdout) as T;
 interface LinkJson { ifname: string; flags: string[]; operstate: string; addr_info?: { family: string; local: string; prefixlen: number }[] }
 interface RouteJson { dst: string; gateway?: string; dev: string }

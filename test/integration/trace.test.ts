@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunOptions } from '../../kit/core/types.ts';
 import { runContainer } from '../../kit/host/run.ts';
 import { readLastTrace, type TraceEvent } from '../../kit/core/trace.ts';
 import step, { cgroupDir } from '../fixtures/trace/01-traced.ts';
@@ -26,7 +27,7 @@ afterAll(() => {
   else process.env.CW_STATE_DIR = prevState;
 });
 
-const options = (more: Record<string, unknown> = {}) => ({ argv: ['true'], solution: false, stepsDir: path.dirname(FIXTURE), ...more });
+const options = (more: Partial<RunOptions> = {}) => ({ argv: ['true'], solution: false, stepsDir: path.dirname(FIXTURE), ...more });
 const find = (events: TraceEvent[], kind: TraceEvent['kind'], what: RegExp): TraceEvent => {
   const e = events.find((x) => x.kind === kind && what.test(x.what));
   if (!e) throw new Error(`no ${kind} event matching ${what} in:\n${events.map((x) => `${x.kind} ${x.what} -> ${x.result}`).join('\n')}`);
@@ -71,7 +72,7 @@ describe('the trace of a container run', () => {
   });
 
   it('records the failing syscall with its errno, and the ones before it as done', async () => {
-    const err = await runContainer({ steps: [step], options: options({ failPivot: true }) }).catch((e: unknown) => e);
+    const err = await runContainer({ steps: [step], options: options({ hostname: 'fail-pivot' }) }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^pivot_root/);
     const syscalls = readLastTrace(state, 1)!.filter((e) => e.kind === 'syscall');
     expect(syscalls.map((e) => [e.what, e.ok])).toEqual([

@@ -87,14 +87,14 @@ describe('cg.write', () => {
 });
 
 describe('step 4 options', () => {
-  const opts = (o: Record<string, unknown>) => ({ argv: [], solution: false, stepsDir: '', ...o }) as RunOptions;
+  const opts = (o: Partial<RunOptions>): RunOptions => ({ argv: [], solution: false, stepsDir: '', ...o });
 
   it('has sane defaults: 256 MiB, half a CPU, 64 processes', () => {
     expect(cgroupOptions(opts({}))).toEqual({ memoryBytes: 256 * 2 ** 20, cpuFraction: 0.5, pids: 64 });
   });
 
-  it('reads --memory, --cpus, --pids as the CLI passes them (strings), and the extras', () => {
-    expect(cgroupOptions(opts({ memory: '64M', cpus: '0.25', pids: '10', cpuWeight: '200', ioBps: '1M' }))).toEqual({
+  it('reads --memory, --cpus, --pids as the CLI passes them (typed: bytes, numbers), and the extras', () => {
+    expect(cgroupOptions(opts({ memory: 64 * 2 ** 20, cpus: 0.25, pids: 10, cpuWeight: 200, ioBps: 2 ** 20 }))).toEqual({
       memoryBytes: 64 * 2 ** 20,
       cpuFraction: 0.25,
       pids: 10,
@@ -103,13 +103,12 @@ describe('step 4 options', () => {
     });
   });
 
-  it.each([
-    [{ memory: 'lots' }, /--memory "lots" is not a size/],
-    [{ memory: '1M' }, /--memory "1M" is not valid: expected at least 8M/],
-    [{ cpus: 'half' }, /--cpus "half"/],
-    [{ cpus: '0' }, /--cpus "0"/],
-    [{ pids: '2' }, /--pids "2" is not valid: expected a whole number, at least 3/],
-    [{ 'cpu-weight': '0' }, /--cpu-weight "0"/],
+  // a value that is not a size or a number at all ('lots', 'half'): the CLI refuses it (test/unit/args.test.ts)
+  it.each<[Partial<RunOptions>, RegExp]>([
+    [{ memory: 2 ** 20 }, /--memory "1 MiB" is not valid: expected at least 8M/],
+    [{ cpus: 0 }, /--cpus "0"/],
+    [{ pids: 2 }, /--pids "2" is not valid: expected a whole number, at least 3/],
+    [{ cpuWeight: 0 }, /--cpu-weight "0"/],
   ])('refuses %j, saying what it expects', (o, re) => {
     expect(() => cgroupOptions(opts(o))).toThrow(re);
   });

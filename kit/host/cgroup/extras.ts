@@ -7,6 +7,7 @@ import path from 'node:path';
 import { KitError } from '../../core/errors.ts';
 import type { RunContext } from '../../core/types.ts';
 import { badOption, CGROUP_PAGE } from './errors.ts';
+import { CGROUP_OPTIONS } from './options.ts';
 import type { CgroupController } from './hierarchies.ts';
 import { realHost } from './host.ts';
 import { freezeFor, procsOf, thawFor } from './tree.ts';
@@ -52,12 +53,10 @@ const say = (ctx: RunContext, msg: string) => {
   if (ctx.options.quiet !== true) process.stderr.write(`cw ${msg}\n`);
 };
 
-function seconds(ctx: RunContext, kebab: string, camel: string): number | undefined {
-  const v = ctx.options[kebab] ?? ctx.options[camel];
+function seconds(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 3600) throw badOption(kebab, v, 'a number of seconds from 0 to 3600');
-  return n;
+  if (!Number.isFinite(v) || v < 0 || v > 3600) throw badOption(name, v, 'a number of seconds from 0 to 3600');
+  return v;
 }
 
 /**
@@ -67,9 +66,9 @@ function seconds(ctx: RunContext, kebab: string, camel: string): number | undefi
  * cancelPause() in teardown.
  */
 export function pauseLater(ctx: RunContext, cg: RunCgroup): void {
-  const after = seconds(ctx, 'pause-after', 'pauseAfter');
+  const after = seconds('pause-after', ctx.options.pauseAfter);
   if (after === undefined) return;
-  const pauseFor = seconds(ctx, 'pause-for', 'pauseFor') ?? 3;
+  const pauseFor = seconds('pause-for', ctx.options.pauseFor) ?? CGROUP_OPTIONS.pauseFor.default;
   const v2 = cg.version === 'v2';
   const file = v2 ? 'cgroup.freeze' : 'freezer.state';
   const freezer = { file: path.join(dirOf(cg, 'freezer'), file), v2 };
@@ -95,7 +94,7 @@ export function pauseLater(ctx: RunContext, cg: RunCgroup): void {
 }
 
 export function cancelPause(ctx: RunContext): void {
-  for (const t of (ctx.facts.pauseTimers as NodeJS.Timeout[] | undefined) ?? []) clearTimeout(t);
+  for (const t of ctx.facts.pauseTimers ?? []) clearTimeout(t);
 }
 
 /** 'MAJOR:MINOR' of a block device node, as io.max and blkio.throttle.* want it. */
@@ -114,7 +113,7 @@ export function majorMinor(device: string): string {
  * charge page-cache writeback to the cgroup that dirtied the pages).
  */
 export function limitHomeIo(ctx: RunContext, cg: RunCgroup, bytesPerSecond: number): void {
-  const home = ctx.facts.home as { device?: string } | undefined;
+  const home = ctx.facts.home;
   if (!home?.device) {
     throw new KitError('--io-bps limits I/O on the container\'s /home loop device, and there is none in this run.', {
       hint: 'It needs step 2\'s /home image (run step 4 or later).',

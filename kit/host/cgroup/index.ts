@@ -5,7 +5,7 @@ export { CGROUP2_SUPER_MAGIC, CGROUP_SUPER_MAGIC, TMPFS_MAGIC, realHost, type Cg
 export { cpuQuota, weightToShares, v1LimitWrites, v2LimitWrites, CPU_PERIOD_US } from './limits.ts';
 export { missingMemberships, parseProcCgroup, procCgroups, type ProcCgroups } from './membership.ts';
 export { hostCgroupsOf, oomKillsIn, limitsIn, cgroupLimitsOf, cgroupMounts, limitsFrom, type HostCgroupView, type SeenCgroupLimits, type CgroupMount } from './inspect.ts';
-export { cgroupOptions, CGROUP_DEFAULTS, type CgroupOptions } from './options.ts';
+export { cgroupOptions, CGROUP_OPTIONS, type CgroupOptions } from './options.ts';
 export { formatUsage, reportUsage } from './report.ts';
 export { cancelPause, forbidSwap, limitHomeIo, majorMinor, pauseLater, type RunCgroup } from './extras.ts';
 export { cgroupHierarchies, type CgroupController, type CgroupHierarchies } from './hierarchies.ts';

@@ -13,9 +13,10 @@ export function formatUsage(u: CgroupUsage): string {
 
 /**
  * Print the usage line on stderr (stdout is the container's), unless --quiet,
- * or the container never started (its failure is the news, not "0 bytes").
+ * or the container never started (its failure is the news, not "0 bytes"),
+ * or there is none (step 4's teardown did not read it).
  */
-export function reportUsage(ctx: RunContext, u: CgroupUsage): void {
-  if (ctx.options.quiet === true || ctx.started === false) return;
+export function reportUsage(ctx: RunContext, u: CgroupUsage | undefined): void {
+  if (u === undefined || ctx.options.quiet === true || ctx.started === false) return;
   process.stderr.write(`cw the container used: ${formatUsage(u)}\n`);
 }

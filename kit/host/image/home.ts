@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { $ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
-import type { RunContext, RunOptions } from '../../core/types.ts';
+import type { RunContext, StepOptions } from '../../core/types.ts';
 import { offerFix } from '../../core/ask.ts';
 import { fsckImage, makeExt4, probeImage } from './ext4.ts';
 import { createImageFile as createImageFileIn, diskFullError, freeBytes, TROUBLESHOOTING } from './file.ts';
@@ -16,8 +16,12 @@ import { lockImage, type ImageLock } from './lock.ts';
 import { attachedLoopDevices, attachLoop, autoclearSet, detachLoop } from './loop.ts';
 import { formatSize, MiB, parseSize } from '../../core/size.ts';
 
-export const DEFAULT_HOME_SIZE = '64M';
-export const DEFAULT_HOME_IMAGE = 'home.img';
+/** Step 2's options, read here (homeImageOptions); step 2 lists them in its `options`. */
+export const HOME_IMAGE_OPTIONS = {
+  homeSize: { type: 'size', default: 64 * MiB, help: 'size of the /home image, e.g. 64M' },
+  homeImage: { type: 'string', default: 'home.img', placeholder: 'NAME|PATH', help: 'which image file holds /home (a NAME is in state/images/)' },
+  recreateImage: { type: 'boolean', help: 'recreate a damaged or too small /home image without asking' },
+} as const satisfies StepOptions;
 /** ext4 with its journal and metadata needs a few MiB before there is room for files. */
 export const MIN_HOME_BYTES = 4 * MiB;
 
@@ -47,24 +51,19 @@ export interface HomeImage {
   lock: ImageLock;
 }
 
-/** An option as `--home-size` or `homeSize`, whichever way the CLI spelt it. */
-function option(options: RunOptions, kebab: string): unknown {
-  return options[kebab] ?? options[kebab.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())];
-}
-
 /** --home-size 64M, --home-image NAME|PATH, --recreate-image, --yes. */
 export function homeImageOptions(ctx: RunContext): HomeImageOptions {
   const o = ctx.options;
-  const name = String(option(o, 'home-image') ?? DEFAULT_HOME_IMAGE);
+  const name = o.homeImage ?? HOME_IMAGE_OPTIONS.homeImage.default;
   const file = name.includes('/') ? path.resolve(name) : path.join(imagesDir(ctx.stateDir), name);
-  const bytes = parseSize(option(o, 'home-size') as string ?? DEFAULT_HOME_SIZE, 'home-size', TROUBLESHOOTING);
-  if (bytes < MIN_HOME_BYTES) {
+  const bytes = o.homeSize ?? HOME_IMAGE_OPTIONS.homeSize.default;
+  if (!Number.isSafeInteger(bytes) || bytes < MIN_HOME_BYTES) {
     throw new KitError(`--home-size ${formatSize(bytes)} is too small for an ext4 filesystem.`, {
-      hint: `Use at least ${formatSize(MIN_HOME_BYTES)} (the default is ${DEFAULT_HOME_SIZE}).`,
+      hint: `Use at least ${formatSize(MIN_HOME_BYTES)} (the default is ${formatSize(HOME_IMAGE_OPTIONS.homeSize.default)}).`,
       page: TROUBLESHOOTING,
     });
   }
-  return { file, bytes, recreate: option(o, 'recreate-image') === true, yes: option(o, 'yes') === true };
+  return { file, bytes, recreate: o.recreateImage === true, yes: o.yes === true };
 }
 
 /**
@@ -86,7 +85,7 @@ export async function attachHomeImage(ctx: RunContext, opts = homeImageOptions(c
     const bytes = fs.statSync(file).size;
     const image: HomeImage = { file, device: loop.device, bytes, created, formatted: mustFormat, loopEntryId: loop.entryId, lock };
     // say so once, when the image is new (`--quiet` for checks and benchmarks)
-    if (mustFormat && !option(ctx.options, 'quiet')) process.stderr.write(`cw ${describeHomeImage(image)}\n`);
+    if (mustFormat && ctx.options.quiet !== true) process.stderr.write(`cw ${describeHomeImage(image)}\n`);
     return image;
   } catch (err) {
     if (loop) {

@@ -5,7 +5,7 @@
 // Every resource is in the ledger before it exists.
 
 import { KitError } from '../../core/errors.ts';
-import type { RunContext } from '../../core/types.ts';
+import type { RunContext, StepOptions } from '../../core/types.ts';
 import { namespaceId } from '../proc.ts';
 import type { NetPlan } from './commands.ts';
 import { hostHasLink, hostOccupiedNetworks, waitFor } from './host.ts';
@@ -14,7 +14,7 @@ import { IpCommandError, NET_PAGE, runIp, type IpCommand, type IpMode } from './
 import { leaseClaimer, leasePath, leasesDir, releaseLease } from './lease.ts';
 import { netNames } from './names.ts';
 import { deleteLink, removeNetnsName } from './reclaim.ts';
-import { parsePoolOptions, pickSubnet, planAddresses } from './subnet.ts';
+import { DEFAULT_POOL, DEFAULT_PREFIX, parsePoolOptions, pickSubnet, planAddresses } from './subnet.ts';
 
 /** What the run knows about its network: `ctx.facts.net`. */
 export interface NetFacts extends NetPlan {
@@ -41,25 +41,22 @@ export interface NetworkOptions {
   mode?: IpMode;
 }
 
-/** Read the step's options, accepting both `--subnet-pool` spellings the CLI may produce. */
-export function networkOptions(ctx: RunContext): NetworkOptions {
-  const o = ctx.options as Record<string, unknown>;
-  const pick = (...keys: string[]) => keys.map((k) => o[k]).find((v) => v !== undefined);
-  const mode = pick('ipMode', 'ip-mode');
-  const prefix = pick('subnetPrefix', 'subnet-prefix');
-  return {
-    pool: pick('subnetPool', 'subnet-pool') as string | undefined,
-    prefix: prefix === undefined ? undefined : Number(prefix),
-    mode: mode === 'each' ? 'each' : mode === undefined || mode === 'batch' ? 'batch' : invalidMode(mode),
-  };
-}
+/** Step 3's options, read here (networkOptions); step 3 lists them in its `options`. */
+export const NET_OPTIONS = {
+  subnetPool: { type: 'string', default: DEFAULT_POOL, placeholder: 'CIDR', help: "where the veth pair's subnet comes from" },
+  subnetPrefix: { type: 'integer', default: DEFAULT_PREFIX, help: "size of each container's subnet (prefix length)" },
+  ipMode: { type: 'enum', values: ['batch', 'each'], default: 'batch', help: 'one `ip -batch` per namespace, or one `ip` per command' },
+} as const satisfies StepOptions;
 
-function invalidMode(mode: unknown): never {
-  throw new KitError(`--ip-mode ${String(mode)}: expected 'batch' or 'each'`, { page: NET_PAGE });
+/** The step's options, typed (undefined: parsePoolOptions' defaults). */
+export function networkOptions(ctx: RunContext): NetworkOptions {
+  const { subnetPool: pool, subnetPrefix: prefix, ipMode: mode = NET_OPTIONS.ipMode.default } = ctx.options;
+  if (mode !== 'batch' && mode !== 'each') throw new KitError(`--ip-mode ${String(mode)}: expected 'batch' or 'each'`, { page: NET_PAGE });
+  return { pool, prefix, mode };
 }
 
 export function netFacts(ctx: RunContext): NetFacts {
-  const net = ctx.facts.net as NetFacts | undefined;
+  const net = ctx.facts.net;
   if (!net) throw new KitError('the network was not allocated: allocateNetwork(ctx) must run in prepare, before setup', { page: NET_PAGE });
   return net;
 }
@@ -170,7 +167,7 @@ const NETNS_DEATH_MS = 1000;
  * both ends with it. If the namespace is still alive, delete the pair.
  */
 export async function disconnectNetwork(ctx: RunContext): Promise<void> {
-  const net = ctx.facts.net as NetFacts | undefined;
+  const net = ctx.facts.net;
   if (!net) return;
   const entries = () => ctx.ledger.entries();
   await removeNetnsName(net.netns);

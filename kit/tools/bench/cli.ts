@@ -20,7 +20,8 @@ results/bench.json, bench.md and bench.svg. Then: npm run report.
   --label NAME      keep this run next to the others, in results/bench-NAME/
                     (e.g. --label cpus1 with --cpus 1); the report shows every kept run
   --yes             install missing Debian packages without asking
-  other --name value pairs go to the container's steps: --home-size 512M for
+  other --name value pairs are the container's step options (steps 1..5;
+                    \`npm run step 5 -- --help\` lists them): --home-size 512M for
                     bigger fileio files, --cpus 1 to lift step 4's CPU quota`;
 
 export const benchCli: Command = {

@@ -2,7 +2,7 @@
 // LXC, interleaved; writes results/bench.{json,md,svg}.
 
 import path from 'node:path';
-import { camel, parseArgs } from '../cli/args.ts';
+import { booleanOptions, parseArgs, stepOptions } from '../cli/args.ts';
 import { ready } from '../cli/common.ts';
 import { say, warn } from '../cli/output.ts';
 import { KitError, NotDoneError } from '../../core/errors.ts';
@@ -25,7 +25,8 @@ import { giveBack } from '../../core/owner.ts';
 import { labelledDir, resultsDir, writeResults } from './write.ts';
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['quick', 'solution', 'no-lxc', 'no-container', 'yes']);
+  const booleans = ['quick', 'solution', 'no-lxc', 'no-container', 'yes'];
+  let args = parseArgs(argv, booleans);
   const dir = stepsDirFrom(args.flags);
   stepFile(dir, 5); // no step 5: say so before asking for root
   const label = typeof args.flags.label === 'string' ? args.flags.label : undefined;
@@ -34,11 +35,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
   await ready({ yes: args.flags.yes === true });
   const profile = args.flags.quick ? PROFILES.quick : PROFILES.full;
   const only = typeof args.flags.only === 'string' ? args.flags.only.split(',').map((s) => s.trim()) : undefined;
-  const options: RunOptions = { argv: [], solution: args.flags.solution === true, stepsDir: dir };
-  // step options (--home-size 512M, --memory 256M ...) go to the container's steps
-  for (const [k, v] of Object.entries(args.flags)) if (!BENCH_FLAGS.includes(k)) options[camel(k)] = v;
-
+  // step options (--home-size 512M, --memory 256M ...) go to the container's steps, checked against their declarations
   const steps = await loadStepsUpTo(dir, 5);
+  args = parseArgs(argv, [...booleans, ...booleanOptions(steps)]);
+  const options: RunOptions = { ...stepOptions(args.flags, steps, BENCH_FLAGS), argv: [], solution: args.flags.solution === true, stepsDir: dir };
+
   const bench = asBenchStep(steps.at(-1), `${path.basename(dir)}/05-bench.ts`);
   const ctx = newContext(options);
   try {

@@ -14,6 +14,7 @@ import { reclaimers } from '../../host/reclaim.ts';
 import { startContainer, type RunningContainer } from '../../host/run.ts';
 import { loadStepsUpTo } from '../../core/steps.ts';
 import type { AssertionResult, AssertionSpec, CheckResult } from './types.ts';
+import type { RunOptions } from '../../core/types.ts';
 
 export interface CheckDefinition {
   step: number;
@@ -44,8 +45,8 @@ export interface Probe extends RunningContainer {
 
 export interface StartProbe {
   argv: string[];
-  /** step options, e.g. { hostname: 'cw-1a2b3c' } */
-  options?: Record<string, unknown>;
+  /** step options, typed, e.g. { hostname: 'cw-1a2b3c' } */
+  options?: Partial<Omit<RunOptions, 'argv' | 'solution' | 'stepsDir'>>;
   /** steps to compose (default: 1..this check's step) */
   upTo?: number;
 }

@@ -4,6 +4,7 @@
 // on demand; a command module never imports the registry.
 
 export interface Command {
-  usage: string;
+  /** shown by --help; a function when the help depends on the arguments (step N shows the options of steps 1..N) */
+  usage: string | ((argv: string[]) => Promise<string>);
   run(argv: string[]): Promise<number>;
 }

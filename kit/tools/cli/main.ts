@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const command = await entry.load();
   const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (own.includes('--help') || own.includes('-h')) {
-    process.stderr.write(`${command.usage}\n`);
+    process.stderr.write(`${typeof command.usage === 'string' ? command.usage : await command.usage(own)}\n`);
     return 0;
   }
   return command.run(rest);

@@ -4,9 +4,9 @@
 import { NotDoneError } from '../../core/errors.ts';
 import { startContainer } from '../../host/run.ts';
 import { stepsDir, stepsDirFrom } from '../../core/paths.ts';
-import { loadStepsUpTo, stepFile } from '../../core/steps.ts';
+import { listStepFiles, loadStepsUpTo, stepFile } from '../../core/steps.ts';
 import type { RunOptions } from '../../core/types.ts';
-import { camel, parseArgs } from './args.ts';
+import { booleanOptions, optionsHelp, parseArgs, stepOptions, type ParsedArgs } from './args.ts';
 import { ready } from './common.ts';
 import type { Command } from './command-type.ts';
 import { say } from './output.ts';
@@ -15,8 +15,10 @@ import { KitError } from '../../core/errors.ts';
 import { formatTraceEvent, type TraceEvent } from '../../core/trace.ts';
 import chalk from 'chalk';
 
-export const stepCommand: Command = {
-  usage: `usage: npm run step N [-- [--solution] [--yes] [--OPTION VALUE ...] [-- COMMAND ARGS...]]
+/** The command's own flags; every other --name is a step option, declared by the steps (kit/core/types.ts, StepOptions). */
+const KIT_FLAGS = ['solution', 'steps-dir', 'yes', 'trace'];
+
+const USAGE = `usage: npm run step N [-- [--solution] [--yes] [--OPTION VALUE ...] [-- COMMAND ARGS...]]
 
 Runs the container made of your steps 1..N (steps/), or the reference with
 --solution, and drops you into a shell inside it, or runs COMMAND and exits
@@ -30,42 +32,52 @@ with its exit code. The container's output is the only thing on stdout.
                     written under /sys/fs/cgroup, the syscalls the child made
                     with their results, each with the step file's line that
                     asked for it (kept in state/traces/step-N.jsonl either way)
+`;
 
-  step options (each step's page explains its own):
-  --hostname NAME          the container's hostname (step 1)
-  --home-size SIZE         size of the /home image, e.g. 64M (step 2; default 64M)
-  --home-image NAME|PATH   which image file holds /home (step 2; default state/images/home.img)
-  --recreate-image         recreate a damaged or too small /home image without asking (step 2)
-  --subnet-pool CIDR       where the veth pair's /30 comes from (step 3; default 10.200.0.0/16)
-  --subnet-prefix N        size of each container's subnet (step 3; default 30)
-  --ip-mode batch|each     one \`ip -batch\` per namespace, or one \`ip\` per command (step 3)
-  --memory SIZE            memory limit (step 4; default 256M)
-  --cpus N                 CPU quota in CPUs (step 4; default 0.5)
-  --pids N                 process limit (step 4; default 64)
-  --cpu-weight N           CPU weight under contention, 1..10000 (step 4 extra)
-  --io-bps RATE            read/write limit on the /home loop device, e.g. 10M (step 4 extra)
-  --pause-after S --pause-for S   freeze the container after S seconds, for S seconds (step 4 extra)
-  --uid-base N             host uid and gid of root inside the user namespace (step 6; default 100000)
-  other --name value pairs are passed to the steps too
-
-examples:
+const EXAMPLES = `examples:
   npm run step 1
   npm run step 1 -- --solution -- sh -c 'echo $$; hostname'
-  npm run step 2 -- --trace -- true`,
+  npm run step 2 -- --trace -- true
+  npm run step 4 -- --memory 128M --cpus 0.5`;
+
+/** Where the step files are: --steps-dir DIR, --solution, or the student's steps/. */
+
+/**
+ * `npm run step [N] -- --help`: the usage, and the step options of steps
+ * 1..N (without N: of every step), made from the steps' declarations.
+ */
+async function usage(argv: string[]): Promise<string> {
+  const args = parseArgs(argv, KIT_FLAGS.filter((f) => f !== 'steps-dir'));
+  const dir = stepsDirFrom(args.flags);
+  const id = Number(args.positional[0]);
+  let options: string;
+  try {
+    const last = Number.isInteger(id) && id > 0 ? id : Math.max(...listStepFiles(dir).map((f) => f.id));
+    options = `  step options of steps 1..${last} (each step's page explains its own):\n${optionsHelp(await loadStepsUpTo(dir, last))}`;
+  } catch (err) {
+    options = `  step options: the step files in ${dir} could not be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
+  return `${USAGE}\n${options}\n\n${EXAMPLES}`;
+}
+
+export const stepCommand: Command = {
+  usage,
   async run(argv) {
-    const args = parseArgs(argv, ['solution', 'yes', 'trace']);
+    let args = parseArgs(argv, KIT_FLAGS.filter((f) => f !== 'steps-dir'));
     const id = Number(args.positional[0]);
     if (!Number.isInteger(id) || args.positional.length !== 1) {
       throw new KitError(`Which step? Give one step number, e.g. \`npm run step 1\` (got ${JSON.stringify(args.positional.join(' ') || 'nothing')}).`, { exitCode: 2 });
     }
     const dir = stepsDirFrom(args.flags);
     stepFile(dir, id); // unknown step: fail before asking for root
+    // the steps declare their options: check them before asking for root, too
+    const steps = await loadStepsUpTo(dir, id);
+    args = parseArgs(argv, [...KIT_FLAGS.filter((f) => f !== 'steps-dir'), ...booleanOptions(steps)]);
+    const stepOpts = stepOptions(args.flags, steps, KIT_FLAGS);
     await ready({ yes: args.flags.yes === true, step: id });
-    const options: RunOptions = { argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };
-    for (const [k, v] of Object.entries(args.flags)) if (!['solution', 'steps-dir', 'yes', 'trace'].includes(k)) options[camel(k)] = v;
+    const options: RunOptions = { ...stepOpts, argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };
     const onTrace = args.flags.trace === true ? printTraceEvent : undefined;
 
-    const steps = await loadStepsUpTo(dir, id);
     const interactive = args.rest.length === 0;
     const signals = forwardSignals({ interactive: interactive && process.stdin.isTTY === true });
     try {
