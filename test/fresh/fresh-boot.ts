@@ -82,6 +82,8 @@ export function freshMachine(label: string): FreshMachine {
           PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
           HOME: process.env.HOME ?? '/root',
           LANG: 'C.UTF-8',
+          // as typed in a terminal: without it, zx's bash (stdin a socket) sources ~/.bashrc for every command
+          SHLVL: '1',
           CI: 'true',
           NO_COLOR: '1',
           CW_STATE_DIR: stateDir,

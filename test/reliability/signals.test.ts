@@ -148,8 +148,12 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
     expect(await k.ready, k.stderr()).toBe(true);
     const child = childOf(k.pid);
     expect(child).toBeDefined();
+    const killedAt = performance.now();
     k.signal('SIGKILL');
     await k.exit;
+    // k.exit waits for the kit's stdout/stderr to close: a container that outlives the kit holds them
+    // open until its command ends (30 s here; the next command then waited for it too), so bound it
+    expect(performance.now() - killedAt, `the kit's output stayed open after SIGKILL: ${withMarker(`30.${n}`).join('; ')}`).toBeLessThan(5000);
     expect(await until(() => !child || processStartTime(child.pid) !== child.start, 2000)).toBe(true);
     // the container's command itself, wherever it is: gone with the kit, not when the next command reclaims the run
     expect(await until(() => withMarker(`30.${n}`).length === 0, 2000), withMarker(`30.${n}`).join('\n')).toBe(true);

@@ -89,21 +89,7 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
     // a process group of its own, so that one kill reaches everything it started
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      HOME: process.env.HOME ?? '/root',
-      LANG: 'C.UTF-8',
-      CI: 'true',
-      NO_COLOR: '1',
-      CW_STATE_DIR: o.ws.stateDir,
-      // The checks' temporary files (a check's own /home image among them)
-      // go to the workspace, whose path is the same inside the sandbox and on
-      // the host: the ledger reclaim after a killed child then finds a loop
-      // device's backing file under the name it recorded. On the sandbox's
-      // private /tmp, the host would see another path and leave it attached.
-      TMPDIR: tmpDir,
-      ...sb.env,
-    },
+    env: { ...childEnv(o.ws.stateDir, tmpDir), ...sb.env },
   });
   const pid = child.pid;
   const entry = pid ? o.ledger.record({ kind: 'process', pid, startTime: processStartTime(pid) }) : undefined;
@@ -161,6 +147,30 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const durationMs = Date.now() - started;
   const verdict = judge({ stdout, stderr, exit, timedOut, flooded, oom, forkLimit, o, durationMs });
   return { ...verdict, stderrTail: stderr, exit, timedOut, oom, reclaimErrors };
+}
+
+/** The grading child's environment: only what the check needs, nothing of the instructor's session. */
+export function childEnv(stateDir: string, tmpDir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    LANG: 'C.UTF-8',
+    // bash (zx's shell) with a socket as stdin, which Node's pipes are, and a
+    // shell level below 2 thinks sshd started it and sources ~/.bashrc: where
+    // that file is heavy (pyenv init, nvm), every host command of the check
+    // cost seconds, 4x the check itself. A grading child is not a login, so
+    // it gets the level a command typed in a terminal would have.
+    SHLVL: '1',
+    CI: 'true',
+    NO_COLOR: '1',
+    CW_STATE_DIR: stateDir,
+    // The checks' temporary files (a check's own /home image among them)
+    // go to the workspace, whose path is the same inside the sandbox and on
+    // the host: the ledger reclaim after a killed child then finds a loop
+    // device's backing file under the name it recorded. On the sandbox's
+    // private /tmp, the host would see another path and leave it attached.
+    TMPDIR: tmpDir,
+  };
 }
 
 interface JudgeInput {
