@@ -31,6 +31,11 @@ let loaded: Dollar | undefined;
 
 function zx$(): Dollar {
   if (loaded) return loaded;
+  // bash with a socket on stdin (Node's pipes are sockets) and no shell level
+  // believes sshd started it and reads ~/.bashrc before each command; where
+  // that file is heavy (pyenv init, nvm) every command costs seconds. The
+  // sudo re-run and the grader's child both start without SHLVL.
+  if (!(Number(process.env.SHLVL) >= 1)) process.env.SHLVL = '1';
   const zx = require('zx') as Zx;
   const zxLog = zx.$.log;
   zx.$.log = (entry: LogEntry) => {
