@@ -13,15 +13,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import { init, parse } from 'es-module-lexer';
 import { KitError } from './errors.ts';
+import { projectRoot } from './paths.ts';
 
 /** The one kit module steps may import, as a path relative to the kit folder. */
 export const STUDENT_API = 'student.ts';
-const kitDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const studentApiPath = path.join(kitDir, STUDENT_API);
+export const studentApiPath = path.join(projectRoot, 'kit', STUDENT_API);
 
 /** Node modules that could load any other file by name: refused like a deep import. */
 const LOADERS = new Set(['module', 'vm', 'worker_threads']);
