@@ -107,8 +107,14 @@ export async function buildKit(root = projectRoot, { force = false } = {}) {
   fs.writeFileSync(path.join(tmp, STAMP), `${JSON.stringify({ key, built: new Date().toISOString(), files: sources.length })}\n`);
   // swap in whole: a kit started meanwhile sees the old build or the new one, never half of each
   const old = `${out}.old-${process.pid}`;
-  if (fs.existsSync(out)) fs.renameSync(out, old);
-  fs.renameSync(tmp, out);
+  try {
+    if (fs.existsSync(out)) fs.renameSync(out, old);
+    fs.renameSync(tmp, out);
+  } catch (err) {
+    // another process compiled at the same moment: its build serves as well as ours
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (readStamp(root) !== key) throw err;
+  }
   fs.rmSync(old, { recursive: true, force: true });
   return true;
 }

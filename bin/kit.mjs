@@ -6,7 +6,4 @@
 import { buildKit, isFresh, BUILD_DIR } from './build-kit.mjs';
 
 if (!isFresh()) await buildKit();
-// the student's step files are compiled with inline source maps: errors and
-// traces name their own file and line (kit/core/ts-import.ts)
-process.setSourceMapsEnabled(true);
 await import(`../${BUILD_DIR}/kit/tools/cli/main.js`);

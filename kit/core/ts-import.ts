@@ -10,9 +10,9 @@
 // are rewritten to the compiled modules the running kit itself loaded
 // (.build/kit/student.js): the step gets the SAME module instances as the
 // kit that runs it (one ledger, one tracer, one lifecycle). Packages resolve
-// from the kit's node_modules. The output carries an inline source map and the
-// launcher turns source maps on (bin/kit.mjs), so errors, traces and `todo()`
-// name the student's own file and line.
+// from the kit's node_modules. The output carries an inline source map, and
+// source maps are turned on before the first such import, so errors, traces
+// and `todo()` name the student's own file and line.
 //
 // Run from the TypeScript sources (vitest, `node --import tsx`), the kit leaves
 // the file to that loader: compiling here would load a second kit.
@@ -37,6 +37,8 @@ export async function importTs(file: string, before?: (file: string, source: str
     if (before) await before(file, fs.readFileSync(file, 'utf8'));
     return import(pathToFileURL(file).href);
   }
+  // once: stack traces through the compiled copy name the student's file and line
+  process.setSourceMapsEnabled(true);
   return import(await compiled(path.resolve(file), before));
 }
 

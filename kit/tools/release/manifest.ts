@@ -11,7 +11,7 @@
 
 export const EDITION_MANIFEST = {
   /** copied whole (relative to the kit's root) */
-  copy: ['steps', 'checks', 'native', 'site', 'package-lock.json'],
+  copy: ['steps', 'checks', 'native', 'bin', 'site', 'package-lock.json'],
   /** never copied, even inside COPY */
   skip: ['native/build', 'site/.vitepress/dist', 'site/.vitepress/cache', 'site/.vitepress/.temp', 'node_modules'],
   /** where the student's commands start; their import closure is the edition's kit/ */
