@@ -40,9 +40,9 @@ function kitSources(root) {
  * times (relative paths, so that a copy made with its times kept, like a
  * grading workspace, is still up to date). One stat per file, no reading.
  */
-export function sourcesKey(root = projectRoot) {
+export function sourcesKey(root = projectRoot, extra = readStamp(root)?.extra ?? []) {
   const h = crypto.createHash('sha1').update(`${FORMAT}\n`);
-  for (const rel of kitSources(root)) {
+  for (const rel of [...kitSources(root), ...extra]) {
     const st = fs.statSync(path.join(root, rel));
     h.update(`${rel}\0${st.size}\0${st.mtimeMs}\n`);
   }
@@ -51,7 +51,7 @@ export function sourcesKey(root = projectRoot) {
 
 function readStamp(root) {
   try {
-    return JSON.parse(fs.readFileSync(path.join(root, BUILD_DIR, STAMP), 'utf8')).key;
+    return JSON.parse(fs.readFileSync(path.join(root, BUILD_DIR, STAMP), 'utf8'));
   } catch {
     return undefined;
   }
@@ -59,23 +59,48 @@ function readStamp(root) {
 
 /** Whether .build/ was compiled from the kit/ that is there now. */
 export function isFresh(root = projectRoot) {
-  return readStamp(root) === sourcesKey(root);
+  const stamp = readStamp(root);
+  return stamp !== undefined && stamp.key === sourcesKey(root, stamp.extra);
 }
 
 /** Compile kit/ into .build/kit/ unless it is up to date; returns whether it compiled. */
 export async function buildKit(root = projectRoot, { force = false } = {}) {
-  const key = sourcesKey(root);
-  if (!force && readStamp(root) === key) return false;
+  if (!force && isFresh(root)) return false;
   const [{ build }, lexer] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
   await lexer.init;
   const sources = kitSources(root);
   const out = path.join(root, BUILD_DIR);
   const tmp = `${out}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
+  // the kit's .ts imports from outside kit/ (e.g. a page list the site shares) are compiled too, found as they come
+  const extra = [];
+  for (;;) {
+    const more = await compile(root, tmp, [...sources, ...extra], lexer, build);
+    if (more.length === 0) break;
+    extra.push(...more);
+  }
+  const key = sourcesKey(root, extra);
+  fs.writeFileSync(path.join(tmp, STAMP), `${JSON.stringify({ key, extra, built: new Date().toISOString(), files: sources.length + extra.length })}\n`);
+  // swap in whole: a kit started meanwhile sees the old build or the new one, never half of each
+  const old = `${out}.old-${process.pid}`;
+  try {
+    if (fs.existsSync(out)) fs.renameSync(out, old);
+    fs.renameSync(tmp, out);
+  } catch (err) {
+    // another process compiled at the same moment: its build serves as well as ours
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!isFresh(root)) throw err;
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+  return true;
+}
+
+/** Compile `entries` (relative to root) into `outdir`; returns the .ts files they import that were not among them. */
+async function compile(root, outdir, entries, lexer, build) {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: sources,
-    outdir: tmp,
+    entryPoints: entries,
+    outdir,
     outbase: root,
     bundle: false,
     format: 'esm',
@@ -84,7 +109,10 @@ export async function buildKit(root = projectRoot, { force = false } = {}) {
     write: false,
     logLevel: 'silent',
   });
+  const have = new Set(entries.map((e) => path.join(root, e)));
+  const missing = new Set();
   for (const f of result.outputFiles) {
+    const src = path.join(root, path.relative(outdir, f.path)).replace(/\.js$/, '.ts');
     // the kit imports its own modules as './x.ts': in the compiled tree they are './x.js'
     const js = f.text;
     const [imports] = lexer.parse(js);
@@ -93,6 +121,8 @@ export async function buildKit(root = projectRoot, { force = false } = {}) {
     for (const i of imports) {
       const spec = i.n;
       if (spec === undefined || !spec.startsWith('.') || !spec.endsWith('.ts')) continue;
+      const imported = path.resolve(path.dirname(src), spec);
+      if (!have.has(imported)) missing.add(path.relative(root, imported).split(path.sep).join('/'));
       // i.s..i.e is the specifier without quotes (static) or with them (dynamic)
       const quoted = js[i.s] === "'" || js[i.s] === '"';
       const start = quoted ? i.s + 1 : i.s;
@@ -104,19 +134,7 @@ export async function buildKit(root = projectRoot, { force = false } = {}) {
     fs.mkdirSync(path.dirname(f.path), { recursive: true });
     fs.writeFileSync(f.path, text);
   }
-  fs.writeFileSync(path.join(tmp, STAMP), `${JSON.stringify({ key, built: new Date().toISOString(), files: sources.length })}\n`);
-  // swap in whole: a kit started meanwhile sees the old build or the new one, never half of each
-  const old = `${out}.old-${process.pid}`;
-  try {
-    if (fs.existsSync(out)) fs.renameSync(out, old);
-    fs.renameSync(tmp, out);
-  } catch (err) {
-    // another process compiled at the same moment: its build serves as well as ours
-    fs.rmSync(tmp, { recursive: true, force: true });
-    if (readStamp(root) !== key) throw err;
-  }
-  fs.rmSync(old, { recursive: true, force: true });
-  return true;
+  return [...missing];
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
