@@ -13,8 +13,6 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { transformSync } from 'esbuild';
-import { init, parse } from 'es-module-lexer';
 import { KitError } from './errors.ts';
 import { projectRoot } from './paths.ts';
 
@@ -56,6 +54,8 @@ export function allowedImport(file: string, specifier: string): boolean {
  * it can; good enough to find the import).
  */
 export async function importViolations(file: string, source = fs.readFileSync(file, 'utf8')): Promise<ImportViolation[]> {
+  // loaded here, not at the top: a step file already compiled (kit/core/ts-import.ts) needs neither
+  const [{ transformSync }, { init, parse }] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
   await init;
   let js: string;
   try {
