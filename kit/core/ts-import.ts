@@ -69,8 +69,13 @@ async function compiled(file: string, before?: (file: string, source: string) =>
   text += js.slice(last);
 
   fs.mkdirSync(dir, { recursive: true });
-  // older copies of the same file go; a new one is written whole, then renamed
-  for (const old of fs.readdirSync(dir)) if (old.startsWith(prefix)) fs.rmSync(path.join(dir, old), { force: true });
+  // older copies of the same file go, and copies not written for a week (step
+  // folders of finished tests and mutants); a new one is written whole, then renamed
+  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+  for (const old of fs.readdirSync(dir)) {
+    const p = path.join(dir, old);
+    if (old.startsWith(prefix) || (fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < weekAgo) fs.rmSync(p, { force: true });
+  }
   const tmp = `${out}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, out);
