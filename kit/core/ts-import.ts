@@ -2,9 +2,14 @@
 // files (steps/, solutions/, a workspace's copy) and the checks. The compiled
 // kit (.build/, bin/build-kit.mjs) runs under plain node, which cannot import
 // .ts, so each such file is transpiled here, once per content: esbuild's
-// transform (the same that the import rule uses), the result cached under
-// state/compiled/ by a hash of the file's path and text, so that a run of an
-// unchanged file starts no compiler at all.
+// transform (the same that the import rule uses), the result cached in
+// .build/compiled/ by a hash of the file's path and text, so that a run of an
+// unchanged file starts no compiler at all. Not under state/: a cache hit
+// skips the import rule, and in the grader's sandbox state/ is writable by the
+// student's code (a step could plant a copy for the next check to trust),
+// while .build/ is read-only there; where .build/ cannot be written, each
+// file is compiled afresh into a temporary folder and nothing is reused.
+// (A rebuild of the kit replaces .build/, and the cache with it.)
 //
 // Its imports of the kit ('../kit/student.ts', a check's '../kit/host/proc.ts')
 // are rewritten to the compiled modules the running kit itself loaded
@@ -19,9 +24,11 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILD_DIR, kitCompiled, projectRoot, stateDir } from './paths.ts';
+import { giveBack } from './owner.ts';
+import { BUILD_DIR, kitCompiled, projectRoot } from './paths.ts';
 
 /** bump when the output's shape changes */
 const FORMAT = 1;
@@ -45,7 +52,7 @@ export async function importTs(file: string, before?: (file: string, source: str
 /** The file: URL of the compiled, cached copy of `file` (compiled now if needed). */
 async function compiled(file: string, before?: (file: string, source: string) => Promise<void>): Promise<string> {
   const source = fs.readFileSync(file, 'utf8');
-  const dir = path.join(stateDir(), 'compiled');
+  const dir = path.join(projectRoot, BUILD_DIR, 'compiled');
   const prefix = `${crypto.createHash('sha1').update(file).digest('hex').slice(0, 10)}-${path.basename(file, '.ts')}-`;
   const hash = crypto.createHash('sha1').update(`${FORMAT}\0${projectRoot}\0${file}\0${source}`).digest('hex').slice(0, 16);
   const out = path.join(dir, `${prefix}${hash}.mjs`);
@@ -68,18 +75,38 @@ async function compiled(file: string, before?: (file: string, source: string) =>
   }
   text += js.slice(last);
 
-  fs.mkdirSync(dir, { recursive: true });
-  // older copies of the same file go, and copies not written for a week (step
-  // folders of finished tests and mutants); a new one is written whole, then renamed
-  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
-  for (const old of fs.readdirSync(dir)) {
-    const p = path.join(dir, old);
-    if (old.startsWith(prefix) || (fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < weekAgo) fs.rmSync(p, { force: true });
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    // older copies of the same file go, and copies not written for a week (step
+    // folders of finished tests and mutants); a new one is written whole, then renamed
+    const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+    for (const old of fs.readdirSync(dir)) {
+      const p = path.join(dir, old);
+      if (old.startsWith(prefix) || (fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < weekAgo) fs.rmSync(p, { force: true });
+    }
+    const tmp = `${out}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, out);
+    giveBack([dir, out]); // through sudo: the student's own .build/ stays theirs (npm install replaces it)
+    return pathToFileURL(out).href;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw err;
+    const once = path.join(scratch(), path.basename(out));
+    fs.writeFileSync(once, text);
+    return pathToFileURL(once).href;
   }
-  const tmp = `${out}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, out);
-  return pathToFileURL(out).href;
+}
+
+let scratchDir: string | undefined;
+/** A folder of this process's own for copies that cannot be cached (read-only kit), removed at exit. */
+function scratch(): string {
+  if (!scratchDir) {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-compiled-'));
+    scratchDir = d;
+    process.once('exit', () => fs.rmSync(d, { recursive: true, force: true }));
+  }
+  return scratchDir;
 }
 
 /** What an import of `spec` in `file` becomes in the compiled copy. */

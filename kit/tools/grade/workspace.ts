@@ -76,7 +76,9 @@ export function createWorkspace(dir: string, src: KitSources): Workspace {
   fs.mkdirSync(dir, { recursive: true });
   const copy = (rel: string) => {
     const from = path.join(src.projectRoot, rel);
-    if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, rel), { recursive: true, preserveTimestamps: true, filter: (f) => !f.includes(`${path.sep}node_modules${path.sep}`) });
+    // not .build/compiled/: the instructor's cache of step files (by path, so of no use here)
+    const skip = [`${path.sep}node_modules${path.sep}`, path.join(src.projectRoot, BUILD_DIR, 'compiled')];
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, rel), { recursive: true, preserveTimestamps: true, filter: (f) => !skip.some((s) => f.includes(s)) });
   };
   copy('kit');
   copy(BUILD_DIR);
