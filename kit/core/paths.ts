@@ -5,7 +5,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KitError } from './errors.ts';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** the compiled kit (bin/build-kit.mjs): .build/kit/ mirrors kit/ with .js files */
+export const BUILD_DIR = '.build';
+
+// kit/core/paths.ts, or its compiled copy .build/kit/core/paths.js
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const projectRoot = path.resolve(here, ...(path.basename(path.resolve(here, '..', '..')) === BUILD_DIR ? ['..', '..', '..'] : ['..', '..']));
+
+/** Whether this kit runs compiled (.build/kit/**.js) rather than from its TypeScript sources (tests, tsx). */
+export const kitCompiled = !import.meta.url.endsWith('.ts');
+/** The compiled kit's entry: what `npm run <command>` runs (it compiles kit/ first when it changed). */
+export const kitLauncher = path.join(projectRoot, 'bin', 'kit.mjs');
 
 /** CW_STATE_DIR lets tests and the grader use a separate state folder. */
 export function stateDir(): string {

@@ -3,10 +3,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { noSolutionsError } from './edition.ts';
 import { KitError } from './errors.ts';
 import { enforceImportRule } from './student-imports.ts';
+import { importTs } from './ts-import.ts';
 import { solutionsDir } from './paths.ts';
 import type { StepDefinition } from './types.ts';
 
@@ -49,12 +49,12 @@ export function stepFile(dir: string, id: number): StepFile {
 }
 
 export async function loadStep(file: StepFile): Promise<StepDefinition> {
-  // before importing: a refused import must not run (kit/core/student-imports.ts)
-  await enforceImportRule(file.file);
   let mod: { default?: StepDefinition };
   try {
-    mod = (await import(pathToFileURL(file.file).href)) as { default?: StepDefinition };
+    // the import rule first: a refused import must not run (kit/core/student-imports.ts)
+    mod = (await importTs(file.file, enforceImportRule)) as { default?: StepDefinition };
   } catch (err) {
+    if (err instanceof KitError) throw err; // the import rule's own message
     throw new KitError(`${path.relative(process.cwd(), file.file)} could not be loaded: ${firstLine(err)}`, {
       hint: 'Fix the syntax or import error at the line shown, then try again (`npm run typecheck` shows all type errors).',
       page: '/guide/troubleshooting#step-does-not-compile',

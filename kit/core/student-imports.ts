@@ -13,15 +13,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { transformSync } from 'esbuild';
-import { init, parse } from 'es-module-lexer';
 import { KitError } from './errors.ts';
+import { projectRoot } from './paths.ts';
 
 /** The one kit module steps may import, as a path relative to the kit folder. */
 export const STUDENT_API = 'student.ts';
-const kitDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const studentApiPath = path.join(kitDir, STUDENT_API);
+export const studentApiPath = path.join(projectRoot, 'kit', STUDENT_API);
 
 /** Node modules that could load any other file by name: refused like a deep import. */
 const LOADERS = new Set(['module', 'vm', 'worker_threads']);
@@ -57,6 +54,8 @@ export function allowedImport(file: string, specifier: string): boolean {
  * it can; good enough to find the import).
  */
 export async function importViolations(file: string, source = fs.readFileSync(file, 'utf8')): Promise<ImportViolation[]> {
+  // loaded here, not at the top: a step file already compiled (kit/core/ts-import.ts) needs neither
+  const [{ transformSync }, { init, parse }] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
   await init;
   let js: string;
   try {

@@ -65,7 +65,7 @@ export function withTracer<T>(tracer: Tracer, fn: () => T): T {
 }
 
 /** Frames of the tracing machinery itself, skipped when looking for the caller. */
-const OWN_FRAMES = /\/kit\/core\/(?:tracer|shell|origin)\.ts:/;
+const OWN_FRAMES = /\/kit\/core\/(?:tracer|shell|origin)\.[jt]s:/; // the sources, or the compiled kit (.build/kit/)
 const skipOwn = (frame: string): boolean => OWN_FRAMES.test(frame);
 
 /** The step file's line that made this call directly, if one did. */

@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../kit/core/paths.ts';
+import { kitLauncher, projectRoot } from '../../kit/core/paths.ts';
 
 export const FRESH_BOOT_SCRIPT = `set -eu
 R="$CW_FRESH_ROOT"
@@ -57,7 +57,7 @@ export interface FreshMachine {
   tmpDir: string;
   /** run a command on the fresh machine, from the kit's folder */
   run(argv: string[], o?: { timeoutMs?: number; env?: Record<string, string> }): Promise<FreshRun>;
-  /** the kit's own CLI (`npm run X` is `node --import tsx kit/tools/cli/main.ts X`) */
+  /** the kit's own CLI as npm runs it (`npm run X` is `node bin/kit.mjs X`: the compiled kit) */
   kit(args: string[], o?: { timeoutMs?: number }): Promise<FreshRun>;
   remove(): void;
 }
@@ -113,7 +113,7 @@ export function freshMachine(label: string): FreshMachine {
     stateDir,
     tmpDir,
     run,
-    kit: (args, o) => run([process.execPath, '--import', 'tsx', path.join(projectRoot, 'kit/tools/cli/main.ts'), ...args], o),
+    kit: (args, o) => run([process.execPath, kitLauncher, ...args], o),
     remove: () => fs.rmSync(base, { recursive: true, force: true }),
   };
 }

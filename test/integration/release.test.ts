@@ -130,6 +130,8 @@ describe('npm run release: the edition works on its own', () => {
     const ci = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: out, encoding: 'utf8', timeout: 300_000 });
     expect(ci.status, ci.stderr).toBe(0);
     expect(fs.existsSync(path.join(out, 'native', 'build'))).toBe(true);
+    // npm ci compiled the edition's kit too (postinstall): the commands run it with plain node
+    expect(fs.existsSync(path.join(out, '.build', 'kit', 'tools', 'cli', 'main.js'))).toBe(true);
     // what a student runs when a step does not compile: the edition type-checks without the modules it left out
     const types = run(['typecheck']);
     expect(types.status, types.stdout + types.stderr).toBe(0);
@@ -146,7 +148,7 @@ describe('npm run release: the edition works on its own', () => {
     expect(hint.status, hint.stderr).toBe(0);
     expect(hint.stderr + hint.stdout).toMatch(/hint/i);
 
-    const grade = spawnSync(process.execPath, ['--import', 'tsx', 'kit/tools/cli/main.ts', 'grade', 'x.zip'], { cwd: out, encoding: 'utf8' });
+    const grade = spawnSync(process.execPath, ['bin/kit.mjs', 'grade', 'x.zip'], { cwd: out, encoding: 'utf8' });
     expect(grade.stderr).toMatch(/`npm run grade` needs the full kit[\s\S]*this is the student edition/);
     expect(grade.stderr).not.toMatch(/internal error|ENOENT|at .*\.ts:\d+/);
     expect(grade.status).toBe(2);

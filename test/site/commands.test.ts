@@ -55,13 +55,17 @@ describe('commands shown on the site', () => {
     if (pending.length) console.info(`site commands still waiting for their script: ${pending.map((s) => `${s} (${PENDING[s]})`).join(', ')}`);
   });
 
-  // The kit's CLI commands: `node --import tsx kit/tools/cli/main.ts <command> --help`.
+  // The kit's CLI commands: `node bin/kit.mjs <command> --help` (the compiled kit, as npm runs it).
   const cli = [...byScript.keys()]
-    .map((s) => ({ script: s, sub: /^[^&|;]*kit\/tools\/cli\/main\.ts\s+([\w:-]+)\s*$/.exec(scripts[s] ?? '')?.[1] }))
+    .map((s) => ({ script: s, sub: /^[^&|;]*bin\/kit\.mjs\s+([\w:-]+)\s*$/.exec(scripts[s] ?? '')?.[1] }))
     .filter((c): c is { script: string; sub: string } => c.sub !== undefined);
 
+  it('finds the kit\'s commands among the scripts', () => {
+    expect(cli.map((c) => c.script)).toEqual(expect.arrayContaining(['step', 'check']));
+  });
+
   it.each(cli.map((c) => [c.script, c] as const))('npm run %s -- --help works and knows the flags shown', (_s, { script, sub }) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'kit/tools/cli/main.ts', sub, '--help'], {
+    const r = spawnSync(process.execPath, ['bin/kit.mjs', sub, '--help'], {
       cwd: rootDir,
       encoding: 'utf8',
       timeout: 30_000,

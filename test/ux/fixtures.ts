@@ -7,7 +7,8 @@ import path from 'node:path';
 import { projectRoot, solutionsDir } from '../../kit/core/paths.ts';
 import { skeletonOf } from '../../kit/tools/skeleton.ts';
 
-export const MAIN = path.join(projectRoot, 'kit', 'tools', 'cli', 'main.ts');
+/** what `npm run <command>` runs: the compiled kit (compiled again first when kit/ changed) */
+export { kitLauncher as MAIN } from '../../kit/core/paths.ts';
 export const solution1 = (): string => fs.readFileSync(path.join(solutionsDir, '01-pid.ts'), 'utf8');
 export const skeleton1 = (): string => skeletonOf(solution1());
 

@@ -16,7 +16,7 @@ describe('npm run hint', () => {
   afterEach(() => box.dispose());
 
   const hint = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'hint', ...args, '--steps-dir', box.stepsDir], {
+    const r = spawnSync(process.execPath, [MAIN, 'hint', ...args, '--steps-dir', box.stepsDir], {
       cwd: projectRoot,
       env: { ...process.env, ...box.env },
       encoding: 'utf8',

@@ -30,7 +30,7 @@ describe.skipIf(!tmuxAvailable())('npm start, in a terminal', () => {
   });
 
   it('lists the steps with their status, checks, hints, runs a shell and resets', async () => {
-    term.start([process.execPath, '--import', 'tsx', MAIN, 'menu', '--steps-dir', box.stepsDir], { cwd: projectRoot, env: box.env });
+    term.start([process.execPath, MAIN, 'menu', '--steps-dir', box.stepsDir], { cwd: projectRoot, env: box.env });
 
     let screen = await term.waitFor(/Pick a step/);
     expect(screen).toMatch(/❯ +1 {2}PID namespace: PID 1, its own \/proc and hostname +○ not started/);
@@ -94,7 +94,7 @@ describe('npm start without a terminal', () => {
 
   it('numbers the choices and reads one number per line', () => {
     // step 1 -> "next hint" (3) -> "back" (6) -> "quit" (last)
-    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'menu', '--steps-dir', box.stepsDir], {
+    const r = spawnSync(process.execPath, [MAIN, 'menu', '--steps-dir', box.stepsDir], {
       cwd: projectRoot,
       env: { ...process.env, ...box.env },
       input: '1\n3\n6\nq\n',

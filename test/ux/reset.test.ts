@@ -14,7 +14,7 @@ describe('npm run reset', () => {
   afterEach(() => box.dispose());
 
   const reset = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'reset', ...args, '--steps-dir', box.stepsDir], {
+    const r = spawnSync(process.execPath, [MAIN, 'reset', ...args, '--steps-dir', box.stepsDir], {
       cwd: projectRoot,
       env: { ...process.env, ...box.env },
       encoding: 'utf8',

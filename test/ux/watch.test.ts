@@ -24,7 +24,7 @@ describe.skipIf(!tmuxAvailable())('npm run watch, in a terminal', () => {
   });
 
   it('re-checks on every save, shows what flipped, survives a broken file, gives hints and quits', async () => {
-    term.start([process.execPath, '--import', 'tsx', MAIN, 'watch', '1', '--steps-dir', box.stepsDir], { cwd: projectRoot, env: box.env });
+    term.start([process.execPath, MAIN, 'watch', '1', '--steps-dir', box.stepsDir], { cwd: projectRoot, env: box.env });
 
     // the first check: the full result, not done, naming the TODO and the student's own line
     let screen = await term.waitFor(/score 0\/12 {2}NOT DONE/);

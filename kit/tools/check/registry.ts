@@ -2,8 +2,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { checksDir } from '../../core/paths.ts';
+import { importTs } from '../../core/ts-import.ts';
 import type { CheckDefinition } from './framework.ts';
 
 export function checkFiles(dir = checksDir): { step: number; file: string }[] {
@@ -19,6 +19,6 @@ export function checkFiles(dir = checksDir): { step: number; file: string }[] {
 export async function loadCheck(step: number, dir = checksDir): Promise<CheckDefinition | undefined> {
   const f = checkFiles(dir).find((c) => c.step === step);
   if (!f) return undefined;
-  const mod = (await import(pathToFileURL(f.file).href)) as { default: CheckDefinition };
+  const mod = (await importTs(f.file)) as { default: CheckDefinition };
   return mod.default;
 }

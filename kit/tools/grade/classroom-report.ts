@@ -1,5 +1,5 @@
 // GitHub Classroom output from `npm run check -- --json` results:
-//   node --import tsx kit/tools/grade/classroom-report.ts checks.json [--steps 1-4] [--site-url URL]
+//   node .build/kit/tools/grade/classroom-report.js checks.json [--steps 1-4] [--site-url URL]
 // Writes one runner result per step (outputs step1, step2 ... for the reporter
 // action) and the student's feedback to the job summary. A step missing from
 // the JSON (the check crashed, the file is empty or not JSON) still gets a

@@ -1,5 +1,5 @@
 // Running one step's check for one student: a child process
-//   node --import tsx WS/kit/cli/main.ts check N --json --steps-dir WS/steps
+//   node WS/.build/kit/tools/cli/main.js check N --json --steps-dir WS/steps
 // in the sandbox (sandbox.ts), in a cgroup of its own (cgroup.ts), with a
 // time limit. Whatever the student's code does (hang, crash, fork bomb,
 // memory hog), this returns a CheckResult for the step; it never throws for
@@ -61,7 +61,7 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const step = o.cat.step;
   const jail = await o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
   const inner = Math.max(5, Math.floor((o.timeoutMs - GRACE_MS) / 1000));
-  const command = [process.execPath, '--import', 'tsx', o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner), ...(o.grading === false ? [] : ['--grading'])];
+  const command = [process.execPath, o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner), ...(o.grading === false ? [] : ['--grading'])];
   const tmpDir = path.join(o.ws.stateDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o1777 });
   // A kit (or workspace) that lives under /tmp would be hidden by the

@@ -1,5 +1,5 @@
-// Running a check in a child process: `node --import tsx kit/tools/cli/main.ts
-// check N --json`. A fresh process each time, because the ESM loader caches
+// Running a check in a child process: `node bin/kit.mjs check N --json` (the
+// compiled kit, as `npm run check` runs it). A fresh process each time, because the ESM loader caches
 // modules: a re-import in this process would keep the step file as it was at
 // the first check, and a file that does not compile must not take the watcher
 // down with it.
@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { CheckResult } from '../check/types.ts';
-import { projectRoot } from '../../core/paths.ts';
+import { kitLauncher, projectRoot } from '../../core/paths.ts';
 
 export interface CheckChildResult {
   /** the results, when the child printed valid JSON */
@@ -25,10 +25,8 @@ export interface CheckChild {
   stop(graceMs?: number): void;
 }
 
-export const MAIN = path.join(projectRoot, 'kit', 'tools', 'cli', 'main.ts');
-
-/** argv for running a kit command in a fresh Node (with tsx), from the project root. */
-export const kitCommand = (...args: string[]): string[] => ['--import', 'tsx', MAIN, ...args];
+/** argv for running a kit command in a fresh Node (the compiled kit, rebuilt first if kit/ changed), from the project root. */
+export const kitCommand = (...args: string[]): string[] => [kitLauncher, ...args];
 
 export function runCheckChild(step: number, stepsDir: string, opts: { onLine?: (line: string) => void; extraArgs?: string[] } = {}): CheckChild {
   const child = spawn(process.execPath, kitCommand('check', String(step), '--json', '--steps-dir', stepsDir, ...(opts.extraArgs ?? [])), {

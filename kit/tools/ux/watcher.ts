@@ -19,6 +19,12 @@ import { nextHint } from './hints.ts';
 import { palette, spinner, stripAnsi, type Spinner } from './progress.ts';
 
 const STEP_FILE = /^(\d\d)-[\w-]+\.ts$/;
+/**
+ * Quiet time after a file event before checking: an editor's save is a burst
+ * of events within a few ms (write, rename, chmod); more only delays the
+ * verdict (issue 17: at most 0.5 s from a save to the verdict, for step 1).
+ */
+const DEBOUNCE_MS = 50;
 
 export interface WatchOptions {
   stepsDir: string;
@@ -119,7 +125,7 @@ export class Watcher {
     const step = name === undefined ? this.current : stepCatalogue(this.opts.stepsDir).find((s) => s.basename === name);
     if (!step || !fs.existsSync(step.file)) return;
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this.check(step, `${path.basename(step.file)} saved`), this.opts.debounceMs ?? 250);
+    this.debounce = setTimeout(() => this.check(step, `${path.basename(step.file)} saved`), this.opts.debounceMs ?? DEBOUNCE_MS);
   }
 
   private check(step: StepEntry, reason: string): void {
