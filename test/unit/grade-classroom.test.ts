@@ -17,7 +17,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AssertionResult, CheckResult } from '../../kit/tools/check/types.ts';
-import { MAX_ARG_STRLEN, cutUtf8, emitClassroom, encodeRunnerResult, maxEncodedBytes, resultsEnvName, runnerId, toRunnerResult, type ClassroomRunnerResult } from '../../kit/tools/grade/classroom.ts';
+import {
+  MAX_ARG_STRLEN,
+  cutUtf8,
+  emitClassroom,
+  encodeRunnerResult,
+  maxEncodedBytes,
+  resultsEnvName,
+  runnerId,
+  toRunnerResult,
+  type ClassroomRunnerResult,
+} from '../../kit/tools/grade/classroom.ts';
 
 const RUNNERS_PATTERN = /^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/;
 
@@ -61,12 +71,23 @@ function assertShape(r: ClassroomRunnerResult): void {
 }
 
 const a = (id: string, points: number, status: AssertionResult['status'], extra: Partial<AssertionResult> = {}): AssertionResult => ({
-  id, name: `assertion ${id}`, points, hint: `hint ${id}`, page: `/steps/01-pid#${id}`, status, ...extra,
+  id,
+  name: `assertion ${id}`,
+  points,
+  hint: `hint ${id}`,
+  page: `/steps/01-pid#${id}`,
+  status,
+  ...extra,
 });
 const check = (step: number, assertions: AssertionResult[], status: CheckResult['status']): CheckResult => ({
-  step, title: `step ${step}`, stepsDir: '/x', status, assertions,
+  step,
+  title: `step ${step}`,
+  stepsDir: '/x',
+  status,
+  assertions,
   score: assertions.filter((x) => x.status === 'pass').reduce((s, x) => s + x.points, 0),
-  maxScore: assertions.reduce((s, x) => s + x.points, 0), durationMs: 10,
+  maxScore: assertions.reduce((s, x) => s + x.points, 0),
+  durationMs: 10,
 });
 
 const results: CheckResult[] = [
@@ -77,14 +98,18 @@ const results: CheckResult[] = [
 ];
 
 describe('GitHub Classroom runner results', () => {
-  it('is read by the reporter as we mean it: one runner per step, our score is Classroom\'s', () => {
+  it("is read by the reporter as we mean it: one runner per step, our score is Classroom's", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-grade-classroom-'));
     try {
       const env = { GITHUB_OUTPUT: path.join(dir, 'out'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') };
       emitClassroom(results, env);
       // $GITHUB_OUTPUT lines become steps.<id>.outputs.<name>; the workflow maps them to <RUNNER>_RESULTS
       const outputs = Object.fromEntries(
-        fs.readFileSync(env.GITHUB_OUTPUT, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+        fs
+          .readFileSync(env.GITHUB_OUTPUT, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
       );
       const runners = results.map((r) => runnerId(r.step)).join(',');
       const reporterEnv = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [`${k.toUpperCase()}_RESULTS`, v]));
@@ -111,7 +136,9 @@ describe('GitHub Classroom runner results', () => {
   });
 
   it('a skipped assertion is a passing test worth 0 of 0 points', () => {
-    const r = toRunnerResult(check(5, [a('read', 2, 'pass'), a('cpu-ratio', 1, 'skipped', { message: 'not graded in grading mode' })], 'pass'));
+    const r = toRunnerResult(
+      check(5, [a('read', 2, 'pass'), a('cpu-ratio', 1, 'skipped', { message: 'not graded in grading mode' })], 'pass'),
+    );
     assertShape(r);
     expect(r.status).toBe('pass');
     expect(r.max_score).toBe(2);
@@ -130,7 +157,9 @@ describe('the payload fits in one environment variable (Linux MAX_ARG_STRLEN)', 
   // a cap counted in characters would let 3 times too many bytes through
   const huge = check(
     2,
-    Array.from({ length: 40 }, (_, i) => a(`a${i}`, 1, i % 5 === 0 ? 'pass' : 'fail', { expected: 'x', seen: '€'.repeat(20_000), message: `m${i} ${'€'.repeat(5_000)}` })),
+    Array.from({ length: 40 }, (_, i) =>
+      a(`a${i}`, 1, i % 5 === 0 ? 'pass' : 'fail', { expected: 'x', seen: '€'.repeat(20_000), message: `m${i} ${'€'.repeat(5_000)}` }),
+    ),
     'fail',
   );
   const runner = runnerId(2);
@@ -184,7 +213,7 @@ describe('the workflow for the assignment template', () => {
       expect(yml).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.checks.outputs.${id} }}"`);
     }
     expect(yml).toMatch(/id: checks\n/);
-    expect(yml).toContain('kit/tools/grade/classroom-report.ts checks.json --steps 1-5');
+    expect(yml).toContain('node .build/kit/tools/grade/classroom-report.js checks.json --steps 1-5');
     // step 5's benchmark only when the instructor asks for it
     expect(yml).toMatch(/^\s*CW_BENCH: ""$/m);
     expect(yml).toContain('mode=--grading; [ "$CW_BENCH" = "true" ] && mode=""');
