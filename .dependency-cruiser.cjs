@@ -29,7 +29,8 @@ module.exports = {
   forbidden: [
     {
       name: 'core-imports-only-core',
-      comment: 'kit/core is the bottom layer: it imports nothing else of the project (no host, tools, façades, site, steps, checks, solutions).',
+      comment:
+        'kit/core is the bottom layer: it imports nothing else of the project (no host, tools, façades, site, steps, checks, solutions).',
       severity: 'error',
       from: { path: '^kit/core/' },
       to: { dependencyTypesNot: ['core'], pathNot: [npm, '^kit/core/'] },

@@ -80,7 +80,10 @@ export async function buildKit(root = projectRoot, { force = false } = {}) {
     extra.push(...more);
   }
   const key = sourcesKey(root, extra);
-  fs.writeFileSync(path.join(tmp, STAMP), `${JSON.stringify({ key, extra, built: new Date().toISOString(), files: sources.length + extra.length })}\n`);
+  fs.writeFileSync(
+    path.join(tmp, STAMP),
+    `${JSON.stringify({ key, extra, built: new Date().toISOString(), files: sources.length + extra.length })}\n`,
+  );
   // swap in whole: a kit started meanwhile sees the old build or the new one, never half of each
   const old = `${out}.old-${process.pid}`;
   try {

@@ -7,14 +7,62 @@ import { type AssertionSpec, defineCheck, eventually, hostHostname, namespaceId,
 const page = '/steps/01-pid';
 
 export const assertions: AssertionSpec[] = [
-  { id: 'pid1', name: 'the probe sees itself as PID 1', points: 2, page: `${page}#pid-1`, hint: 'The first process of a new PID namespace is its PID 1: ask clone() for CLONE_NEWPID.' },
-  { id: 'pidns', name: 'its PID namespace differs from the host\'s (/proc/PID/ns/pid)', points: 2, page: `${page}#pid-1`, hint: 'Add CLONE_NEWPID to the clone flags.' },
-  { id: 'proc', name: '/proc inside lists only the container\'s processes', points: 2, page: `${page}#its-own-proc`, hint: 'A new PID namespace keeps the old /proc until you mount a fresh procfs on /proc (in a mount namespace of its own, CLONE_NEWNS).' },
-  { id: 'hostname', name: 'the hostname inside is the one asked for', points: 1, page: `${page}#its-own-hostname`, hint: 'sethostname() in the child, with the hostname option.' },
-  { id: 'host-hostname', name: 'the host\'s hostname is unchanged', points: 2, page: `${page}#its-own-hostname`, hint: 'Without CLONE_NEWUTS, sethostname() renames the host: ask for a UTS namespace.' },
-  { id: 'utsns', name: 'its UTS namespace differs from the host\'s', points: 1, page: `${page}#uts-and-ipc`, hint: 'Add CLONE_NEWUTS to the clone flags.' },
-  { id: 'ipcns', name: 'its IPC namespace differs from the host\'s', points: 1, page: `${page}#uts-and-ipc`, hint: 'Add CLONE_NEWIPC to the clone flags.' },
-  { id: 'no-leftovers', name: 'no process of the container is left after it exits', points: 1, page: `${page}#pid-1`, hint: 'When PID 1 of a PID namespace dies, the kernel kills the rest; without CLONE_NEWPID, children can outlive the container.' },
+  {
+    id: 'pid1',
+    name: 'the probe sees itself as PID 1',
+    points: 2,
+    page: `${page}#pid-1`,
+    hint: 'The first process of a new PID namespace is its PID 1: ask clone() for CLONE_NEWPID.',
+  },
+  {
+    id: 'pidns',
+    name: "its PID namespace differs from the host's (/proc/PID/ns/pid)",
+    points: 2,
+    page: `${page}#pid-1`,
+    hint: 'Add CLONE_NEWPID to the clone flags.',
+  },
+  {
+    id: 'proc',
+    name: "/proc inside lists only the container's processes",
+    points: 2,
+    page: `${page}#its-own-proc`,
+    hint: 'A new PID namespace keeps the old /proc until you mount a fresh procfs on /proc (in a mount namespace of its own, CLONE_NEWNS).',
+  },
+  {
+    id: 'hostname',
+    name: 'the hostname inside is the one asked for',
+    points: 1,
+    page: `${page}#its-own-hostname`,
+    hint: 'sethostname() in the child, with the hostname option.',
+  },
+  {
+    id: 'host-hostname',
+    name: "the host's hostname is unchanged",
+    points: 2,
+    page: `${page}#its-own-hostname`,
+    hint: 'Without CLONE_NEWUTS, sethostname() renames the host: ask for a UTS namespace.',
+  },
+  {
+    id: 'utsns',
+    name: "its UTS namespace differs from the host's",
+    points: 1,
+    page: `${page}#uts-and-ipc`,
+    hint: 'Add CLONE_NEWUTS to the clone flags.',
+  },
+  {
+    id: 'ipcns',
+    name: "its IPC namespace differs from the host's",
+    points: 1,
+    page: `${page}#uts-and-ipc`,
+    hint: 'Add CLONE_NEWIPC to the clone flags.',
+  },
+  {
+    id: 'no-leftovers',
+    name: 'no process of the container is left after it exits',
+    points: 1,
+    page: `${page}#pid-1`,
+    hint: 'When PID 1 of a PID namespace dies, the kernel kills the rest; without CLONE_NEWPID, children can outlive the container.',
+  },
 ];
 
 // The probe prints what it sees, then waits to be inspected and stopped.

@@ -5,30 +5,125 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { $, added, type AssertionSpec, attachedLoopDevices, backingFileOf, defineCheck, ensureRootfs, eventually, loopDevicesFor, loopReclaimedByLedger, type Ledger, type MountinfoEntry, namespaceId, processStartTime, projectRoot, readMountinfo, stateDir } from '../kit/check.ts';
+import {
+  $,
+  added,
+  type AssertionSpec,
+  attachedLoopDevices,
+  backingFileOf,
+  defineCheck,
+  ensureRootfs,
+  eventually,
+  loopDevicesFor,
+  loopReclaimedByLedger,
+  type Ledger,
+  type MountinfoEntry,
+  namespaceId,
+  processStartTime,
+  projectRoot,
+  readMountinfo,
+  stateDir,
+} from '../kit/check.ts';
 
 const page = '/steps/02-mount';
 const sh = $({ quiet: true, nothrow: true });
 
 export const assertions: AssertionSpec[] = [
-  { id: 'root', name: 'the container\'s / is the rootfs (a marker placed there is visible at /)', points: 2, page: `${page}#pivot-root`, hint: 'Bind-mount the rootfs onto itself, chdir into it and pivot_root(".", ".") there.' },
-  { id: 'host-hidden', name: 'host-only paths are not visible inside (a file in the host\'s /tmp, the project folder)', points: 2, page: `${page}#pivot-root`, hint: 'After pivot_root, detach the old root (umount2(".", MNT_DETACH)) so that no path leads back to the host.' },
-  { id: 'old-root', name: 'the host\'s root filesystem is not in the container\'s mount namespace', points: 3, page: `${page}#pivot-root`, hint: 'chroot() only moves one process\'s root: the host\'s / stays mounted (and escapable). Use pivot_root and then umount2 the old root with MNT_DETACH.' },
-  { id: 'proc', name: '/proc inside is a procfs of the container\'s own', points: 1, page: `${page}#proc-sys-dev-tmp`, hint: 'After pivot_root the new root\'s /proc is an empty folder: mount("proc", "/proc", "proc", ...).' },
-  { id: 'mounts', name: '/sys is sysfs read-only, /dev a tmpfs with working null, zero, full, random, urandom, tty, devpts and shm, /tmp a tmpfs', points: 2, page: `${page}#proc-sys-dev-tmp`, hint: 'Mount sysfs with MS_RDONLY, a tmpfs on /dev with the mknod()s, devpts (newinstance) on /dev/pts, tmpfs on /dev/shm and /tmp.' },
-  { id: 'home-ext4', name: '/home is ext4 on a loop device whose backing file is the kit\'s image', points: 2, page: `${page}#home-image`, hint: 'In prepare, make the image file, attach it with losetup and make its filesystem the first time; in configure, mount the loop device you got as ext4 on the rootfs\'s home folder.' },
-  { id: 'home-ledger', name: 'that loop device is in the run\'s ledger while it is attached (so `npm run clean` can reclaim it)', points: 1, page: `${page}#the-ledger`, hint: 'Record the loop device (kind \'loop\', the image as backingFile) in ctx.ledger before losetup, and add the device name it printed.' },
-  { id: 'home-kept', name: 'a second run on the same image finds the first run\'s file: the image is made and formatted only the first time', points: 2, page: `${page}#first-time`, hint: 'Make the file only if it does not exist, and run mkfs.ext4 only when the device has no filesystem yet (blkid tells you).' },
-  { id: 'home-private', name: 'a file written to /home inside is nowhere on the host while the container runs', points: 2, page: `${page}#home-image`, hint: 'Mount the image inside the container (a child operation), not on the host: the host must not see it mounted.' },
-  { id: 'home-persists', name: 'that file is in the image after the container is gone', points: 1, page: `${page}#home-image`, hint: 'Write to /home only once the image is mounted there; it must be the same image file each run.' },
-  { id: 'no-leak', name: 'a mount made inside does not propagate to the host, even under a shared mount', points: 2, page: `${page}#private`, hint: 'Make every mount private first: mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) (step 1), and bind the rootfs with MS_REC.' },
-  { id: 'host-clean', name: 'the host\'s mount table is as before once the container has exited', points: 1, page: `${page}#private`, hint: 'Nothing of the container may be mounted in the host\'s namespace: do every mount as a child operation.' },
-  { id: 'no-loop-left', name: 'no loop device is left attached to the image, detached by the step', points: 1, page: `${page}#teardown`, hint: 'In teardown, detach the loop device with losetup. (The kit\'s ledger detached it for you this time: that does not count.)' },
+  {
+    id: 'root',
+    name: "the container's / is the rootfs (a marker placed there is visible at /)",
+    points: 2,
+    page: `${page}#pivot-root`,
+    hint: 'Bind-mount the rootfs onto itself, chdir into it and pivot_root(".", ".") there.',
+  },
+  {
+    id: 'host-hidden',
+    name: "host-only paths are not visible inside (a file in the host's /tmp, the project folder)",
+    points: 2,
+    page: `${page}#pivot-root`,
+    hint: 'After pivot_root, detach the old root (umount2(".", MNT_DETACH)) so that no path leads back to the host.',
+  },
+  {
+    id: 'old-root',
+    name: "the host's root filesystem is not in the container's mount namespace",
+    points: 3,
+    page: `${page}#pivot-root`,
+    hint: "chroot() only moves one process's root: the host's / stays mounted (and escapable). Use pivot_root and then umount2 the old root with MNT_DETACH.",
+  },
+  {
+    id: 'proc',
+    name: "/proc inside is a procfs of the container's own",
+    points: 1,
+    page: `${page}#proc-sys-dev-tmp`,
+    hint: 'After pivot_root the new root\'s /proc is an empty folder: mount("proc", "/proc", "proc", ...).',
+  },
+  {
+    id: 'mounts',
+    name: '/sys is sysfs read-only, /dev a tmpfs with working null, zero, full, random, urandom, tty, devpts and shm, /tmp a tmpfs',
+    points: 2,
+    page: `${page}#proc-sys-dev-tmp`,
+    hint: 'Mount sysfs with MS_RDONLY, a tmpfs on /dev with the mknod()s, devpts (newinstance) on /dev/pts, tmpfs on /dev/shm and /tmp.',
+  },
+  {
+    id: 'home-ext4',
+    name: "/home is ext4 on a loop device whose backing file is the kit's image",
+    points: 2,
+    page: `${page}#home-image`,
+    hint: "In prepare, make the image file, attach it with losetup and make its filesystem the first time; in configure, mount the loop device you got as ext4 on the rootfs's home folder.",
+  },
+  {
+    id: 'home-ledger',
+    name: "that loop device is in the run's ledger while it is attached (so `npm run clean` can reclaim it)",
+    points: 1,
+    page: `${page}#the-ledger`,
+    hint: "Record the loop device (kind 'loop', the image as backingFile) in ctx.ledger before losetup, and add the device name it printed.",
+  },
+  {
+    id: 'home-kept',
+    name: "a second run on the same image finds the first run's file: the image is made and formatted only the first time",
+    points: 2,
+    page: `${page}#first-time`,
+    hint: 'Make the file only if it does not exist, and run mkfs.ext4 only when the device has no filesystem yet (blkid tells you).',
+  },
+  {
+    id: 'home-private',
+    name: 'a file written to /home inside is nowhere on the host while the container runs',
+    points: 2,
+    page: `${page}#home-image`,
+    hint: 'Mount the image inside the container (a child operation), not on the host: the host must not see it mounted.',
+  },
+  {
+    id: 'home-persists',
+    name: 'that file is in the image after the container is gone',
+    points: 1,
+    page: `${page}#home-image`,
+    hint: 'Write to /home only once the image is mounted there; it must be the same image file each run.',
+  },
+  {
+    id: 'no-leak',
+    name: 'a mount made inside does not propagate to the host, even under a shared mount',
+    points: 2,
+    page: `${page}#private`,
+    hint: 'Make every mount private first: mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) (step 1), and bind the rootfs with MS_REC.',
+  },
+  {
+    id: 'host-clean',
+    name: "the host's mount table is as before once the container has exited",
+    points: 1,
+    page: `${page}#private`,
+    hint: "Nothing of the container may be mounted in the host's namespace: do every mount as a child operation.",
+  },
+  {
+    id: 'no-loop-left',
+    name: 'no loop device is left attached to the image, detached by the step',
+    points: 1,
+    page: `${page}#teardown`,
+    hint: "In teardown, detach the loop device with losetup. (The kit's ledger detached it for you this time: that does not count.)",
+  },
 ];
 
 /** Single-quote a string for sh. */
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
 
 /**
  * The mount table of a namespace as seen from its root mount: a helper
@@ -139,7 +234,10 @@ export default defineCheck({
     const inside = readMountinfo(probe.pid);
     const at = (mountPoint: string) => inside.filter((m) => m.mountPoint === mountPoint).at(-1);
 
-    t.expect('root', seen.marker === markerText, { expected: `/${marker} containing ${markerText}`, seen: seen.marker ? `"${seen.marker}"` : 'no such file' });
+    t.expect('root', seen.marker === markerText, {
+      expected: `/${marker} containing ${markerText}`,
+      seen: seen.marker ? `"${seen.marker}"` : 'no such file',
+    });
     t.expect('host-hidden', seen.hosttmp === 'hidden' && seen.project === 'hidden', {
       expected: `${hostOnly} and ${projectRoot} not visible`,
       seen: `host /tmp file ${seen.hosttmp}, project folder ${seen.project}`,
@@ -151,20 +249,31 @@ export default defineCheck({
     const oldRoot = nsMounts?.filter((m) => m.majorMinor === hostRoot?.majorMinor && m.root === '/');
     t.expect('old-root', nsMounts !== undefined && oldRoot?.length === 0, {
       expected: `no mount of the host's root (${hostRoot?.source}, root "/") in the container's mount namespace`,
-      seen: nsMounts === undefined ? 'could not enter the container\'s mount namespace' : oldRoot?.length ? `mounted at ${oldRoot.map((m) => m.mountPoint).join(', ')}` : 'none',
+      seen:
+        nsMounts === undefined
+          ? "could not enter the container's mount namespace"
+          : oldRoot?.length
+            ? `mounted at ${oldRoot.map((m) => m.mountPoint).join(', ')}`
+            : 'none',
     });
 
     const proc = at('/proc');
     const procs = Number(seen.procs);
     t.expect('proc', proc?.fstype === 'proc' && procs > 0 && procs <= 5, {
-      expected: 'a procfs on /proc listing only the container\'s processes',
+      expected: "a procfs on /proc listing only the container's processes",
       seen: `${proc ? `${proc.fstype} on /proc` : 'nothing mounted on /proc'}, ${seen.procs} processes listed`,
     });
 
     const problems: string[] = [];
     const sys = at('/sys');
-    if (sys?.fstype !== 'sysfs' || !sys.options.split(',').includes('ro')) problems.push(`/sys: ${sys ? `${sys.fstype} ${sys.options}` : 'not mounted'}`);
-    for (const [mp, fstype] of [['/dev', 'tmpfs'], ['/dev/pts', 'devpts'], ['/dev/shm', 'tmpfs'], ['/tmp', 'tmpfs']]) {
+    if (sys?.fstype !== 'sysfs' || !sys.options.split(',').includes('ro'))
+      problems.push(`/sys: ${sys ? `${sys.fstype} ${sys.options}` : 'not mounted'}`);
+    for (const [mp, fstype] of [
+      ['/dev', 'tmpfs'],
+      ['/dev/pts', 'devpts'],
+      ['/dev/shm', 'tmpfs'],
+      ['/tmp', 'tmpfs'],
+    ]) {
       if (at(mp)?.fstype !== fstype) problems.push(`${mp}: ${at(mp)?.fstype ?? 'not mounted'}`);
     }
     if (seen.devnull !== 'ok') problems.push('/dev/null not writable');
@@ -172,33 +281,53 @@ export default defineCheck({
     if (seen.urandom !== '8' || seen.random !== '8') problems.push('/dev/urandom or /dev/random unreadable');
     if (seen.devfull !== 'refused') problems.push('/dev/full accepted a write');
     if (seen.tty !== 'ok') problems.push('/dev/tty missing');
-    t.expect('mounts', problems.length === 0, { expected: 'sysfs ro, tmpfs /dev with devices, devpts, shm, tmpfs /tmp', seen: problems.join('; ') || 'all there' });
+    t.expect('mounts', problems.length === 0, {
+      expected: 'sysfs ro, tmpfs /dev with devices, devpts, shm, tmpfs /tmp',
+      seen: problems.join('; ') || 'all there',
+    });
 
     const home = at('/home');
     const loop = home?.source.startsWith('/dev/loop') ? backingFileOf(home.source) : undefined;
     const expectedImage = fs.existsSync(image) ? fs.realpathSync(image) : image;
     t.expect('home-ext4', home?.fstype === 'ext4' && loop === expectedImage, {
       expected: `ext4 on /dev/loopN backed by ${expectedImage}`,
-      seen: home ? `${home.fstype} on ${home.source}${home.source.startsWith('/dev/loop') ? ` backed by ${loop ?? 'nothing'}` : ''}` : 'nothing mounted on /home',
+      seen: home
+        ? `${home.fstype} on ${home.source}${home.source.startsWith('/dev/loop') ? ` backed by ${loop ?? 'nothing'}` : ''}`
+        : 'nothing mounted on /home',
     });
     const recorded = probe.ctx.ledger.entries().filter((e) => e.kind === 'loop');
-    const inLedger = home !== undefined && recorded.some((e) => e.kind === 'loop' && e.device === home.source && e.backingFile === expectedImage);
+    const inLedger =
+      home !== undefined && recorded.some((e) => e.kind === 'loop' && e.device === home.source && e.backingFile === expectedImage);
     t.expect('home-ledger', inLedger, {
       expected: `a 'loop' entry for ${home?.source ?? 'the loop device'} backed by ${expectedImage} in the run's ledger`,
-      seen: recorded.length ? recorded.map((e) => (e.kind === 'loop' ? `loop ${e.device ?? '(no device)'} of ${e.backingFile}` : '')).join('; ') : 'no loop entry',
+      seen: recorded.length
+        ? recorded.map((e) => (e.kind === 'loop' ? `loop ${e.device ?? '(no device)'} of ${e.backingFile}` : '')).join('; ')
+        : 'no loop entry',
     });
 
     // where the file would be if /home were not mounted inside only
-    const onHost = [path.join(rootfs, 'home', homeFile), path.join('/home', homeFile), path.join('/tmp', homeFile)].filter((p) => fs.existsSync(p));
+    const onHost = [path.join(rootfs, 'home', homeFile), path.join('/home', homeFile), path.join('/tmp', homeFile)].filter((p) =>
+      fs.existsSync(p),
+    );
     t.expect('home-private', seen.homewrite === 'ok' && onHost.length === 0, {
       expected: `/home/${homeFile} written inside, not visible on the host`,
-      seen: seen.homewrite !== 'ok' ? 'the probe could not write to /home' : onHost.length ? `visible on the host at ${onHost.join(', ')}` : 'not on the host',
+      seen:
+        seen.homewrite !== 'ok'
+          ? 'the probe could not write to /home'
+          : onHost.length
+            ? `visible on the host at ${onHost.join(', ')}`
+            : 'not on the host',
     });
 
     const leaked = readMountinfo('self').some((m) => m.mountPoint === leakInner);
     t.expect('no-leak', seen.innermount === 'ok' && !leaked, {
       expected: `the probe's tmpfs on ${inContainer(leakInner)} not in the host's mount table`,
-      seen: seen.innermount !== 'ok' ? 'the probe could not mount (is there a mount namespace?)' : leaked ? `the host has it too, at ${leakInner}` : 'host unaffected',
+      seen:
+        seen.innermount !== 'ok'
+          ? 'the probe could not mount (is there a mount namespace?)'
+          : leaked
+            ? `the host has it too, at ${leakInner}`
+            : 'host unaffected',
     });
 
     // After the container exits, nothing of it may remain mounted on the host.
@@ -223,17 +352,27 @@ export default defineCheck({
     const byKit = fs.existsSync(image) && loopReclaimedByLedger(fs.realpathSync(image));
     t.expect('no-loop-left', devices.length === 0 && !byKit && !teardownError.includes('still attached'), {
       expected: `no loop device on ${image}, detached in the step's teardown`,
-      seen: devices.length ? `${devices.join(', ')} still attached` : byKit ? 'detached by the kit\'s ledger after the step\'s teardown, not by the step' : teardownError || 'none',
+      seen: devices.length
+        ? `${devices.join(', ')} still attached`
+        : byKit
+          ? "detached by the kit's ledger after the step's teardown, not by the step"
+          : teardownError || 'none',
     });
 
     // debugfs reads the ext4 image directly: no mount, no loop device needed
     const stored = fs.existsSync(image) ? (await sh`debugfs -R ${`cat /${homeFile}`} ${image}`).stdout.trim() : '';
-    t.expect('home-persists', stored === homeText, { expected: `/${homeFile} in the image, containing ${homeText}`, seen: stored ? `"${stored}"` : 'not in the image' });
+    t.expect('home-persists', stored === homeText, {
+      expected: `/${homeFile} in the image, containing ${homeText}`,
+      seen: stored ? `"${stored}"` : 'not in the image',
+    });
     if (teardownError) throw new Error(teardownError);
 
     // A second container on the same image: the step must keep the file and its filesystem.
     if (stored === homeText) {
-      const again = await t.start({ argv: ['sh', '-c', `echo "kept=$(cat /home/${homeFile} 2>/dev/null)"; echo ready; exec sleep 60`], options: { homeImage: image, quiet: true } });
+      const again = await t.start({
+        argv: ['sh', '-c', `echo "kept=$(cat /home/${homeFile} 2>/dev/null)"; echo ready; exec sleep 60`],
+        options: { homeImage: image, quiet: true },
+      });
       await again.waitFor(/^ready$/m);
       const kept = again.values().kept;
       await again.stop();
@@ -241,9 +380,12 @@ export default defineCheck({
       for (const line of added(before, relevantHostMounts()).reverse()) await sh`umount --lazy ${line.split(' ')[0]}`;
       await again.teardown().catch(() => undefined);
       await devicesLeft(image);
-      t.expect('home-kept', kept === homeText, { expected: `/home/${homeFile} containing ${homeText} in the second run`, seen: kept ? `"${kept}"` : 'no such file: the image was made or formatted again' });
+      t.expect('home-kept', kept === homeText, {
+        expected: `/home/${homeFile} containing ${homeText} in the second run`,
+        seen: kept ? `"${kept}"` : 'no such file: the image was made or formatted again',
+      });
     } else {
-      t.expect('home-kept', false, { expected: 'a file that outlives the first run', seen: 'the first run\'s file is not in the image' });
+      t.expect('home-kept', false, { expected: 'a file that outlives the first run', seen: "the first run's file is not in the image" });
     }
   },
 });

@@ -5,22 +5,109 @@
 
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { type AssertionSpec, type Cidr, defineCheck, echoServerOnHost, eventually, formatCidr, formatIp, hostLinks, HostNetnsError, hostOccupiedNetworks, IpCommandError, KIT_IF_NAME, KitError, namespaceId, type NetFacts, need, NotDoneError, overlaps, parseCidr, tcpEcho } from '../kit/check.ts';
+import {
+  type AssertionSpec,
+  type Cidr,
+  defineCheck,
+  echoServerOnHost,
+  eventually,
+  formatCidr,
+  formatIp,
+  hostLinks,
+  HostNetnsError,
+  hostOccupiedNetworks,
+  IpCommandError,
+  KIT_IF_NAME,
+  KitError,
+  namespaceId,
+  type NetFacts,
+  need,
+  NotDoneError,
+  overlaps,
+  parseCidr,
+  tcpEcho,
+} from '../kit/check.ts';
 
 const page = '/steps/03-net';
 
 export const assertions: AssertionSpec[] = [
-  { id: 'setup', name: 'the network setup commands run without error', points: 1, page: `${page}#common-errors`, hint: 'The failing `ip` command, the kernel\'s reason and what to try are shown above; the commands run in order, so fix the first one that fails.' },
-  { id: 'netns', name: 'its network namespace differs from the host\'s (/proc/PID/ns/net)', points: 2, page: `${page}#the-namespace`, hint: "Ask clone() for CLONE_NEWNET in configure: spec.cloneFlags.add('CLONE_NEWNET')." },
-  { id: 'links', name: 'inside, the interfaces are exactly lo and the container\'s veth end', points: 2, page: `${page}#the-pair`, hint: 'Create the pair with the per-run names (hostIf, containerIf) and put the containerIf end into the child\'s namespace (`... peer name C netns PID`, or `link set C netns PID`).' },
-  { id: 'address', name: 'the container end has its address and is up', points: 2, page: `${page}#addresses`, hint: 'Inside the namespace (`ip -n NAME ...`): `addr add containerAddress/prefix dev containerIf`, then `link set containerIf up`.' },
-  { id: 'lo', name: 'lo is up inside', points: 1, page: `${page}#addresses`, hint: 'A new namespace\'s lo starts down: `ip -n NAME link set lo up`.' },
-  { id: 'route', name: 'the default route inside goes via the host end', points: 1, page: `${page}#the-route`, hint: '`ip -n NAME route add default via hostAddress` (after the address and the link are up).' },
-  { id: 'host-end', name: 'the host end has its address and is up', points: 1, page: `${page}#addresses`, hint: 'On the host: `addr add hostAddress/prefix dev hostIf` and `link set hostIf up`.' },
-  { id: 'tcp-in', name: 'TCP from the host reaches a server inside the container', points: 2, page: `${page}#try-it`, hint: 'Both ends need their address and must be up; the container end must be inside the namespace.' },
-  { id: 'tcp-out', name: 'TCP from the container reaches a server on the host end', points: 2, page: `${page}#try-it`, hint: 'Both ends need their address and must be up.' },
-  { id: 'host-unchanged', name: 'the host\'s interfaces and addresses are as before after exit', points: 1, page: `${page}#teardown`, hint: 'Configure the container\'s side with `ip -n NAME`, never on the host.' },
-  { id: 'no-leftovers', name: 'no named namespace, veth, address or lease is left after exit', points: 1, page: `${page}#teardown`, hint: 'Use the per-run names from netFacts(ctx): the kit removes exactly those at teardown.' },
+  {
+    id: 'setup',
+    name: 'the network setup commands run without error',
+    points: 1,
+    page: `${page}#common-errors`,
+    hint: "The failing `ip` command, the kernel's reason and what to try are shown above; the commands run in order, so fix the first one that fails.",
+  },
+  {
+    id: 'netns',
+    name: "its network namespace differs from the host's (/proc/PID/ns/net)",
+    points: 2,
+    page: `${page}#the-namespace`,
+    hint: "Ask clone() for CLONE_NEWNET in configure: spec.cloneFlags.add('CLONE_NEWNET').",
+  },
+  {
+    id: 'links',
+    name: "inside, the interfaces are exactly lo and the container's veth end",
+    points: 2,
+    page: `${page}#the-pair`,
+    hint: "Create the pair with the per-run names (hostIf, containerIf) and put the containerIf end into the child's namespace (`... peer name C netns PID`, or `link set C netns PID`).",
+  },
+  {
+    id: 'address',
+    name: 'the container end has its address and is up',
+    points: 2,
+    page: `${page}#addresses`,
+    hint: 'Inside the namespace (`ip -n NAME ...`): `addr add containerAddress/prefix dev containerIf`, then `link set containerIf up`.',
+  },
+  {
+    id: 'lo',
+    name: 'lo is up inside',
+    points: 1,
+    page: `${page}#addresses`,
+    hint: "A new namespace's lo starts down: `ip -n NAME link set lo up`.",
+  },
+  {
+    id: 'route',
+    name: 'the default route inside goes via the host end',
+    points: 1,
+    page: `${page}#the-route`,
+    hint: '`ip -n NAME route add default via hostAddress` (after the address and the link are up).',
+  },
+  {
+    id: 'host-end',
+    name: 'the host end has its address and is up',
+    points: 1,
+    page: `${page}#addresses`,
+    hint: 'On the host: `addr add hostAddress/prefix dev hostIf` and `link set hostIf up`.',
+  },
+  {
+    id: 'tcp-in',
+    name: 'TCP from the host reaches a server inside the container',
+    points: 2,
+    page: `${page}#try-it`,
+    hint: 'Both ends need their address and must be up; the container end must be inside the namespace.',
+  },
+  {
+    id: 'tcp-out',
+    name: 'TCP from the container reaches a server on the host end',
+    points: 2,
+    page: `${page}#try-it`,
+    hint: 'Both ends need their address and must be up.',
+  },
+  {
+    id: 'host-unchanged',
+    name: "the host's interfaces and addresses are as before after exit",
+    points: 1,
+    page: `${page}#teardown`,
+    hint: "Configure the container's side with `ip -n NAME`, never on the host.",
+  },
+  {
+    id: 'no-leftovers',
+    name: 'no named namespace, veth, address or lease is left after exit',
+    points: 1,
+    page: `${page}#teardown`,
+    hint: 'Use the per-run names from netFacts(ctx): the kit removes exactly those at teardown.',
+  },
 ];
 
 interface LinkJson {
@@ -72,7 +159,10 @@ async function randomSubnet(int: (min: number, max: number) => number): Promise<
       if (!occupied.some((o) => overlaps(o, c))) return c;
     }
   }
-  throw new KitError('the host routes every private range the check could use for its subnet', { hint: 'See `ip route show table all`.', page: `${page}#options` });
+  throw new KitError('the host routes every private range the check could use for its subnet', {
+    hint: 'See `ip route show table all`.',
+    page: `${page}#options`,
+  });
 }
 
 // The probe serves one TCP echo inside (busybox nc -e cat), says ready, sends a
@@ -119,9 +209,15 @@ export default defineCheck({
       const changed = [...before]
         .filter(([name, state]) => !foreign(name) && after.get(name) !== state)
         .map(([name]) => `${name}: ${before.get(name)} -> ${after.get(name) ?? 'gone'}`);
-      const inOurSubnet = [...after.values()].filter((s) => s.includes(` ${hostAddress}/`) || s.includes(` ${containerAddress}/`) || s.includes(`,${hostAddress}/`) || s.includes(`,${containerAddress}/`));
+      const inOurSubnet = [...after.values()].filter(
+        (s) =>
+          s.includes(` ${hostAddress}/`) ||
+          s.includes(` ${containerAddress}/`) ||
+          s.includes(`,${hostAddress}/`) ||
+          s.includes(`,${containerAddress}/`),
+      );
       t.expect('host-unchanged', changed.length === 0 && inOurSubnet.length === 0, {
-        expected: 'every host interface with the same state and addresses; no address of the run\'s subnet',
+        expected: "every host interface with the same state and addresses; no address of the run's subnet",
         seen: [...changed, ...inOurSubnet].join('; ') || 'unchanged',
       });
       const left: string[] = [];
@@ -188,19 +284,28 @@ export default defineCheck({
     } catch (err) {
       echoedIn = `(${(err as Error).message})`;
     }
-    t.expect('tcp-in', echoedIn === tokenIn, { expected: `${tokenIn} echoed by ${containerAddress}:${port}`, seen: echoedIn || '(nothing)' });
+    t.expect('tcp-in', echoedIn === tokenIn, {
+      expected: `${tokenIn} echoed by ${containerAddress}:${port}`,
+      seen: echoedIn || '(nothing)',
+    });
 
     let server: Awaited<ReturnType<typeof echoServerOnHost>> | undefined;
     try {
       server = await echoServerOnHost(hostAddress, hostPort);
     } catch (err) {
-      t.expect('tcp-out', false, { expected: `a server on ${hostAddress}:${hostPort}`, seen: `cannot listen there: ${(err as Error).message}` });
+      t.expect('tcp-out', false, {
+        expected: `a server on ${hostAddress}:${hostPort}`,
+        seen: `cannot listen there: ${(err as Error).message}`,
+      });
     }
     if (server) {
       try {
         await probe.waitFor(/^out=.*$/m, 10_000).catch(() => undefined);
         const out = probe.values().out;
-        t.expect('tcp-out', out === tokenOut, { expected: `${tokenOut} echoed by ${hostAddress}:${hostPort}`, seen: out === undefined ? '(the probe got no answer)' : out || '(nothing)' });
+        t.expect('tcp-out', out === tokenOut, {
+          expected: `${tokenOut} echoed by ${hostAddress}:${hostPort}`,
+          seen: out === undefined ? '(the probe got no answer)' : out || '(nothing)',
+        });
       } finally {
         await server.close();
       }

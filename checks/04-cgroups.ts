@@ -7,22 +7,107 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type AssertionSpec, type CgroupUsage, cpuSecondsOf, defineCheck, detectLayout, eventually, hostCgroupsOf, KIT_PARENT, type Ledger, limitsIn, namespaceId, NotDoneError, oomKillsIn, parseProcCgroup, pidsInNamespace, processStartTime, reclaimedByLedger, reclaimers } from '../kit/check.ts';
+import {
+  type AssertionSpec,
+  type CgroupUsage,
+  cpuSecondsOf,
+  defineCheck,
+  detectLayout,
+  eventually,
+  hostCgroupsOf,
+  KIT_PARENT,
+  type Ledger,
+  limitsIn,
+  namespaceId,
+  NotDoneError,
+  oomKillsIn,
+  parseProcCgroup,
+  pidsInNamespace,
+  processStartTime,
+  reclaimedByLedger,
+  reclaimers,
+} from '../kit/check.ts';
 
 const page = '/steps/04-cgroups';
 
 export const assertions: AssertionSpec[] = [
-  { id: 'setup', name: 'the cgroup is created and its limits written without error', points: 1, page: `${page}#common-errors`, hint: 'The error above names the file and what the kernel said; on this machine\'s version the files are named differently (see the table).' },
-  { id: 'member', name: 'every process of the container is in the run\'s own cgroup (memory, cpu, pids), read from /proc/PID/cgroup', points: 2, page: `${page}#joining-the-cgroup`, hint: 'In setup, write child.pid to cgroup.procs in every directory of the run\'s cgroup: on v1 each controller has its own hierarchy, so there are several.' },
-  { id: 'member-at-start', name: 'the container\'s first command already runs inside the cgroup', points: 2, page: `${page}#joining-the-cgroup`, hint: 'Join while the child waits on its sync pipe (the setup hook, awaited), not after it runs: whatever it forks before joining stays outside.' },
-  { id: 'memory-oom', name: 'a process allocating past the memory limit is OOM-killed, and the cgroup\'s OOM counter says so', points: 2, page: `${page}#memory`, hint: 'Write the --memory value in bytes to memory.max (v2) or memory.limit_in_bytes (v1).' },
-  { id: 'memory-under', name: 'a process that stays under the memory limit runs to the end', points: 1, page: `${page}#memory`, hint: 'Use the --memory value itself (in bytes), not a fixed or smaller number.' },
-  { id: 'cpu', name: 'a busy loop inside gets about its CPU quota, not a whole CPU', points: 2, page: `${page}#cpu`, hint: 'v2: cpu.max is "QUOTA PERIOD"; v1: cpu.cfs_period_us, then cpu.cfs_quota_us. Both in microseconds: --cpus 0.5 is 50000 per 100000.' },
-  { id: 'pids', name: 'forking past the pids limit fails inside', points: 2, page: `${page}#pids`, hint: 'Write the --pids value to pids.max (the same name on v1 and v2).' },
-  { id: 'pids-host', name: 'the host can still start processes while the container is at its limit', points: 1, page: `${page}#pids`, hint: 'Limit the container\'s own cgroup, never a shared one or a system-wide setting.' },
-  { id: 'usage', name: 'the resource usage (CPU time, peak memory, OOM kills) is read at exit into ctx.facts.usage', points: 1, page: `${page}#accounting`, hint: 'In teardown, before removing the cgroup, read the usage files (v2: cpu.stat, memory.peak, memory.events; v1: cpuacct.usage, memory.max_usage_in_bytes, memory.oom_control) into ctx.facts.usage.' },
-  { id: 'removed', name: 'after exit the cgroup is gone from every hierarchy, removed by the step', points: 2, page: `${page}#removing-it`, hint: 'In teardown: empty the cgroup (v2 cgroup.kill; v1 SIGKILL each pid of cgroup.procs until it is empty), rmdir every directory, then forget the ledger entry. If the kit cleaned up after you, it does not count.' },
-  { id: 'no-leftovers', name: 'no process of the container is left after exit', points: 1, page: `${page}#removing-it`, hint: 'Kill everything in the cgroup and wait until cgroup.procs is empty before rmdir.' },
+  {
+    id: 'setup',
+    name: 'the cgroup is created and its limits written without error',
+    points: 1,
+    page: `${page}#common-errors`,
+    hint: "The error above names the file and what the kernel said; on this machine's version the files are named differently (see the table).",
+  },
+  {
+    id: 'member',
+    name: "every process of the container is in the run's own cgroup (memory, cpu, pids), read from /proc/PID/cgroup",
+    points: 2,
+    page: `${page}#joining-the-cgroup`,
+    hint: "In setup, write child.pid to cgroup.procs in every directory of the run's cgroup: on v1 each controller has its own hierarchy, so there are several.",
+  },
+  {
+    id: 'member-at-start',
+    name: "the container's first command already runs inside the cgroup",
+    points: 2,
+    page: `${page}#joining-the-cgroup`,
+    hint: 'Join while the child waits on its sync pipe (the setup hook, awaited), not after it runs: whatever it forks before joining stays outside.',
+  },
+  {
+    id: 'memory-oom',
+    name: "a process allocating past the memory limit is OOM-killed, and the cgroup's OOM counter says so",
+    points: 2,
+    page: `${page}#memory`,
+    hint: 'Write the --memory value in bytes to memory.max (v2) or memory.limit_in_bytes (v1).',
+  },
+  {
+    id: 'memory-under',
+    name: 'a process that stays under the memory limit runs to the end',
+    points: 1,
+    page: `${page}#memory`,
+    hint: 'Use the --memory value itself (in bytes), not a fixed or smaller number.',
+  },
+  {
+    id: 'cpu',
+    name: 'a busy loop inside gets about its CPU quota, not a whole CPU',
+    points: 2,
+    page: `${page}#cpu`,
+    hint: 'v2: cpu.max is "QUOTA PERIOD"; v1: cpu.cfs_period_us, then cpu.cfs_quota_us. Both in microseconds: --cpus 0.5 is 50000 per 100000.',
+  },
+  {
+    id: 'pids',
+    name: 'forking past the pids limit fails inside',
+    points: 2,
+    page: `${page}#pids`,
+    hint: 'Write the --pids value to pids.max (the same name on v1 and v2).',
+  },
+  {
+    id: 'pids-host',
+    name: 'the host can still start processes while the container is at its limit',
+    points: 1,
+    page: `${page}#pids`,
+    hint: "Limit the container's own cgroup, never a shared one or a system-wide setting.",
+  },
+  {
+    id: 'usage',
+    name: 'the resource usage (CPU time, peak memory, OOM kills) is read at exit into ctx.facts.usage',
+    points: 1,
+    page: `${page}#accounting`,
+    hint: 'In teardown, before removing the cgroup, read the usage files (v2: cpu.stat, memory.peak, memory.events; v1: cpuacct.usage, memory.max_usage_in_bytes, memory.oom_control) into ctx.facts.usage.',
+  },
+  {
+    id: 'removed',
+    name: 'after exit the cgroup is gone from every hierarchy, removed by the step',
+    points: 2,
+    page: `${page}#removing-it`,
+    hint: 'In teardown: empty the cgroup (v2 cgroup.kill; v1 SIGKILL each pid of cgroup.procs until it is empty), rmdir every directory, then forget the ledger entry. If the kit cleaned up after you, it does not count.',
+  },
+  {
+    id: 'no-leftovers',
+    name: 'no process of the container is left after exit',
+    points: 1,
+    page: `${page}#removing-it`,
+    hint: 'Kill everything in the cgroup and wait until cgroup.procs is empty before rmdir.',
+  },
 ];
 
 /**
@@ -44,7 +129,7 @@ function probeScript(overMiB: number, underMiB: number): string {
     'echo phase=cpu',
     'next=; while [ -z "$next" ]; do sleep 0.05; done',
     'kill $busy; wait $busy',
-    "sh -c 'n=0; while [ $n -lt 100 ]; do sleep 61 & echo $! >> /tmp/forked; n=$((n+1)); echo \"forked=$n\"; done' 2>/dev/null",
+    'sh -c \'n=0; while [ $n -lt 100 ]; do sleep 61 & echo $! >> /tmp/forked; n=$((n+1)); echo "forked=$n"; done\' 2>/dev/null',
     'echo "forkloop=$?"',
     'echo phase=pids',
     'next=; while [ -z "$next" ]; do :; done',
@@ -53,7 +138,6 @@ function probeScript(overMiB: number, underMiB: number): string {
     'exec sleep 600',
   ].join('\n');
 }
-
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -140,7 +224,8 @@ export default defineCheck({
         options: { memory: memMiB * 2 ** 20, cpus, pids: pidsMax, homeImage: path.join(t.tmp, 'home.img'), quiet: true },
       })
       .catch((err: unknown) => {
-        if (!(err instanceof NotDoneError)) t.expect('setup', false, { expected: 'the container starts', seen: err instanceof Error ? err.message : String(err) });
+        if (!(err instanceof NotDoneError))
+          t.expect('setup', false, { expected: 'the container starts', seen: err instanceof Error ? err.message : String(err) });
         throw err;
       });
     t.expect('setup', true);
@@ -152,10 +237,13 @@ export default defineCheck({
     await probe.waitFor(/^phase=memory$/m);
     const view = hostCgroupsOf(probe.pid, layout);
     // does this kernel keep a peak (v1 always; v2 from Linux 5.19)?
-    const peakFile = view?.dirs.memory ? path.join(view.dirs.memory, layout.kind === 'v2' ? 'memory.peak' : 'memory.max_usage_in_bytes') : undefined;
+    const peakFile = view?.dirs.memory
+      ? path.join(view.dirs.memory, layout.kind === 'v2' ? 'memory.peak' : 'memory.max_usage_in_bytes')
+      : undefined;
     const tracksPeak = peakFile !== undefined && fs.existsSync(peakFile);
     /** a cgroup of this run: not the check's own, named after the run id */
-    const isRunCgroup = (c: string, p: string | undefined) => p !== undefined && p !== (layout.kind === 'v2' ? own.unified : own.v1[c]) && p.includes(runId);
+    const isRunCgroup = (c: string, p: string | undefined) =>
+      p !== undefined && p !== (layout.kind === 'v2' ? own.unified : own.v1[c]) && p.includes(runId);
     const wrong: string[] = [];
     for (const pid of containerPids()) {
       const v = hostCgroupsOf(pid, layout);
@@ -196,7 +284,8 @@ export default defineCheck({
     const bound = cpus * 1.25 + 0.05;
     const baseline = startBaseline(ledger);
     for (const pid of [...containerPids(), baseline.pid]) prioritise(pid);
-    const restoreWeights = view?.dirs.cpu && isRunCgroup('cpu', view.paths.cpu) ? topWeight(view.dirs.cpu, layout.kind === 'v2') : () => undefined;
+    const restoreWeights =
+      view?.dirs.cpu && isRunCgroup('cpu', view.paths.cpu) ? topWeight(view.dirs.cpu, layout.kind === 'v2') : () => undefined;
     t.defer(restoreWeights);
     let cpu = { share: 0, base: 0, wall: 0, used: 0 };
     await sleep(300);
@@ -237,7 +326,10 @@ export default defineCheck({
       seen: `${forked} more forked before ${pv.forkloop === '0' ? 'the loop ended' : 'fork failed'}, ${alive} alive inside`,
     });
     const host = spawnSync('/bin/true', { timeout: 5000 });
-    t.expect('pids-host', host.status === 0, { expected: 'a host process starts and exits 0', seen: host.error ? host.error.message : `exit ${host.status}` });
+    t.expect('pids-host', host.status === 0, {
+      expected: 'a host process starts and exits 0',
+      seen: host.error ? host.error.message : `exit ${host.status}`,
+    });
     process.kill(probe.pid, 'SIGUSR1');
     await probe.waitFor(/^phase=done$/m, 30_000);
 
@@ -254,25 +346,49 @@ export default defineCheck({
     const usage = probe.ctx.facts.usage;
     // at most every CPU of the machine for the container's whole life: a CPU time in nanoseconds is 1000 times that
     const maxUsec = ((performance.now() - startedAt) / 1000) * os.availableParallelism() * 1e6;
-    const peakOk = (p: number | undefined) => (tracksPeak ? p !== undefined && p >= underMiB * 2 ** 20 * 0.5 && p <= (memMiB + 8) * 2 ** 20 : true);
-    t.expect('usage', usage !== undefined && usage.oomKills >= 1 && usage.cpuUsec >= used * 0.8e6 && usage.cpuUsec <= maxUsec && peakOk(usage.memoryPeakBytes), {
-      expected: `ctx.facts.usage with oomKills >= 1, ${Math.round(used * 0.8e6)} <= cpuUsec <= ${Math.round(maxUsec)}${tracksPeak ? `, memoryPeakBytes between ${underMiB / 2} MiB and ${memMiB + 8} MiB` : ''}`,
-      seen: usage ? JSON.stringify(usage) : teardownError || 'nothing in ctx.facts.usage',
-    });
+    const peakOk = (p: number | undefined) =>
+      tracksPeak ? p !== undefined && p >= underMiB * 2 ** 20 * 0.5 && p <= (memMiB + 8) * 2 ** 20 : true;
+    t.expect(
+      'usage',
+      usage !== undefined &&
+        usage.oomKills >= 1 &&
+        usage.cpuUsec >= used * 0.8e6 &&
+        usage.cpuUsec <= maxUsec &&
+        peakOk(usage.memoryPeakBytes),
+      {
+        expected: `ctx.facts.usage with oomKills >= 1, ${Math.round(used * 0.8e6)} <= cpuUsec <= ${Math.round(maxUsec)}${tracksPeak ? `, memoryPeakBytes between ${underMiB / 2} MiB and ${memMiB + 8} MiB` : ''}`,
+        seen: usage ? JSON.stringify(usage) : teardownError || 'nothing in ctx.facts.usage',
+      },
+    );
     const left = runPaths.filter((p) => fs.existsSync(p));
     const byKit = reclaimedByLedger(runPaths);
     // what the step left (and took off its ledger) is removed here: it counts against it
     if (left.length) await reclaimers.cgroup?.({ id: 0, kind: 'cgroup', paths: left });
     t.expect('removed', runPaths.length > 0 && left.length === 0 && byKit.length === 0, {
-      expected: 'every directory of the run\'s cgroup removed in the step\'s teardown',
-      seen: runPaths.length === 0 ? 'no cgroup was recorded in the run\'s ledger' : left.length ? `still there: ${left.join(' ')}` : byKit.length ? `removed by the kit's cleanup, not the step: ${byKit.join(' ')}` : 'removed',
+      expected: "every directory of the run's cgroup removed in the step's teardown",
+      seen:
+        runPaths.length === 0
+          ? "no cgroup was recorded in the run's ledger"
+          : left.length
+            ? `still there: ${left.join(' ')}`
+            : byKit.length
+              ? `removed by the kit's cleanup, not the step: ${byKit.join(' ')}`
+              : 'removed',
     });
-    const stillAlive = () => [...insideBefore].filter((k) => {
-      const [pid, start] = k.split(':');
-      return processStartTime(Number(pid)) === start;
-    });
+    const stillAlive = () =>
+      [...insideBefore].filter((k) => {
+        const [pid, start] = k.split(':');
+        return processStartTime(Number(pid)) === start;
+      });
     const clean = await eventually(() => stillAlive().length === 0, 2000);
-    t.expect('no-leftovers', clean, { expected: 'no process', seen: clean ? 'none' : `pids ${stillAlive().map((k) => k.split(':')[0]).join(' ')}` });
+    t.expect('no-leftovers', clean, {
+      expected: 'no process',
+      seen: clean
+        ? 'none'
+        : `pids ${stillAlive()
+            .map((k) => k.split(':')[0])
+            .join(' ')}`,
+    });
     if (teardownError) throw new Error(teardownError);
   },
 });

@@ -5,19 +5,94 @@
 // what it should, and do the student's readings match sysbench's report?
 
 import path from 'node:path';
-import { asBenchStep, type AssertionSpec, availableEnvs, type BenchEnvironment, type BenchResults, type BenchRun, containerEnvironment, defineCheck, type FileSet, flagValue, formatRatio, hostEnvironment, listStepFiles, loadStepsUpTo, lxcEnvironmentIfAvailable, measuredRuns, NAMESPACES, PROFILES, runBench, type RunOptions, stateDir, tabulate, type UnavailableEnvironment, variants as allVariants, WORKLOADS } from '../kit/check.ts';
+import {
+  asBenchStep,
+  type AssertionSpec,
+  availableEnvs,
+  type BenchEnvironment,
+  type BenchResults,
+  type BenchRun,
+  containerEnvironment,
+  defineCheck,
+  type FileSet,
+  flagValue,
+  formatRatio,
+  hostEnvironment,
+  listStepFiles,
+  loadStepsUpTo,
+  lxcEnvironmentIfAvailable,
+  measuredRuns,
+  NAMESPACES,
+  PROFILES,
+  runBench,
+  type RunOptions,
+  stateDir,
+  tabulate,
+  type UnavailableEnvironment,
+  variants as allVariants,
+  WORKLOADS,
+} from '../kit/check.ts';
 
 const page = '/steps/05-bench';
 
 export const assertions: AssertionSpec[] = [
-  { id: 'commands', name: 'each sysbench command measures what it should (test, mode, O_DIRECT, file set)', points: 3, page: `${page}#which-command-measures-what`, hint: 'cpu: `sysbench cpu`; fileio: `sysbench fileio` with --file-total-size and --file-num from `files`, --file-test-mode=mode and --file-extra-flags=direct only when direct; memory: `sysbench memory`; threads: `sysbench threads`.' },
-  { id: 'all-results', name: 'every workload gave a number in every environment, every run well-formed', points: 2, page: `${page}#which-command-measures-what`, hint: 'A run failed: its sysbench error is shown. fileio needs its files: run it in the working directory where the kit prepared them (the cwd given to run).' },
-  { id: 'in-container', name: 'the container\'s runs were inside the container (pid, mount, net, UTS, IPC namespaces differ from the host\'s)', points: 3, page: `${page}#running-it-inside-the-container`, hint: 'Run sysbench as the command of tools.container(...), not on the host: only then is it a process of the container\'s namespaces.' },
-  { id: 'cgroup', name: 'the container\'s runs were in the container\'s cgroup, not the host\'s', points: 1, page: `${page}#running-it-inside-the-container`, hint: 'Step 4 puts the container\'s PID 1 in its own cgroup; sysbench must be that process (exec) or its child.' },
-  { id: 'home', name: 'the container\'s file I/O ran on /home, the loop-backed ext4 of step 2', points: 2, page: `${page}#where-the-files-go`, hint: 'workDir() must be a folder under /home: the rest of the container\'s root is a folder of the host\'s own disk.' },
-  { id: 'read', name: 'your reading of each report matches sysbench\'s numbers', points: 2, page: `${page}#reading-the-numbers`, hint: 'cpu: "events per second"; fileio read: "read, MiB/s"; fileio write: "written, MiB/s"; memory: the MiB/sec of "MiB transferred"; threads: total number of events / total time.' },
-  { id: 'plausible', name: 'the numbers are plausible (positive; reads only read, writes only write; O_DIRECT when asked)', points: 1, page: `${page}#reading-the-numbers`, hint: 'A read test that writes (or the reverse) means the wrong --file-test-mode; a missing "directio" means the O_DIRECT flag did not reach sysbench.' },
-  { id: 'cpu-ratio', benchmark: true, name: 'CPU speed in the container is the host\'s, within the noise (or its CPU limit)', points: 1, page: `${page}#what-to-expect`, hint: 'Namespaces cost nothing on a CPU-bound loop: a slower container means a CPU limit below one CPU, or sysbench did not run the same command in both.' },
+  {
+    id: 'commands',
+    name: 'each sysbench command measures what it should (test, mode, O_DIRECT, file set)',
+    points: 3,
+    page: `${page}#which-command-measures-what`,
+    hint: 'cpu: `sysbench cpu`; fileio: `sysbench fileio` with --file-total-size and --file-num from `files`, --file-test-mode=mode and --file-extra-flags=direct only when direct; memory: `sysbench memory`; threads: `sysbench threads`.',
+  },
+  {
+    id: 'all-results',
+    name: 'every workload gave a number in every environment, every run well-formed',
+    points: 2,
+    page: `${page}#which-command-measures-what`,
+    hint: 'A run failed: its sysbench error is shown. fileio needs its files: run it in the working directory where the kit prepared them (the cwd given to run).',
+  },
+  {
+    id: 'in-container',
+    name: "the container's runs were inside the container (pid, mount, net, UTS, IPC namespaces differ from the host's)",
+    points: 3,
+    page: `${page}#running-it-inside-the-container`,
+    hint: "Run sysbench as the command of tools.container(...), not on the host: only then is it a process of the container's namespaces.",
+  },
+  {
+    id: 'cgroup',
+    name: "the container's runs were in the container's cgroup, not the host's",
+    points: 1,
+    page: `${page}#running-it-inside-the-container`,
+    hint: "Step 4 puts the container's PID 1 in its own cgroup; sysbench must be that process (exec) or its child.",
+  },
+  {
+    id: 'home',
+    name: "the container's file I/O ran on /home, the loop-backed ext4 of step 2",
+    points: 2,
+    page: `${page}#where-the-files-go`,
+    hint: "workDir() must be a folder under /home: the rest of the container's root is a folder of the host's own disk.",
+  },
+  {
+    id: 'read',
+    name: "your reading of each report matches sysbench's numbers",
+    points: 2,
+    page: `${page}#reading-the-numbers`,
+    hint: 'cpu: "events per second"; fileio read: "read, MiB/s"; fileio write: "written, MiB/s"; memory: the MiB/sec of "MiB transferred"; threads: total number of events / total time.',
+  },
+  {
+    id: 'plausible',
+    name: 'the numbers are plausible (positive; reads only read, writes only write; O_DIRECT when asked)',
+    points: 1,
+    page: `${page}#reading-the-numbers`,
+    hint: 'A read test that writes (or the reverse) means the wrong --file-test-mode; a missing "directio" means the O_DIRECT flag did not reach sysbench.',
+  },
+  {
+    id: 'cpu-ratio',
+    benchmark: true,
+    name: "CPU speed in the container is the host's, within the noise (or its CPU limit)",
+    points: 1,
+    page: `${page}#what-to-expect`,
+    hint: 'Namespaces cost nothing on a CPU-bound loop: a slower container means a CPU limit below one CPU, or sysbench did not run the same command in both.',
+  },
 ];
 
 export default defineCheck({
@@ -39,7 +114,9 @@ export default defineCheck({
     const ctx = { ledger: t.ledger, stateDir: stateDir(), runId: t.ledger.runId };
 
     const container = containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(t.tmp, 'container-out') });
-    const envs: BenchEnvironment[] = t.grading ? [container] : [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId }), container];
+    const envs: BenchEnvironment[] = t.grading
+      ? [container]
+      : [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId }), container];
     const unavailable: UnavailableEnvironment[] = [];
     if (!t.grading) {
       const lxc = await lxcEnvironmentIfAvailable({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId });
@@ -64,11 +141,23 @@ export default defineCheck({
     const judged = t.grading
       ? {
           ...r,
-          variants: allVariants(r.profile.files, bench.sysbench).map((v) => ({ id: v.id, workload: v.workload, label: v.label, measures: v.measures, metric: v.metric, args: v.args })),
+          variants: allVariants(r.profile.files, bench.sysbench).map((v) => ({
+            id: v.id,
+            workload: v.workload,
+            label: v.label,
+            measures: v.measures,
+            metric: v.metric,
+            args: v.args,
+          })),
           runs: r.runs.map((x) => ({ ...x, warmup: false, rep: 1 })),
         }
       : r;
-    judge(t, judged, listStepFiles(t.stepsDir).some((s) => s.id === 4), t.grading ? GRADING_RUNS : undefined);
+    judge(
+      t,
+      judged,
+      listStepFiles(t.stepsDir).some((s) => s.id === 4),
+      t.grading ? GRADING_RUNS : undefined,
+    );
   },
 });
 
@@ -93,8 +182,12 @@ function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean, r
     if (problem) wrong.push(`${v.id}: ${problem} (got: sysbench ${v.args.join(' ')})`);
   }
   const ranOther = container.find((x) => x.cmdline && x.cmdline.slice(1).join(' ') !== x.argv.slice(1).join(' '));
-  if (ranOther) wrong.push(`${ranOther.variant}: the container ran "${ranOther.cmdline?.join(' ')}" instead of "${ranOther.argv.join(' ')}"`);
-  t.expect('commands', wrong.length === 0, { expected: `the five workloads; fileio on ${files.files} files of ${files.totalSize}`, seen: wrong[0] ?? 'as expected' });
+  if (ranOther)
+    wrong.push(`${ranOther.variant}: the container ran "${ranOther.cmdline?.join(' ')}" instead of "${ranOther.argv.join(' ')}"`);
+  t.expect('commands', wrong.length === 0, {
+    expected: `the five workloads; fileio on ${files.files} files of ${files.totalSize}`,
+    seen: wrong[0] ?? 'as expected',
+  });
 
   // all results, well-formed
   const envs = availableEnvs(r);
@@ -117,9 +210,11 @@ function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean, r
 
   // inside the container: namespaces seen from the host while sysbench ran
   const hostNs = r.host.nsIds;
-  const outside = good.find((x) => !x.nsIds || NAMESPACES.filter((n) => n !== 'user' && n !== 'cgroup').some((n) => !x.nsIds?.[n] || x.nsIds[n] === hostNs[n]));
+  const outside = good.find(
+    (x) => !x.nsIds || NAMESPACES.filter((n) => n !== 'user' && n !== 'cgroup').some((n) => !x.nsIds?.[n] || x.nsIds[n] === hostNs[n]),
+  );
   t.expect('in-container', good.length > 0 && !outside, {
-    expected: 'pid, mnt, net, uts, ipc namespaces other than the host\'s',
+    expected: "pid, mnt, net, uts, ipc namespaces other than the host's",
     seen: good.length === 0 ? 'no container run gave a result' : outside ? describeOutside(outside, hostNs) : 'all runs inside',
   });
 
@@ -127,34 +222,52 @@ function judge(t: { expect: Expect }, r: BenchResults, hasCgroupStep: boolean, r
   const sameCgroup = good.find((x) => x.cgroup === undefined || x.cgroup === r.host.cgroup);
   t.expect('cgroup', good.length > 0 && (!hasCgroupStep || !sameCgroup), {
     expected: hasCgroupStep ? 'a cgroup of its own (step 4)' : 'no step 4 yet: not compared',
-    seen: sameCgroup ? `${sameCgroup.variant}: ${sameCgroup.cgroup === undefined ? 'no sysbench process seen' : 'the host\'s cgroup'}` : hasCgroupStep ? 'its own cgroup' : 'not compared',
+    seen: sameCgroup
+      ? `${sameCgroup.variant}: ${sameCgroup.cgroup === undefined ? 'no sysbench process seen' : "the host's cgroup"}`
+      : hasCgroupStep
+        ? 'its own cgroup'
+        : 'not compared',
   });
 
   // files on /home
   const fileRuns = good.filter((x) => x.variant.startsWith('fileio'));
-  const offHome = fileRuns.find((x) => !x.cwdFs || x.cwdFs.mountPoint !== '/home' || x.cwdFs.fstype !== 'ext4' || !x.cwdFs.source?.startsWith('/dev/loop'));
+  const offHome = fileRuns.find(
+    (x) => !x.cwdFs || x.cwdFs.mountPoint !== '/home' || x.cwdFs.fstype !== 'ext4' || !x.cwdFs.source?.startsWith('/dev/loop'),
+  );
   t.expect('home', fileRuns.length > 0 && !offHome, {
     expected: 'working directory on ext4 from /dev/loopN mounted on /home',
-    seen: fileRuns.length === 0 ? 'no fileio runs' : offHome ? (offHome.cwdFs ? `${offHome.cwdFs.fstype} from ${offHome.cwdFs.source} on ${offHome.cwdFs.mountPoint}` : 'no sysbench process seen in the container') : 'all on /home',
+    seen:
+      fileRuns.length === 0
+        ? 'no fileio runs'
+        : offHome
+          ? offHome.cwdFs
+            ? `${offHome.cwdFs.fstype} from ${offHome.cwdFs.source} on ${offHome.cwdFs.mountPoint}`
+            : 'no sysbench process seen in the container'
+          : 'all on /home',
   });
 
   // the student's reading vs the kit's parser
   const measured = r.runs.filter((x) => !x.warmup && x.value !== undefined);
   const misread = measured.find((x) => typeof x.read !== 'number' || Math.abs(x.read - (x.value as number)) > 0.005 * (x.value as number));
   t.expect('read', measured.length > 0 && !misread, {
-    expected: misread ? `${misread.variant}: ${misread.value}` : 'the numbers of sysbench\'s report',
+    expected: misread ? `${misread.variant}: ${misread.value}` : "the numbers of sysbench's report",
     seen: misread ? `${misread.variant}: ${String(misread.read)}` : measured.length ? 'all match' : 'no runs',
   });
 
   // plausible numbers
   const implausible = measured.find((x) => plausibility(x));
-  t.expect('plausible', measured.length > 0 && !implausible, { expected: 'reads read, writes write, O_DIRECT where asked', seen: implausible ? `${implausible.variant} on ${implausible.env}: ${plausibility(implausible)}` : 'plausible' });
+  t.expect('plausible', measured.length > 0 && !implausible, {
+    expected: 'reads read, writes write, O_DIRECT where asked',
+    seen: implausible ? `${implausible.variant} on ${implausible.env}: ${plausibility(implausible)}` : 'plausible',
+  });
 
   // CPU ratio: between what its CPU quota allows and the host's own speed,
   // give or take the noise. (Short runs can beat the quota: a fresh cgroup
   // starts a period with its whole quota, so a run of a tenth of a second
   // may never be throttled. Hence a band, not a point.)
-  const cpu = tabulate(r).find((x) => x.variant === 'cpu')?.cells.find((c) => c.env === 'container');
+  const cpu = tabulate(r)
+    .find((x) => x.variant === 'cpu')
+    ?.cells.find((c) => c.env === 'container');
   const limit = container.find((x) => x.variant === 'cpu' && x.limits?.cpus !== undefined)?.limits?.cpus;
   const low = Math.min(1, limit ?? 1);
   const v = cpu?.verdict;
@@ -173,9 +286,12 @@ function commandProblem(id: string, args: string[], files: FileSet): string | un
   const direct = modeDirect.endsWith('-direct');
   const mode = modeDirect.replace('-direct', '');
   if (test !== 'fileio') return `runs the ${test ?? 'no'} test`;
-  if (flagValue(args, 'file-test-mode') !== mode) return `--file-test-mode is ${flagValue(args, 'file-test-mode') ?? 'missing'}, not ${mode}`;
-  if (flagValue(args, 'file-total-size') !== files.totalSize) return `--file-total-size is ${flagValue(args, 'file-total-size') ?? 'missing'}, not files.totalSize (${files.totalSize})`;
-  if (flagValue(args, 'file-num') !== String(files.files)) return `--file-num is ${flagValue(args, 'file-num') ?? 'missing'}, not files.files (${files.files})`;
+  if (flagValue(args, 'file-test-mode') !== mode)
+    return `--file-test-mode is ${flagValue(args, 'file-test-mode') ?? 'missing'}, not ${mode}`;
+  if (flagValue(args, 'file-total-size') !== files.totalSize)
+    return `--file-total-size is ${flagValue(args, 'file-total-size') ?? 'missing'}, not files.totalSize (${files.totalSize})`;
+  if (flagValue(args, 'file-num') !== String(files.files))
+    return `--file-num is ${flagValue(args, 'file-num') ?? 'missing'}, not files.files (${files.files})`;
   const hasDirect = (flagValue(args, 'file-extra-flags') ?? '').split(',').includes('direct');
   if (hasDirect !== direct) return direct ? 'no --file-extra-flags=direct' : 'O_DIRECT where the page cache was asked for';
   return undefined;
@@ -186,7 +302,8 @@ function plausibility(x: BenchRun): string | undefined {
   if (!(r.totalTimeS && r.totalTimeS > 0) || !(r.events && r.events > 0)) return 'no events or no time';
   if (x.variant.startsWith('fileio-read') && (r.fileio?.writtenMiBps ?? 0) > 0) return 'a read test that wrote';
   if (x.variant.startsWith('fileio-write') && (r.fileio?.readMiBps ?? 0) > 0) return 'a write test that read';
-  if (x.variant.startsWith('fileio') && x.variant.endsWith('-direct') !== (r.fileio?.extraFlags === 'directio')) return `extra open flags: ${r.fileio?.extraFlags ?? '(none)'}`;
+  if (x.variant.startsWith('fileio') && x.variant.endsWith('-direct') !== (r.fileio?.extraFlags === 'directio'))
+    return `extra open flags: ${r.fileio?.extraFlags ?? '(none)'}`;
   return undefined;
 }
 

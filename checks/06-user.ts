@@ -8,13 +8,55 @@ import { type AssertionSpec, defineCheck, describeMap, idMap, ids, inside, names
 const page = '/steps/06-user';
 
 export const assertions: AssertionSpec[] = [
-  { id: 'userns', name: 'its user namespace differs from the host\'s (/proc/PID/ns/user)', points: 2, page: `${page}#enter-it-last`, hint: 'After the mounts, the child enters a user namespace of its own: unshare(CLONE_NEWUSER).' },
-  { id: 'maps', name: 'uid_map and gid_map map 0..65535 inside to the --uid-base range outside', points: 2, page: `${page}#uid-map`, hint: 'While the child waits, the host writes one line "0 BASE 65536" to /proc/PID/uid_map and to /proc/PID/gid_map.' },
-  { id: 'uid-outside', name: 'seen from the host, its uids and gids are the base, not 0 (/proc/PID/status)', points: 2, page: `${page}#become-root`, hint: 'Entering the namespace does not change the uid: the child is still the host\'s root until it calls setresgid(0, 0, 0) and setresuid(0, 0, 0) inside.' },
-  { id: 'uid-inside', name: 'inside, it is uid 0 and gid 0 (id; the host\'s uid through uid_map)', points: 2, page: `${page}#become-root`, hint: 'Become uid 0 and gid 0 of the new namespace (setresuid, setresgid) once the maps are written.' },
-  { id: 'groups', name: 'it has no supplementary group of the host\'s (Groups: in /proc/PID/status)', points: 1, page: `${page}#setgroups`, hint: 'The host\'s groups survive the unshare (gid 0 among them): drop them with setgroups(0, NULL) before the setresgid.' },
-  { id: 'home-owner', name: 'a file it creates in /home belongs to the base uid and gid on the image', points: 2, page: `${page}#home-and-rootfs`, hint: 'Before entering the namespace, chown /home (the image\'s root folder) to the base uid and gid; root inside can then write there.' },
-  { id: 'root-only', name: 'what needs the host\'s root fails: writing a host sysctl, mounting', points: 2, page: `${page}#what-root-inside-can-do`, hint: 'Only a real user namespace makes root inside powerless on the host: check that the unshare comes after the mounts and that the maps are not "0 0 ...".' },
+  {
+    id: 'userns',
+    name: "its user namespace differs from the host's (/proc/PID/ns/user)",
+    points: 2,
+    page: `${page}#enter-it-last`,
+    hint: 'After the mounts, the child enters a user namespace of its own: unshare(CLONE_NEWUSER).',
+  },
+  {
+    id: 'maps',
+    name: 'uid_map and gid_map map 0..65535 inside to the --uid-base range outside',
+    points: 2,
+    page: `${page}#uid-map`,
+    hint: 'While the child waits, the host writes one line "0 BASE 65536" to /proc/PID/uid_map and to /proc/PID/gid_map.',
+  },
+  {
+    id: 'uid-outside',
+    name: 'seen from the host, its uids and gids are the base, not 0 (/proc/PID/status)',
+    points: 2,
+    page: `${page}#become-root`,
+    hint: "Entering the namespace does not change the uid: the child is still the host's root until it calls setresgid(0, 0, 0) and setresuid(0, 0, 0) inside.",
+  },
+  {
+    id: 'uid-inside',
+    name: "inside, it is uid 0 and gid 0 (id; the host's uid through uid_map)",
+    points: 2,
+    page: `${page}#become-root`,
+    hint: 'Become uid 0 and gid 0 of the new namespace (setresuid, setresgid) once the maps are written.',
+  },
+  {
+    id: 'groups',
+    name: "it has no supplementary group of the host's (Groups: in /proc/PID/status)",
+    points: 1,
+    page: `${page}#setgroups`,
+    hint: "The host's groups survive the unshare (gid 0 among them): drop them with setgroups(0, NULL) before the setresgid.",
+  },
+  {
+    id: 'home-owner',
+    name: 'a file it creates in /home belongs to the base uid and gid on the image',
+    points: 2,
+    page: `${page}#home-and-rootfs`,
+    hint: "Before entering the namespace, chown /home (the image's root folder) to the base uid and gid; root inside can then write there.",
+  },
+  {
+    id: 'root-only',
+    name: "what needs the host's root fails: writing a host sysctl, mounting",
+    points: 2,
+    page: `${page}#what-root-inside-can-do`,
+    hint: 'Only a real user namespace makes root inside powerless on the host: check that the unshare comes after the mounts and that the maps are not "0 0 ...".',
+  },
 ];
 
 export default defineCheck({
@@ -37,15 +79,19 @@ export default defineCheck({
       t.defer(() => process.setgroups?.(groups));
     }
     const probe = await t.start({
-      argv: ['sh', '-c', [
-        'echo "uid=$(id -u)"',
-        'echo "gid=$(id -g)"',
-        `touch ${file} && echo touched=yes`,
-        `v=$(cat ${sysctl}); if (echo "$v" > ${sysctl}) 2>/dev/null; then echo sysctl=written; else echo sysctl=refused; fi`,
-        'if mount -t tmpfs cw /tmp 2>/dev/null; then echo mount=done; else echo mount=refused; fi',
-        'echo ready',
-        'exec sleep 120',
-      ].join('; ')],
+      argv: [
+        'sh',
+        '-c',
+        [
+          'echo "uid=$(id -u)"',
+          'echo "gid=$(id -g)"',
+          `touch ${file} && echo touched=yes`,
+          `v=$(cat ${sysctl}); if (echo "$v" > ${sysctl}) 2>/dev/null; then echo sysctl=written; else echo sysctl=refused; fi`,
+          'if mount -t tmpfs cw /tmp 2>/dev/null; then echo mount=done; else echo mount=refused; fi',
+          'echo ready',
+          'exec sleep 120',
+        ].join('; '),
+      ],
       options: { uidBase: base },
     });
     t.defer(() => fs.rmSync(`/proc/${probe.pid}/root${file}`, { force: true }));

@@ -8,7 +8,14 @@
 // runs a step's reference sequence.
 
 // -- the framework
-export { defineCheck, type AssertionDetail, type CheckContext, type CheckDefinition, type Probe, type StartProbe } from './tools/check/framework.ts';
+export {
+  defineCheck,
+  type AssertionDetail,
+  type CheckContext,
+  type CheckDefinition,
+  type Probe,
+  type StartProbe,
+} from './tools/check/framework.ts';
 export type { AssertionSpec } from './tools/check/types.ts';
 export { KitError, NotDoneError } from './core/errors.ts';
 export { projectRoot, stateDir } from './core/paths.ts';
@@ -35,7 +42,16 @@ export { attachedLoopDevices, backingFileOf, loopDevicesFor, loopReclaimedByLedg
 export { ensureRootfs } from './host/image/rootfs.ts';
 
 // -- cgroups
-export { detectLayout, hostCgroupsOf, KIT_PARENT, limitsIn, oomKillsIn, parseProcCgroup, reclaimedByLedger, type CgroupUsage } from './host/cgroup/index.ts';
+export {
+  detectLayout,
+  hostCgroupsOf,
+  KIT_PARENT,
+  limitsIn,
+  oomKillsIn,
+  parseProcCgroup,
+  reclaimedByLedger,
+  type CgroupUsage,
+} from './host/cgroup/index.ts';
 
 // -- network
 export { hostLinks, hostOccupiedNetworks } from './host/net/host.ts';

@@ -15,14 +15,36 @@
 
 // -- every step: the lifecycle's types, todo()
 export { todo } from './core/todo.ts';
-export type { StepDefinition, RunContext, RunOptions, StepOptions, OptionSpec, ContainerSpec, PausedChild, CloneFlagName } from './core/types.ts';
+export type {
+  StepDefinition,
+  RunContext,
+  RunOptions,
+  StepOptions,
+  OptionSpec,
+  ContainerSpec,
+  PausedChild,
+  CloneFlagName,
+} from './core/types.ts';
 // -- the run's facts, typed (kit/host/facts.ts: which step keeps which), and need(ctx, 'home') to read one a step needs
 export { need } from './core/types.ts';
 export type { CgroupFacts, HomeFacts } from './host/facts.ts';
 export type { Resource } from './core/ledger.ts';
 
 // -- child operations (steps 1, 2): one syscall each, run by the shim in the child
-export { chdir, mkdir, mknod, mount, pivot_root, sethostname, setdomainname, symlink, umount2, rmdir, write_file, chroot } from './core/ops.ts';
+export {
+  chdir,
+  mkdir,
+  mknod,
+  mount,
+  pivot_root,
+  sethostname,
+  setdomainname,
+  symlink,
+  umount2,
+  rmdir,
+  write_file,
+  chroot,
+} from './core/ops.ts';
 export type { ChildOp, MountFlagName, UmountFlagName, FileTypeName } from './core/ops.ts';
 
 // -- host commands (steps 2, 3): zx's $, with values interpolated by zx, never a shell string;

@@ -20,9 +20,9 @@ if (process.platform !== 'linux') {
 }
 if (!force && fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(src).mtimeMs) process.exit(0);
 
-const cc = [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean).find(
-  (c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0,
-);
+const cc = [process.env.CC, 'cc', 'gcc', 'clang']
+  .filter(Boolean)
+  .find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 if (!cc) {
   console.error(
     'container-workshop: no C compiler found, so the C shim (native/shim.c) cannot be built.\n' +

@@ -13,8 +13,21 @@
 
 import fs from 'node:fs';
 import {
-  $, chdir, claimHomeImage, ensureRootfs, HOME_IMAGE_OPTIONS, mkdir, mknod, mount, need, pivot_root, symlink, todo, umount2,
-  type HomeFacts, type StepDefinition,
+  $,
+  chdir,
+  claimHomeImage,
+  ensureRootfs,
+  HOME_IMAGE_OPTIONS,
+  mkdir,
+  mknod,
+  mount,
+  need,
+  pivot_root,
+  symlink,
+  todo,
+  umount2,
+  type HomeFacts,
+  type StepDefinition,
 } from '../kit/student.ts';
 
 /** The character devices a program expects in /dev: name, major, minor (see Documentation/admin-guide/devices.txt). */

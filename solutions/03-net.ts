@@ -7,7 +7,17 @@
 // everything up and gives the container a default route via the host's end.
 // The theory: site/theory/veth.md; the task: site/steps/03-net.md.
 
-import { allocateNetwork, connectNetwork, disconnectNetwork, ip, NET_OPTIONS, netFacts, todo, type IpCommand, type StepDefinition } from '../kit/student.ts';
+import {
+  allocateNetwork,
+  connectNetwork,
+  disconnectNetwork,
+  ip,
+  NET_OPTIONS,
+  netFacts,
+  todo,
+  type IpCommand,
+  type StepDefinition,
+} from '../kit/student.ts';
 
 const step: StepDefinition = {
   id: 3,
@@ -48,10 +58,7 @@ const step: StepDefinition = {
     // @end
 
     // @todo host-end: Give the host end (hostIf) the address hostAddress/prefix and bring it up.
-    commands.push(
-      ip`addr add ${hostAddress}/${prefix} dev ${hostIf}`,
-      ip`link set ${hostIf} up`,
-    );
+    commands.push(ip`addr add ${hostAddress}/${prefix} dev ${hostIf}`, ip`link set ${hostIf} up`);
     // @end
 
     // @todo container-end: Inside the namespace (ip -n NAME ...): give containerIf the address containerAddress/prefix, bring it and lo up, and add a default route via hostAddress.

@@ -15,13 +15,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  cancelPause, CGROUP_OPTIONS, cgroupHierarchies, cgroupOptions, cpuQuota, forbidSwap, limitHomeIo, need, pauseLater, reportUsage, todo, weightToShares,
-  type CgroupController, type CgroupFacts, type CgroupOptions, type CgroupUsage, type RunCgroup, type RunContext, type StepDefinition,
+  cancelPause,
+  CGROUP_OPTIONS,
+  cgroupHierarchies,
+  cgroupOptions,
+  cpuQuota,
+  forbidSwap,
+  limitHomeIo,
+  need,
+  pauseLater,
+  reportUsage,
+  todo,
+  weightToShares,
+  type CgroupController,
+  type CgroupFacts,
+  type CgroupOptions,
+  type CgroupUsage,
+  type RunCgroup,
+  type RunContext,
+  type StepDefinition,
 } from '../kit/student.ts';
 
 /** The number after `key` in a file of "key value" lines (cpu.stat, memory.events, memory.oom_control). */
 function keyed(file: string, key: string): number | undefined {
-  const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${key} `));
+  const line = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${key} `));
   return line === undefined ? undefined : Number(line.split(' ')[1]);
 }
 
@@ -111,7 +131,8 @@ const step: StepDefinition = {
     reportUsage(ctx, ctx.facts.usage);
 
     // @todo remove: Kill whatever is still inside and wait until the cgroup is empty, then remove every directory of it, and take it off the ledger.
-    const inside = () => cg.paths.flatMap((dir) => fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number));
+    const inside = () =>
+      cg.paths.flatMap((dir) => fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number));
     if (version === 'v2') fs.writeFileSync(path.join(cg.paths[0], 'cgroup.kill'), '1');
     for (let left = inside(); left.length > 0; left = inside()) {
       for (const pid of left) {

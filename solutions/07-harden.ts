@@ -10,32 +10,98 @@
 
 import fs from 'node:fs';
 import {
-  BPF_JUMP, BPF_STMT, bpfConstant, capNumber, capset, lastCap, mount, prctl, seccomp, seccompData, syscallNumber, todo,
-  type CapName, type ChildOp, type SockFilter, type StepDefinition,
+  BPF_JUMP,
+  BPF_STMT,
+  bpfConstant,
+  capNumber,
+  capset,
+  lastCap,
+  mount,
+  prctl,
+  seccomp,
+  seccompData,
+  syscallNumber,
+  todo,
+  type CapName,
+  type ChildOp,
+  type SockFilter,
+  type StepDefinition,
 } from '../kit/student.ts';
 
 /** What root inside keeps: Docker's default set without CAP_MKNOD (no new device nodes). */
 export const KEEP: CapName[] = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID',
-  'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW', 'CAP_SYS_CHROOT', 'CAP_AUDIT_WRITE', 'CAP_SETFCAP',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_RAW',
+  'CAP_SYS_CHROOT',
+  'CAP_AUDIT_WRITE',
+  'CAP_SETFCAP',
 ];
 
 /** Syscalls refused with EPERM: the main entries of Docker's default seccomp profile (the page says why each). */
 export const DENY = [
   // the kernel keyring is not namespaced
-  'keyctl', 'add_key', 'request_key',
+  'keyctl',
+  'add_key',
+  'request_key',
   // kernel code and its tracing
-  'bpf', 'perf_event_open', 'userfaultfd', 'kexec_load', 'kexec_file_load', 'init_module', 'finit_module', 'delete_module',
+  'bpf',
+  'perf_event_open',
+  'userfaultfd',
+  'kexec_load',
+  'kexec_file_load',
+  'init_module',
+  'finit_module',
+  'delete_module',
   // the mount table and namespaces (old and new mount API)
-  'mount', 'umount2', 'pivot_root', 'move_mount', 'open_tree', 'fsopen', 'fsmount', 'fsconfig', 'fspick', 'mount_setattr', 'unshare', 'setns',
+  'mount',
+  'umount2',
+  'pivot_root',
+  'move_mount',
+  'open_tree',
+  'fsopen',
+  'fsmount',
+  'fsconfig',
+  'fspick',
+  'mount_setattr',
+  'unshare',
+  'setns',
   // the "shocker" escape: open any inode of the host's filesystem by handle
   'open_by_handle_at',
   // the whole machine's state
-  'swapon', 'swapoff', 'reboot', 'settimeofday', 'clock_settime', 'acct', 'quotactl', 'syslog', 'iopl', 'ioperm',
+  'swapon',
+  'swapoff',
+  'reboot',
+  'settimeofday',
+  'clock_settime',
+  'acct',
+  'quotactl',
+  'syslog',
+  'iopl',
+  'ioperm',
 ];
 
 /** runc's default maskedPaths and readonlyPaths (config.json of `runc spec`). */
-const MASKED = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
+const MASKED = [
+  '/proc/acpi',
+  '/proc/asound',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
+  '/sys/firmware',
+  '/sys/devices/virtual/powercap',
+];
 const READONLY = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
 const step: StepDefinition = {
@@ -55,7 +121,8 @@ const step: StepDefinition = {
     const present = (p: string) => fs.existsSync(p);
     // @todo mask: Hide each MASKED path that exists: bind-mount /dev/null over a file, mount a read-only tmpfs over a folder.
     for (const p of MASKED.filter(present)) {
-      if (fs.statSync(p).isDirectory()) mounts.push(mount('tmpfs', p, 'tmpfs', ['MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC'], 'size=0'));
+      if (fs.statSync(p).isDirectory())
+        mounts.push(mount('tmpfs', p, 'tmpfs', ['MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC'], 'size=0'));
       else mounts.push(mount('/dev/null', p, null, ['MS_BIND']));
     }
     // @end

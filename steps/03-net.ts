@@ -7,7 +7,17 @@
 // everything up and gives the container a default route via the host's end.
 // The theory: site/theory/veth.md; the task: site/steps/03-net.md.
 
-import { allocateNetwork, connectNetwork, disconnectNetwork, ip, NET_OPTIONS, netFacts, todo, type IpCommand, type StepDefinition } from '../kit/student.ts';
+import {
+  allocateNetwork,
+  connectNetwork,
+  disconnectNetwork,
+  ip,
+  NET_OPTIONS,
+  netFacts,
+  todo,
+  type IpCommand,
+  type StepDefinition,
+} from '../kit/student.ts';
 
 const step: StepDefinition = {
   id: 3,

@@ -15,13 +15,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  cancelPause, CGROUP_OPTIONS, cgroupHierarchies, cgroupOptions, cpuQuota, forbidSwap, limitHomeIo, need, pauseLater, reportUsage, todo, weightToShares,
-  type CgroupController, type CgroupFacts, type CgroupOptions, type CgroupUsage, type RunCgroup, type RunContext, type StepDefinition,
+  cancelPause,
+  CGROUP_OPTIONS,
+  cgroupHierarchies,
+  cgroupOptions,
+  cpuQuota,
+  forbidSwap,
+  limitHomeIo,
+  need,
+  pauseLater,
+  reportUsage,
+  todo,
+  weightToShares,
+  type CgroupController,
+  type CgroupFacts,
+  type CgroupOptions,
+  type CgroupUsage,
+  type RunCgroup,
+  type RunContext,
+  type StepDefinition,
 } from '../kit/student.ts';
 
 /** The number after `key` in a file of "key value" lines (cpu.stat, memory.events, memory.oom_control). */
 function keyed(file: string, key: string): number | undefined {
-  const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${key} `));
+  const line = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${key} `));
   return line === undefined ? undefined : Number(line.split(' ')[1]);
 }
 

@@ -16,7 +16,19 @@
 // The theory: site/theory/namespaces.md; the task: site/steps/06-user.md.
 
 import fs from 'node:fs';
-import { chown, need, setgroups, setresgid, setresuid, todo, unshare, USERNS_OPTIONS, usernsOptions, wait_for_host, type StepDefinition } from '../kit/student.ts';
+import {
+  chown,
+  need,
+  setgroups,
+  setresgid,
+  setresuid,
+  todo,
+  unshare,
+  USERNS_OPTIONS,
+  usernsOptions,
+  wait_for_host,
+  type StepDefinition,
+} from '../kit/student.ts';
 
 const step: StepDefinition = {
   id: 6,

@@ -19,7 +19,8 @@ export interface EditionInfo {
 
 export const editionDir = (root = projectRoot): string => path.join(root, 'kit', 'edition');
 export const editionFile = (root = projectRoot): string => path.join(editionDir(root), 'edition.json');
-export const shippedSkeletonFile = (basename: string, root = projectRoot): string => path.join(editionDir(root), 'skeletons', `${basename}.txt`);
+export const shippedSkeletonFile = (basename: string, root = projectRoot): string =>
+  path.join(editionDir(root), 'skeletons', `${basename}.txt`);
 
 export function edition(root = projectRoot): EditionInfo {
   try {
@@ -58,7 +59,7 @@ export function noSolutionsError(): KitError {
     {
       hint: student
         ? 'Run your own steps (`npm run step N`), and `npm run hint N` when you are stuck: each call gives the next hint.'
-        : 'Use the full kit (the maintainers\' repository) for the reference solutions, or leave out --solution.',
+        : "Use the full kit (the maintainers' repository) for the reference solutions, or leave out --solution.",
       page: '/guide/introduction',
       exitCode: 2,
     },
@@ -74,8 +75,8 @@ export function requireFullKit(command: string): void {
     {
       hint:
         command === 'grade'
-          ? 'Grade with the instructor\'s full kit (the maintainers\' repository), where the reference solutions are graded first so that a broken machine is not blamed on students.'
-          : 'Run it in the full kit (the maintainers\' repository).',
+          ? "Grade with the instructor's full kit (the maintainers' repository), where the reference solutions are graded first so that a broken machine is not blamed on students."
+          : "Run it in the full kit (the maintainers' repository).",
       page: command === 'grade' ? '/guide/instructor-grading' : '/guide/instructor',
       exitCode: 2,
     },

@@ -11,16 +11,40 @@
 // another mount. Both messages lead to the bind mount.
 
 export type ErrnoSyscall =
-  | 'clone' | 'execve' | 'sethostname' | 'setdomainname' | 'mount' | 'umount2' | 'pivot_root'
-  | 'chroot' | 'chdir' | 'mkdir' | 'rmdir' | 'mknod' | 'symlink' | 'write_file'
+  | 'clone'
+  | 'execve'
+  | 'sethostname'
+  | 'setdomainname'
+  | 'mount'
+  | 'umount2'
+  | 'pivot_root'
+  | 'chroot'
+  | 'chdir'
+  | 'mkdir'
+  | 'rmdir'
+  | 'mknod'
+  | 'symlink'
+  | 'write_file'
   // beyond the lab: steps 6 and 7, npm run exec
-  | 'unshare' | 'wait_for_host' | 'setgroups' | 'setresgid' | 'setresuid' | 'chown' | 'setns' | 'prctl' | 'capset' | 'seccomp' | 'fork';
+  | 'unshare'
+  | 'wait_for_host'
+  | 'setgroups'
+  | 'setresgid'
+  | 'setresuid'
+  | 'chown'
+  | 'setns'
+  | 'prctl'
+  | 'capset'
+  | 'seccomp'
+  | 'fork';
 
 export const ERRNO_CAUSES: Partial<Record<ErrnoSyscall, Record<string, string>>> = {
   clone: {
     EPERM: 'creating namespaces needs root (CAP_SYS_ADMIN): run through the kit (it uses sudo), not inside an unprivileged container.',
-    EINVAL: 'a CLONE_* flag this kernel does not know, or a combination it refuses (CLONE_NEWTIME, for one, which clone() cannot take at all).',
-    ENOSPC: 'a namespace limit was reached: /proc/sys/user/max_*_namespaces is 0 or exhausted (sometimes on purpose, by hardening guides), or PID namespaces are nested deeper than 32 levels.',
+    EINVAL:
+      'a CLONE_* flag this kernel does not know, or a combination it refuses (CLONE_NEWTIME, for one, which clone() cannot take at all).',
+    ENOSPC:
+      'a namespace limit was reached: /proc/sys/user/max_*_namespaces is 0 or exhausted (sometimes on purpose, by hardening guides), or PID namespaces are nested deeper than 32 levels.',
     ENOMEM: 'out of memory, or creating a process in a PID namespace whose init has died.',
     EUSERS: 'too many nested user namespaces.',
   },
@@ -29,10 +53,13 @@ export const ERRNO_CAUSES: Partial<Record<ErrnoSyscall, Record<string, string>>>
     EINVAL: 'the name is longer than 64 bytes.',
   },
   mount: {
-    EINVAL: 'a flag combination the kernel refuses (a propagation change takes exactly one of MS_PRIVATE, MS_SHARED, MS_SLAVE, MS_UNBINDABLE, plus MS_REC at most, and nothing else), a device with no filesystem of that type on it (an image never formatted), a bind source that is not a mount or directory, or a target in a shared mount during MS_MOVE.',
-    ENOENT: 'the target directory, or the source, does not exist inside the container yet: mkdir the target first; after pivot_root, a device such as /dev/loopN is not in the container\'s /dev (mount it before).',
+    EINVAL:
+      'a flag combination the kernel refuses (a propagation change takes exactly one of MS_PRIVATE, MS_SHARED, MS_SLAVE, MS_UNBINDABLE, plus MS_REC at most, and nothing else), a device with no filesystem of that type on it (an image never formatted), a bind source that is not a mount or directory, or a target in a shared mount during MS_MOVE.',
+    ENOENT:
+      "the target directory, or the source, does not exist inside the container yet: mkdir the target first; after pivot_root, a device such as /dev/loopN is not in the container's /dev (mount it before).",
     ENODEV: 'unknown filesystem type (a typo in fstype, or its module is not loaded).',
-    EPERM: 'not allowed: you need root in the mount namespace, and proc needs the PID namespace it would show to be yours (sysfs: the network namespace). After unshare(CLONE_NEWUSER) (steps 6, 7) the container\'s root may not mount a block device nor touch the host\'s mounts at all: make every mount before the unshare.',
+    EPERM:
+      "not allowed: you need root in the mount namespace, and proc needs the PID namespace it would show to be yours (sysfs: the network namespace). After unshare(CLONE_NEWUSER) (steps 6, 7) the container's root may not mount a block device nor touch the host's mounts at all: make every mount before the unshare.",
     EBUSY: 'something is already mounted there, or the device is in use.',
     ENOTBLK: 'the source must be a block device (e.g. /dev/loop3) for this filesystem type.',
     ENOTDIR: 'the target is not a directory.',
@@ -43,8 +70,10 @@ export const ERRNO_CAUSES: Partial<Record<ErrnoSyscall, Record<string, string>>>
     ENOENT: 'no such path inside the container.',
   },
   pivot_root: {
-    EBUSY: 'new_root is not a mount point of its own: it is still on the same mount as the current root. Bind-mount the rootfs onto itself first (mount with MS_BIND, source and target the same), then chdir into it. (Also: put_old already has something mounted on it.)',
-    EINVAL: 'new_root must be a mount point (bind-mount the rootfs onto itself first, and chdir into it), put_old must be under new_root, and the mounts involved must not be shared: the private remount of step 1 must come first.',
+    EBUSY:
+      'new_root is not a mount point of its own: it is still on the same mount as the current root. Bind-mount the rootfs onto itself first (mount with MS_BIND, source and target the same), then chdir into it. (Also: put_old already has something mounted on it.)',
+    EINVAL:
+      'new_root must be a mount point (bind-mount the rootfs onto itself first, and chdir into it), put_old must be under new_root, and the mounts involved must not be shared: the private remount of step 1 must come first.',
     ENOTDIR: 'new_root or put_old is not a directory.',
     EPERM: 'pivot_root needs CAP_SYS_ADMIN in a mount namespace of its own (CLONE_NEWNS).',
   },
@@ -53,23 +82,41 @@ export const ERRNO_CAUSES: Partial<Record<ErrnoSyscall, Record<string, string>>>
   mkdir: { ENOENT: 'a parent directory does not exist.', EROFS: 'the filesystem is read-only here.' },
   mknod: {
     EPERM: 'device nodes need CAP_MKNOD (and are refused in user namespaces).',
-    EEXIST: 'the node already exists: without a fresh tmpfs on /dev, the nodes land in the rootfs\'s own /dev, which every container shares (remove them: sudo rm state/rootfs/dev/*).',
+    EEXIST:
+      "the node already exists: without a fresh tmpfs on /dev, the nodes land in the rootfs's own /dev, which every container shares (remove them: sudo rm state/rootfs/dev/*).",
   },
   write_file: { ENOENT: 'no such file; is the right filesystem (/proc, /sys) mounted?', EACCES: 'not writable.' },
   // beyond the lab (steps 6 and 7, npm run exec)
   unshare: {
-    EPERM: 'unshare(CLONE_NEWUSER) is refused in a chroot (pivot_root instead) and in a seccomp-filtered or threaded process; other flags need CAP_SYS_ADMIN.',
+    EPERM:
+      'unshare(CLONE_NEWUSER) is refused in a chroot (pivot_root instead) and in a seccomp-filtered or threaded process; other flags need CAP_SYS_ADMIN.',
     EINVAL: 'a flag this kernel does not support, or CLONE_NEWUSER asked by a threaded process.',
     ENOSPC: 'the limit of user namespaces is reached (/proc/sys/user/max_user_namespaces; 0 disables them).',
     EUSERS: 'too many nested user namespaces (32 at most).',
   },
   wait_for_host: { ECANCELED: 'the host stopped before answering: its hook threw (see the error above) or the kit was interrupted.' },
   setgroups: { EPERM: 'setgroups is denied in this user namespace ("deny" in /proc/PID/setgroups), or the caller lacks CAP_SETGID there.' },
-  setresgid: { EINVAL: 'that gid is not mapped in the user namespace: is gid_map written?', EPERM: 'no CAP_SETGID in this user namespace.' },
-  setresuid: { EINVAL: 'that uid is not mapped in the user namespace: is uid_map written (does whileChildWaits answer the right label)?', EPERM: 'no CAP_SETUID in this user namespace.' },
-  chown: { EPERM: 'chown needs CAP_CHOWN over the file: do it before entering the user namespace.', EINVAL: "the uid or gid is not mapped in the caller's user namespace." },
-  setns: { EPERM: "joining needs CAP_SYS_ADMIN over the namespace: join the user namespace last (after it, the host's namespaces are out of reach).", EINVAL: 'the fd is not a namespace of that type, or the caller is already in it (user namespace).' },
-  prctl: { EPERM: 'PR_CAPBSET_DROP needs CAP_SETPCAP: drop the bounding set before capset() removes it.', EINVAL: 'an unknown option or capability number (above /proc/sys/kernel/cap_last_cap).' },
+  setresgid: {
+    EINVAL: 'that gid is not mapped in the user namespace: is gid_map written?',
+    EPERM: 'no CAP_SETGID in this user namespace.',
+  },
+  setresuid: {
+    EINVAL: 'that uid is not mapped in the user namespace: is uid_map written (does whileChildWaits answer the right label)?',
+    EPERM: 'no CAP_SETUID in this user namespace.',
+  },
+  chown: {
+    EPERM: 'chown needs CAP_CHOWN over the file: do it before entering the user namespace.',
+    EINVAL: "the uid or gid is not mapped in the caller's user namespace.",
+  },
+  setns: {
+    EPERM:
+      "joining needs CAP_SYS_ADMIN over the namespace: join the user namespace last (after it, the host's namespaces are out of reach).",
+    EINVAL: 'the fd is not a namespace of that type, or the caller is already in it (user namespace).',
+  },
+  prctl: {
+    EPERM: 'PR_CAPBSET_DROP needs CAP_SETPCAP: drop the bounding set before capset() removes it.',
+    EINVAL: 'an unknown option or capability number (above /proc/sys/kernel/cap_last_cap).',
+  },
   capset: { EPERM: 'a capability asked for is not in the permitted set (or, for inheritable, the bounding set).' },
   seccomp: {
     EACCES: 'no PR_SET_NO_NEW_PRIVS before it, and no CAP_SYS_ADMIN: set no_new_privs first.',
@@ -77,7 +124,8 @@ export const ERRNO_CAUSES: Partial<Record<ErrnoSyscall, Record<string, string>>>
     EFAULT: 'the program could not be read.',
   },
   execve: {
-    ENOENT: 'command not found inside the container: check its PATH, and that the program exists in the container\'s files (in step 1 those are still the host\'s; from step 2 on, the rootfs\'s).',
+    ENOENT:
+      "command not found inside the container: check its PATH, and that the program exists in the container's files (in step 1 those are still the host's; from step 2 on, the rootfs's).",
     EACCES: 'the file is not executable, or its filesystem is mounted noexec.',
     ENOEXEC: 'not a binary this machine can run (wrong architecture, or a script without #!).',
     EPERM: 'the seccomp filter (step 7) denies execve itself, or a syscall the program needs at start: check the deny list.',
@@ -131,7 +179,8 @@ export function allErrnoRows(syscalls?: ErrnoSyscall[]): ErrnoRow[] {
   const rows: ErrnoRow[] = [];
   for (const [syscall, causes] of Object.entries(ERRNO_CAUSES) as [ErrnoSyscall, Record<string, string>][]) {
     if (syscalls && !syscalls.includes(syscall)) continue;
-    for (const errno of Object.keys(causes)) rows.push({ syscall, errno, seen: syscall === 'write_file' ? 'write(...)' : `${syscall}(...)` });
+    for (const errno of Object.keys(causes))
+      rows.push({ syscall, errno, seen: syscall === 'write_file' ? 'write(...)' : `${syscall}(...)` });
   }
   return rows;
 }

@@ -48,7 +48,10 @@ export class Ledger {
   private nextId = 1;
   private written = false;
 
-  constructor(readonly runsDir: string, readonly runId: string) {
+  constructor(
+    readonly runsDir: string,
+    readonly runId: string,
+  ) {
     this.file = path.join(runsDir, `${runId}.json`);
     this.data = {
       runId,
@@ -152,6 +155,13 @@ export function orphanLedgers(runsDir: string): LedgerFile[] {
 /** Re-open a dead run's ledger so it can be torn down. */
 export function adoptLedger(runsDir: string, data: LedgerFile): Ledger {
   const ledger = Object.create(Ledger.prototype) as Ledger;
-  Object.assign(ledger, { runsDir, runId: data.runId, file: path.join(runsDir, `${data.runId}.json`), data, written: true, nextId: Math.max(0, ...data.entries.map((e) => e.id)) + 1 });
+  Object.assign(ledger, {
+    runsDir,
+    runId: data.runId,
+    file: path.join(runsDir, `${data.runId}.json`),
+    data,
+    written: true,
+    nextId: Math.max(0, ...data.entries.map((e) => e.id)) + 1,
+  });
   return ledger;
 }

@@ -155,7 +155,9 @@ async function startTraced(start: StartOptions, tracer: Tracer): Promise<Running
     throw err;
   }
   const pid = child.pid;
-  void child.exited.then((s) => tracer.milestone('container exited', s.signal !== null ? `signal ${s.signal}` : `code ${s.code}`, s.code === 0));
+  void child.exited.then((s) =>
+    tracer.milestone('container exited', s.signal !== null ? `signal ${s.signal}` : `code ${s.code}`, s.code === 0),
+  );
   const exited = start.foreground ? child.exited.finally(() => loadShim().takeTerminal(0)) : child.exited;
   return { ctx, pid, exited, teardown };
 }
@@ -180,7 +182,13 @@ export async function runContainer(start: StartOptions): Promise<{ status: ExitS
   }
 }
 
-async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: PausedProcess | undefined, reaped: boolean, host: HostHooks): Promise<void> {
+async function teardownAll(
+  ctx: RunContext,
+  steps: StepDefinition[],
+  child: PausedProcess | undefined,
+  reaped: boolean,
+  host: HostHooks,
+): Promise<void> {
   const errors: unknown[] = [];
   if (child) {
     child.abort();
@@ -205,10 +213,13 @@ async function teardownAll(ctx: RunContext, steps: StepDefinition[], child: Paus
   // e.g. the images this run claimed (step 2's claimHomeImage): free for the next run once all is undone
   host.afterTeardown(ctx.runId);
   if (errors.length) {
-    throw new KitError(`Teardown left ${errors.length} problem(s): ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {
-      hint: 'Run `npm run clean` to reclaim what is left.',
-      page: '/guide/troubleshooting#cleanup',
-    });
+    throw new KitError(
+      `Teardown left ${errors.length} problem(s): ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`,
+      {
+        hint: 'Run `npm run clean` to reclaim what is left.',
+        page: '/guide/troubleshooting#cleanup',
+      },
+    );
   }
 }
 

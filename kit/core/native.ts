@@ -47,7 +47,9 @@ export function loadShim(): Shim {
     s: koffi.array('const char *', 4),
     n: koffi.array('uint64_t', 4),
   });
-  const spawn = lib.func('int cw_spawn(unsigned long flags, const cw_op *ops, int nops, const char **argv, const char **envp, const int *stdio, int foreground, int *fds_out)');
+  const spawn = lib.func(
+    'int cw_spawn(unsigned long flags, const cw_op *ops, int nops, const char **argv, const char **envp, const int *stdio, int foreground, int *fds_out)',
+  );
   const takeTerminal = lib.func('int cw_take_terminal(int fd)');
   const wait = lib.func('int cw_wait(int pid, int nohang, int *status)');
   const exited = lib.func('int cw_status_exited(int status)');

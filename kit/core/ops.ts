@@ -7,9 +7,21 @@ import type { CapName } from './caps.ts';
 import { callerLocation, type SourceLocation } from './origin.ts';
 
 export type MountFlagName =
-  | 'MS_RDONLY' | 'MS_NOSUID' | 'MS_NODEV' | 'MS_NOEXEC' | 'MS_REMOUNT' | 'MS_BIND'
-  | 'MS_REC' | 'MS_PRIVATE' | 'MS_SLAVE' | 'MS_SHARED' | 'MS_UNBINDABLE' | 'MS_MOVE'
-  | 'MS_NOATIME' | 'MS_RELATIME' | 'MS_STRICTATIME';
+  | 'MS_RDONLY'
+  | 'MS_NOSUID'
+  | 'MS_NODEV'
+  | 'MS_NOEXEC'
+  | 'MS_REMOUNT'
+  | 'MS_BIND'
+  | 'MS_REC'
+  | 'MS_PRIVATE'
+  | 'MS_SLAVE'
+  | 'MS_SHARED'
+  | 'MS_UNBINDABLE'
+  | 'MS_MOVE'
+  | 'MS_NOATIME'
+  | 'MS_RELATIME'
+  | 'MS_STRICTATIME';
 export type UmountFlagName = 'MNT_DETACH' | 'MNT_FORCE' | 'MNT_EXPIRE' | 'UMOUNT_NOFOLLOW';
 export type FileTypeName = 'S_IFCHR' | 'S_IFBLK' | 'S_IFIFO' | 'S_IFREG';
 /** prctl(2) options the hardening step uses. */
@@ -40,32 +52,33 @@ export type CloneFlagName =
 // CLONE_NEWTIME is not here on purpose: its bit lies in clone()'s exit-signal
 // byte, so only unshare() and clone3() accept it.
 
-export type ChildOp = OpBase & (
-  | { op: 'sethostname'; name: string }
-  | { op: 'setdomainname'; name: string }
-  | { op: 'mount'; source: string | null; target: string; fstype: string | null; flags: MountFlagName[]; data: string | null }
-  | { op: 'umount2'; target: string; flags: UmountFlagName[] }
-  | { op: 'pivot_root'; newRoot: string; putOld: string }
-  | { op: 'chroot'; path: string }
-  | { op: 'chdir'; path: string }
-  | { op: 'mkdir'; path: string; mode: number }
-  | { op: 'rmdir'; path: string }
-  | { op: 'mknod'; path: string; type: FileTypeName; mode: number; major: number; minor: number }
-  | { op: 'symlink'; target: string; linkpath: string }
-  | { op: 'write_file'; path: string; content: string }
-  // beyond the lab (issue 18): user namespace, hardening, joining a container
-  | { op: 'unshare'; flags: CloneFlagName[] }
-  | { op: 'wait_for_host'; label: string }
-  | { op: 'setgroups'; groups: number[] }
-  | { op: 'setresgid'; rgid: number; egid: number; sgid: number }
-  | { op: 'setresuid'; ruid: number; euid: number; suid: number }
-  | { op: 'chown'; path: string; owner: number; group: number }
-  | { op: 'setns'; fd: number; nstype: CloneFlagName }
-  | { op: 'fork' }
-  | { op: 'prctl'; option: PrctlOption; args: (number | PrctlArgName)[] }
-  | { op: 'capset'; effective: CapName[]; permitted: CapName[]; inheritable: CapName[] }
-  | { op: 'seccomp'; filter: SockFilter[] }
-);
+export type ChildOp = OpBase &
+  (
+    | { op: 'sethostname'; name: string }
+    | { op: 'setdomainname'; name: string }
+    | { op: 'mount'; source: string | null; target: string; fstype: string | null; flags: MountFlagName[]; data: string | null }
+    | { op: 'umount2'; target: string; flags: UmountFlagName[] }
+    | { op: 'pivot_root'; newRoot: string; putOld: string }
+    | { op: 'chroot'; path: string }
+    | { op: 'chdir'; path: string }
+    | { op: 'mkdir'; path: string; mode: number }
+    | { op: 'rmdir'; path: string }
+    | { op: 'mknod'; path: string; type: FileTypeName; mode: number; major: number; minor: number }
+    | { op: 'symlink'; target: string; linkpath: string }
+    | { op: 'write_file'; path: string; content: string }
+    // beyond the lab (issue 18): user namespace, hardening, joining a container
+    | { op: 'unshare'; flags: CloneFlagName[] }
+    | { op: 'wait_for_host'; label: string }
+    | { op: 'setgroups'; groups: number[] }
+    | { op: 'setresgid'; rgid: number; egid: number; sgid: number }
+    | { op: 'setresuid'; ruid: number; euid: number; suid: number }
+    | { op: 'chown'; path: string; owner: number; group: number }
+    | { op: 'setns'; fd: number; nstype: CloneFlagName }
+    | { op: 'fork' }
+    | { op: 'prctl'; option: PrctlOption; args: (number | PrctlArgName)[] }
+    | { op: 'capset'; effective: CapName[]; permitted: CapName[]; inheritable: CapName[] }
+    | { op: 'seccomp'; filter: SockFilter[] }
+  );
 
 export type OpName = ChildOp['op'];
 
@@ -102,8 +115,15 @@ export const mkdir = (path: string, mode = 0o755): ChildOp => ({ op: 'mkdir', pa
 export const rmdir = (path: string): ChildOp => ({ op: 'rmdir', path, ...at() });
 
 /** mknod(2) of a device node: mknod(path, type | mode, makedev(major, minor)) */
-export const mknod = (path: string, type: FileTypeName, mode: number, major = 0, minor = 0): ChildOp =>
-  ({ op: 'mknod', path, type, mode, major, minor, ...at() });
+export const mknod = (path: string, type: FileTypeName, mode: number, major = 0, minor = 0): ChildOp => ({
+  op: 'mknod',
+  path,
+  type,
+  mode,
+  major,
+  minor,
+  ...at(),
+});
 
 /** symlink(2): symlink(target, linkpath) */
 export const symlink = (target: string, linkpath: string): ChildOp => ({ op: 'symlink', target, linkpath, ...at() });
@@ -144,8 +164,13 @@ export const fork = (): ChildOp => ({ op: 'fork', ...at() });
 export const prctl = (option: PrctlOption, ...args: (number | PrctlArgName)[]): ChildOp => ({ op: 'prctl', option, args, ...at() });
 
 /** capset(2) of the calling thread: the effective, permitted and inheritable sets, by name. */
-export const capset = (effective: CapName[], permitted: CapName[], inheritable: CapName[]): ChildOp =>
-  ({ op: 'capset', effective, permitted, inheritable, ...at() });
+export const capset = (effective: CapName[], permitted: CapName[], inheritable: CapName[]): ChildOp => ({
+  op: 'capset',
+  effective,
+  permitted,
+  inheritable,
+  ...at(),
+});
 
 /** seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog): install a classic BPF filter (needs PR_SET_NO_NEW_PRIVS first, or CAP_SYS_ADMIN). */
 export const seccomp = (filter: SockFilter[]): ChildOp => ({ op: 'seccomp', filter, ...at() });

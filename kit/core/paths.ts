@@ -10,7 +10,10 @@ export const BUILD_DIR = '.build';
 
 // kit/core/paths.ts, or its compiled copy .build/kit/core/paths.js
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const projectRoot = path.resolve(here, ...(path.basename(path.resolve(here, '..', '..')) === BUILD_DIR ? ['..', '..', '..'] : ['..', '..']));
+export const projectRoot = path.resolve(
+  here,
+  ...(path.basename(path.resolve(here, '..', '..')) === BUILD_DIR ? ['..', '..', '..'] : ['..', '..']),
+);
 
 /** Whether this kit runs compiled (.build/kit/**.js) rather than from its TypeScript sources (tests, tsx). */
 export const kitCompiled = !import.meta.url.endsWith('.ts');

@@ -9,11 +9,20 @@ import { KitError } from './errors.ts';
 export const MiB = 1024 * 1024;
 
 const UNITS: Record<string, number> = {
-  '': 1, B: 1,
-  K: 1024, KIB: 1024, KB: 1000,
-  M: 1024 ** 2, MIB: 1024 ** 2, MB: 1000 ** 2,
-  G: 1024 ** 3, GIB: 1024 ** 3, GB: 1000 ** 3,
-  T: 1024 ** 4, TIB: 1024 ** 4, TB: 1000 ** 4,
+  '': 1,
+  B: 1,
+  K: 1024,
+  KIB: 1024,
+  KB: 1000,
+  M: 1024 ** 2,
+  MIB: 1024 ** 2,
+  MB: 1000 ** 2,
+  G: 1024 ** 3,
+  GIB: 1024 ** 3,
+  GB: 1000 ** 3,
+  T: 1024 ** 4,
+  TIB: 1024 ** 4,
+  TB: 1000 ** 4,
 };
 
 /** '64M' -> 67108864. Throws a KitError naming the option for anything else. */

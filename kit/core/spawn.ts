@@ -83,7 +83,10 @@ export function toNativeOp(op: ChildOp, constant: (name: string) => number, sync
       break;
     }
     case 'setgroups':
-      if (op.groups.length) throw new KitError('setgroups: the shim only supports the empty list (drop every supplementary group).', { page: '/steps/06-user#uid-map' });
+      if (op.groups.length)
+        throw new KitError('setgroups: the shim only supports the empty list (drop every supplementary group).', {
+          page: '/steps/06-user#uid-map',
+        });
       break;
     case 'setresgid':
       [n[0], n[1], n[2]] = [op.rgid, op.egid, op.sgid];
@@ -219,7 +222,10 @@ export function spawnPaused(req: SpawnRequest): PausedProcess {
       fs.writeSync(syncFd, Buffer.from([1]));
       closeSync();
       // the child may stop at wait_for_host ops: answer each (uid_map ...) while it waits
-      const served = syncs.serve(req.onWait).then(() => undefined, (e: unknown) => e);
+      const served = syncs.serve(req.onWait).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const reports = parseReports(await report);
       const hostError = await served;
       if (tracer) traceExec(tracer, req, reports);

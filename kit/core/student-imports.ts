@@ -60,7 +60,12 @@ export async function importViolations(file: string, source = fs.readFileSync(fi
   let js: string;
   try {
     // verbatimModuleSyntax: keep every import not marked `type`, used or not
-    js = transformSync(source, { loader: 'ts', format: 'esm', sourcefile: file, tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } }).code;
+    js = transformSync(source, {
+      loader: 'ts',
+      format: 'esm',
+      sourcefile: file,
+      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+    }).code;
   } catch {
     return []; // a syntax error: the loader's own error says where
   }
@@ -85,8 +90,9 @@ export async function enforceImportRule(file: string): Promise<void> {
   const rel = path.relative(process.cwd(), file);
   const list = bad.map((b) => `"${b.specifier}"`).join(', ');
   throw new KitError(`${rel} imports ${list}: a step file may import only ../kit/student.ts (and Node's node:* modules).`, {
-    hint: 'Everything a step needs is exported by kit/student.ts: the child operations, $ for host commands, the ledger, the facts. ' +
-      'The rest of the kit holds the reference helpers, which do the lab\'s work for you: write those commands and files yourself.',
+    hint:
+      'Everything a step needs is exported by kit/student.ts: the child operations, $ for host commands, the ledger, the facts. ' +
+      "The rest of the kit holds the reference helpers, which do the lab's work for you: write those commands and files yourself.",
     page: '/guide/troubleshooting#step-imports',
   });
 }

@@ -76,7 +76,10 @@ export const stepLine = (): SourceLocation | undefined => directCaller(skipOwn);
  * (or undefined outside a traced run). `origin`: the step line that ran it;
  * by default found on the stack (a step's own `$` call; absent for the kit's).
  */
-export function traceCommand(what: string, origin: SourceLocation | undefined = undefined): ((status: number | string | null) => void) | undefined {
+export function traceCommand(
+  what: string,
+  origin: SourceLocation | undefined = undefined,
+): ((status: number | string | null) => void) | undefined {
   const tracer = current.getStore();
   if (!tracer) return undefined;
   const t = tracer.ms();
@@ -127,15 +130,25 @@ function cgroupPath(p: unknown): string | undefined {
 }
 
 function shown(data: unknown): string {
-  const s = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString() : String(data);
+  const s =
+    typeof data === 'string'
+      ? data
+      : ArrayBuffer.isView(data)
+        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString()
+        : String(data);
   const one = s.replace(/\n$/, '').replace(/\n/g, '\\n');
   return one.length > 200 ? `${one.slice(0, 200)}...` : one;
 }
 
-const errCode = (err: unknown): string => (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
+const errCode = (err: unknown): string =>
+  (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
 
 /** What a cgroup write is about to be: undefined when it is not one to record. */
-function cgroupEvent(op: 'write' | 'append' | 'mkdir' | 'rmdir', p: unknown, data?: unknown): { tracer: Tracer; what: string; t: number; origin?: SourceLocation } | undefined {
+function cgroupEvent(
+  op: 'write' | 'append' | 'mkdir' | 'rmdir',
+  p: unknown,
+  data?: unknown,
+): { tracer: Tracer; what: string; t: number; origin?: SourceLocation } | undefined {
   const tracer = current.getStore();
   if (!tracer) return undefined;
   const abs = cgroupPath(p);
@@ -180,7 +193,12 @@ function hookFs(): void {
     };
   }
   const promises = fs.promises as unknown as Record<string, AnyFn>;
-  for (const [name, op] of [['writeFile', 'write'], ['appendFile', 'append'], ['mkdir', 'mkdir'], ['rmdir', 'rmdir']] as const) {
+  for (const [name, op] of [
+    ['writeFile', 'write'],
+    ['appendFile', 'append'],
+    ['mkdir', 'mkdir'],
+    ['rmdir', 'rmdir'],
+  ] as const) {
     const orig = promises[name];
     promises[name] = async function traced(this: unknown, ...args: unknown[]) {
       const ev = cgroupEvent(op, args[0], args[1]);

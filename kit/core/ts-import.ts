@@ -82,7 +82,8 @@ async function compiled(file: string, before?: (file: string, source: string) =>
     const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
     for (const old of fs.readdirSync(dir)) {
       const p = path.join(dir, old);
-      if (old.startsWith(prefix) || (fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < weekAgo) fs.rmSync(p, { force: true });
+      if (old.startsWith(prefix) || (fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < weekAgo)
+        fs.rmSync(p, { force: true });
     }
     const tmp = `${out}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, text);

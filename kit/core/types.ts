@@ -101,7 +101,11 @@ export type OptionSpec<T> = [T] extends [boolean]
       : never;
 
 /** Any option's declaration (what the CLI reads). */
-export type AnyOptionSpec = OptionSpec<boolean> | OptionSpec<number> | OptionSpec<string> | ({ type: 'enum'; values: readonly string[] } & OptionBase<string>);
+export type AnyOptionSpec =
+  | OptionSpec<boolean>
+  | OptionSpec<number>
+  | OptionSpec<string>
+  | ({ type: 'enum'; values: readonly string[] } & OptionBase<string>);
 
 /** A step's options: name (as in ctx.options; the CLI spells it --kebab-case) -> declaration. */
 export type StepOptions = { [K in keyof StepOptionValues]?: OptionSpec<NonNullable<StepOptionValues[K]>> };

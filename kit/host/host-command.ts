@@ -20,10 +20,13 @@ const KNOWN: Known[] = [
   {
     said: /no space left on device/i,
     explain: () => ({
-      hint: 'The disk holding the kit\'s state folder is full: free some space, or ask for a smaller image (--home-size 32M). CW_STATE_DIR=/somewhere/bigger moves the state folder to another disk.',
+      hint: "The disk holding the kit's state folder is full: free some space, or ask for a smaller image (--home-size 32M). CW_STATE_DIR=/somewhere/bigger moves the state folder to another disk.",
     }),
   },
-  { said: /command not found|ENOENT/i, explain: () => ({ hint: 'The program is not installed on the host: `npm run preflight` installs what the steps need.' }) },
+  {
+    said: /command not found|ENOENT/i,
+    explain: () => ({ hint: 'The program is not installed on the host: `npm run preflight` installs what the steps need.' }),
+  },
 ];
 
 /** `err` as a KitError when it is a failed host command; anything else unchanged. */
@@ -33,9 +36,14 @@ export function explainHostCommand(err: unknown, step: StepDefinition, hook: str
   const known = KNOWN.find((k) => k.said.test(said));
   const explained = known?.explain(said);
   if (explained instanceof KitError) return explained;
-  return new KitError(`A host command in step ${step.id}'s ${hook} failed (exit ${err.exitCode ?? err.signal ?? '?'})${said ? `: ${said}` : ''}.`, {
-    hint: explained?.hint ?? 'Run the same command by hand, as root, to see why (the step\'s page shows its options); `.nothrow()` lets your code look at the exit status itself.',
-    page: `${step.page}#common-errors`,
-    cause: err,
-  });
+  return new KitError(
+    `A host command in step ${step.id}'s ${hook} failed (exit ${err.exitCode ?? err.signal ?? '?'})${said ? `: ${said}` : ''}.`,
+    {
+      hint:
+        explained?.hint ??
+        "Run the same command by hand, as root, to see why (the step's page shows its options); `.nothrow()` lets your code look at the exit status itself.",
+      page: `${step.page}#common-errors`,
+      cause: err,
+    },
+  );
 }

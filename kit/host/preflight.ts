@@ -37,8 +37,7 @@ export function which(cmd: string): string | undefined {
 const onPath = (cmd: string) => (): boolean => which(cmd) !== undefined;
 
 /** busybox-static: the rootfs needs a busybox that runs without shared libraries. */
-export const staticBusybox = (): string | undefined =>
-  ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p) && isStaticElf(p));
+export const staticBusybox = (): string | undefined => ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p) && isStaticElf(p));
 
 /** An ELF file without a PT_INTERP program header needs no dynamic loader. */
 export function isStaticElf(file: string): boolean {
@@ -67,7 +66,12 @@ export function isStaticElf(file: string): boolean {
 /** Everything steps 1 to 5 need; each step asks only for what steps 1..N use (requirementsFor). */
 export const KIT_REQUIREMENTS: Requirement[] = [
   { what: 'a C compiler (cc) for the shim', present: onPath('cc'), pkg: 'gcc' },
-  { what: 'a static busybox for the container\'s root filesystem', present: () => staticBusybox() !== undefined, pkg: 'busybox-static', fromStep: 2 },
+  {
+    what: "a static busybox for the container's root filesystem",
+    present: () => staticBusybox() !== undefined,
+    pkg: 'busybox-static',
+    fromStep: 2,
+  },
   { what: 'losetup and unshare (util-linux)', present: () => onPath('losetup')() && onPath('unshare')(), pkg: 'util-linux', fromStep: 2 },
   { what: 'mkfs.ext4 (e2fsprogs)', present: onPath('mkfs.ext4'), pkg: 'e2fsprogs', fromStep: 2 },
   { what: 'ip (iproute2)', present: onPath('ip'), pkg: 'iproute2', fromStep: 3 },
@@ -79,7 +83,7 @@ export const requirementsFor = (step: number): Requirement[] => KIT_REQUIREMENTS
 
 /** What `npm test` needs beyond the kit itself (browser test, runc comparison, tty tests, LXC). */
 export const TEST_REQUIREMENTS: Requirement[] = [
-  { what: 'Chromium for the site\'s browser test', present: () => fs.existsSync('/usr/bin/chromium'), pkg: 'chromium' },
+  { what: "Chromium for the site's browser test", present: () => fs.existsSync('/usr/bin/chromium'), pkg: 'chromium' },
   { what: 'runc for the perf comparison', present: onPath('runc'), pkg: 'runc' },
   { what: 'tmux for the terminal tests', present: onPath('tmux'), pkg: 'tmux' },
   { what: 'LXC for the benchmark comparison', present: onPath('lxc-create'), pkg: 'lxc' },
@@ -87,10 +91,14 @@ export const TEST_REQUIREMENTS: Requirement[] = [
   // the test VM that runs the pure cgroup v2 tests (test/vm): QEMU, and what it needs to
   // build the initramfs (cpio) and unpack a kernel package's vmlinux and modules (xz, zstd)
   { what: 'QEMU for the pure cgroup v2 tests', present: onPath('qemu-system-x86_64'), pkg: 'qemu-system-x86' },
-  { what: 'cpio for the test VM\'s initramfs', present: onPath('cpio'), pkg: 'cpio' },
-  { what: 'xz for the test VM\'s kernel', present: onPath('xz'), pkg: 'xz-utils' },
-  { what: 'zstd for the test VM\'s kernel modules (Ubuntu)', present: onPath('zstd'), pkg: 'zstd' },
-  { what: 'xmllint (libxml2-utils) to validate the grader\'s JUnit against Jenkins\' junit-10.xsd', present: onPath('xmllint'), pkg: 'libxml2-utils' },
+  { what: "cpio for the test VM's initramfs", present: onPath('cpio'), pkg: 'cpio' },
+  { what: "xz for the test VM's kernel", present: onPath('xz'), pkg: 'xz-utils' },
+  { what: "zstd for the test VM's kernel modules (Ubuntu)", present: onPath('zstd'), pkg: 'zstd' },
+  {
+    what: "xmllint (libxml2-utils) to validate the grader's JUnit against Jenkins' junit-10.xsd",
+    present: onPath('xmllint'),
+    pkg: 'libxml2-utils',
+  },
 ];
 
 export const LXC_REQUIREMENTS: Requirement[] = TEST_REQUIREMENTS.filter((r) => r.pkg === 'lxc');
@@ -144,7 +152,7 @@ export async function preflight(opts: PreflightOptions): Promise<string[]> {
   }
   if (!which('apt-get')) {
     throw new KitError(`Missing packages ${pkgs.join(' ')}, and this is not a Debian/Ubuntu system (no apt-get).`, {
-      hint: 'Install the equivalent packages with your distribution\'s package manager.',
+      hint: "Install the equivalent packages with your distribution's package manager.",
       page: '/guide/troubleshooting#missing-tools',
     });
   }

@@ -38,11 +38,13 @@ const reclaimHostname: Reclaimer = async (e) => {
 type Table = Partial<Record<ResourceKind, Reclaimer>>;
 
 /** A module's reclaimer, imported only when a resource of its kind is reclaimed. */
-const lazy = (kind: ResourceKind, load: () => Promise<{ reclaimers: Table }>): Reclaimer => async (e) => {
-  const reclaim = (await load()).reclaimers[kind];
-  if (!reclaim) throw new Error(`no reclaimer for ${kind}`);
-  await reclaim(e);
-};
+const lazy =
+  (kind: ResourceKind, load: () => Promise<{ reclaimers: Table }>): Reclaimer =>
+  async (e) => {
+    const reclaim = (await load()).reclaimers[kind];
+    if (!reclaim) throw new Error(`no reclaimer for ${kind}`);
+    await reclaim(e);
+  };
 
 export const reclaimers: Table = {
   process: reclaimProcess,

@@ -22,7 +22,9 @@ export type StartOptions = Omit<lifecycle.StartOptions, 'host'>;
 export type { RunningContainer } from '../core/lifecycle.ts';
 
 /** Start the container made of `steps`; see kit/core/lifecycle.ts's startContainer. */
-export const startContainer = (start: StartOptions): Promise<lifecycle.RunningContainer> => lifecycle.startContainer({ ...start, host: hostHooks });
+export const startContainer = (start: StartOptions): Promise<lifecycle.RunningContainer> =>
+  lifecycle.startContainer({ ...start, host: hostHooks });
 
 /** start + wait + teardown: the whole life of one container. */
-export const runContainer = (start: StartOptions): Promise<{ status: ExitStatus; ctx: RunContext }> => lifecycle.runContainer({ ...start, host: hostHooks });
+export const runContainer = (start: StartOptions): Promise<{ status: ExitStatus; ctx: RunContext }> =>
+  lifecycle.runContainer({ ...start, host: hostHooks });

@@ -55,7 +55,15 @@ export async function takeSnapshot(opts: SnapshotOptions = {}): Promise<HostSnap
     mounts: hostMounts(),
     loops: attachedLoops(),
     links: sorted(links.stdout.split('\n').filter(Boolean).map(linkName)),
-    netns: sorted([...new Set([...netnsList.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0]), ...runNetns()])]),
+    netns: sorted([
+      ...new Set([
+        ...netnsList.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' ')[0]),
+        ...runNetns(),
+      ]),
+    ]),
     cgroups: kitCgroups(opts.isKitCgroup ?? DEFAULT_KIT_CGROUP),
     processes: foreignNamespaceProcesses(),
     hostname: [fs.readFileSync('/proc/sys/kernel/hostname', 'utf8').trim()],

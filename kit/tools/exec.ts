@@ -83,7 +83,13 @@ export function processLimits(pid: number): ProcessLimits | undefined {
   const status = procStatus(pid);
   const mask = (name: string) => BigInt(`0x${status[name] || '0'}`);
   const all = (1n << BigInt(lastCap() + 1)) - 1n;
-  const limits = { bounding: mask('CapBnd'), effective: mask('CapEff'), permitted: mask('CapPrm'), inheritable: mask('CapInh'), noNewPrivs: status.NoNewPrivs === '1' };
+  const limits = {
+    bounding: mask('CapBnd'),
+    effective: mask('CapEff'),
+    permitted: mask('CapPrm'),
+    inheritable: mask('CapInh'),
+    noNewPrivs: status.NoNewPrivs === '1',
+  };
   return limits.bounding === all && !limits.noNewPrivs ? undefined : limits;
 }
 
@@ -112,7 +118,11 @@ export async function startExec(run: RunningRun, o: ExecOptions): Promise<ExecPr
     });
     try {
       // paused: into the container's cgroups (each hierarchy's directory once)
-      const dirs = new Set(Object.entries(cgroups?.dirs ?? {}).filter(([c, d]) => mine?.dirs[c] !== d).map(([, d]) => d));
+      const dirs = new Set(
+        Object.entries(cgroups?.dirs ?? {})
+          .filter(([c, d]) => mine?.dirs[c] !== d)
+          .map(([, d]) => d),
+      );
       for (const dir of dirs) fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(child.pid));
       await child.release();
     } catch (err) {

@@ -17,7 +17,7 @@ export const BEYOND_FROM = 6;
 
 function stepItems(beyond: boolean): DefaultTheme.SidebarItem[] {
   return listStepPages()
-    .filter((p) => (p.step >= BEYOND_FROM) === beyond)
+    .filter((p) => p.step >= BEYOND_FROM === beyond)
     .map((p) => ({ text: p.title, link: p.link }));
 }
 

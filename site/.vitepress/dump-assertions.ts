@@ -21,8 +21,13 @@ export interface DumpedCheck {
 function isSpec(value: unknown): value is AssertionSpec {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.id === 'string' && typeof v.name === 'string' && typeof v.points === 'number'
-    && typeof v.hint === 'string' && typeof v.page === 'string';
+  return (
+    typeof v.id === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.points === 'number' &&
+    typeof v.hint === 'string' &&
+    typeof v.page === 'string'
+  );
 }
 
 async function dump(file: string): Promise<DumpedCheck> {

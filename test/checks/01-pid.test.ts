@@ -11,7 +11,6 @@ import { expectCheatRefused, expectMutantFails, failed, makeMutant } from '../he
 const hostname = hostHostname();
 afterAll(() => expect(hostHostname()).toBe(hostname));
 
-
 describe('check 1 (PID namespace)', () => {
   it('passes on the reference solution', async () => {
     const r = await runCheck(check, { stepsDir: solutionsDir });
@@ -29,20 +28,34 @@ describe('check 1 (PID namespace)', () => {
 
   const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
     ['no CLONE_NEWPID', ['pid1', 'pidns'], [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWPID');", replace: '' }]],
-    ['/proc not remounted', ['proc'], [{ file: '01-pid.ts', find: "spec.ops.push(mount('proc', '/proc', 'proc', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));", replace: '' }]],
+    [
+      '/proc not remounted',
+      ['proc'],
+      [{ file: '01-pid.ts', find: "spec.ops.push(mount('proc', '/proc', 'proc', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));", replace: '' }],
+    ],
     // sethostname() before the UTS namespace exists renames the host
-    ['hostname set without a UTS namespace', ['host-hostname', 'utsns'], [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWUTS');", replace: '' }]],
+    [
+      'hostname set without a UTS namespace',
+      ['host-hostname', 'utsns'],
+      [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWUTS');", replace: '' }],
+    ],
     ['no CLONE_NEWIPC', ['ipcns'], [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWIPC');", replace: '' }]],
-    ['hostname option ignored', ['hostname'], [{ file: '01-pid.ts', find: 'spec.ops.push(sethostname(hostname));', replace: "spec.ops.push(sethostname('container'));" }]],
+    [
+      'hostname option ignored',
+      ['hostname'],
+      [{ file: '01-pid.ts', find: 'spec.ops.push(sethostname(hostname));', replace: "spec.ops.push(sethostname('container'));" }],
+    ],
   ];
 
-  it('refuses a mutant without CLONE_NEWNS before it touches the host\'s mounts', async () => {
+  it("refuses a mutant without CLONE_NEWNS before it touches the host's mounts", async () => {
     const m = makeMutant('01', [{ file: '01-pid.ts', find: "spec.cloneFlags.add('CLONE_NEWNS');", replace: '' }]);
     try {
       const r = await runCheck(check, { stepsDir: m.dir });
       expect(r.status).toBe('error');
       expect(r.score).toBe(0);
-      expect(r.assertions[0].message).toMatch(/Refusing to run mount\(NULL, "\/", NULL, MS_REC \| MS_PRIVATE, NULL\) \(.*01-pid\.ts:\d+\) without a mount namespace/);
+      expect(r.assertions[0].message).toMatch(
+        /Refusing to run mount\(NULL, "\/", NULL, MS_REC \| MS_PRIVATE, NULL\) \(.*01-pid\.ts:\d+\) without a mount namespace/,
+      );
       expect(r.assertions[0].page).toBe('/steps/01-pid#its-own-proc');
     } finally {
       m.dispose();
@@ -61,8 +74,17 @@ describe('check 1 (PID namespace)', () => {
 
   // cheat: step 1 had no shortcut, but the import rule holds for every step
   it('refuses a cheat: a deep import past the student API', async () => {
-    await expectCheatRefused(check, '01', [
-      { file: '01-pid.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { sethostname as set } from '../kit/core/ops.ts';\nvoid set;" },
-    ], /\.\.\/kit\/core\/ops\.ts/);
+    await expectCheatRefused(
+      check,
+      '01',
+      [
+        {
+          file: '01-pid.ts',
+          find: "} from '../kit/student.ts';",
+          replace: "} from '../kit/student.ts';\nimport { sethostname as set } from '../kit/core/ops.ts';\nvoid set;",
+        },
+      ],
+      /\.\.\/kit\/core\/ops\.ts/,
+    );
   });
 });

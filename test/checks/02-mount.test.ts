@@ -17,7 +17,11 @@ const sh = $({ quiet: true, nothrow: true });
 
 /** Mounts under the state folder and loop devices on /tmp/cw-check2-* images: a check must leave none. */
 async function leftovers(): Promise<string[]> {
-  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(path.dirname(rootfsDir())));
+  const mounts = fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((m) => m?.startsWith(path.dirname(rootfsDir())));
   const loops = (await sh`losetup --list --noheadings --output NAME,BACK-FILE`).stdout.split('\n').filter((l) => l.includes('/cw-check2-'));
   return [...mounts, ...loops];
 }
@@ -55,12 +59,13 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
   });
 
   const pivot = [
-    "    spec.ops.push(chdir(rootfs));",
+    '    spec.ops.push(chdir(rootfs));',
     "    spec.ops.push(pivot_root('.', '.'));",
     "    spec.ops.push(umount2('.', ['MNT_DETACH']));",
     "    spec.ops.push(chdir('/'));",
   ].join('\n');
-  const importOps = "import {\n  $, chdir, claimHomeImage, ensureRootfs, HOME_IMAGE_OPTIONS, mkdir, mknod, mount, need, pivot_root, symlink, todo, umount2,\n  type HomeFacts, type StepDefinition,\n} from '../kit/student.ts';";
+  const importOps =
+    "import {\n  $, chdir, claimHomeImage, ensureRootfs, HOME_IMAGE_OPTIONS, mkdir, mknod, mount, need, pivot_root, symlink, todo, umount2,\n  type HomeFacts, type StepDefinition,\n} from '../kit/student.ts';";
   const f = '02-mount.ts';
   const mkfs = "    if (type.stdout.trim() !== 'ext4') await $`mkfs.ext4 -q -L home ${device}`;\n";
   const record = "    const entry = ctx.ledger.record({ kind: 'loop', backingFile: image.file, runId: ctx.runId });\n";
@@ -71,51 +76,107 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
 
   const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
     // on a host whose / is shared (systemd) this leaks every mount; here the check's own shared mount shows it
-    ['forgot the private remount', ['no-leak', 'host-clean'], [{ file: '01-pid.ts', find: "spec.ops.push(mount(null, '/', null, ['MS_REC', 'MS_PRIVATE']));", replace: '' }]],
-    ['chroot instead of pivot_root', ['old-root'], [
-      { file: '02-mount.ts', find: importOps, replace: importOps.replace('$, chdir,', '$, chdir, chroot,') },
-      { file: '02-mount.ts', find: pivot, replace: "    spec.ops.push(chroot(rootfs));\n    spec.ops.push(chdir('/'));" },
-    ]],
-    ['pivot_root without detaching the old root', ['old-root'], [{ file: '02-mount.ts', find: "    spec.ops.push(umount2('.', ['MNT_DETACH']));\n", replace: '' }]],
-    ['home mounted on the host side', ['home-private', 'host-clean'], [
-      { file: '02-mount.ts', find: importOps, replace: `${importOps}\nimport { execFileSync } from 'node:child_process';` },
-      { file: '02-mount.ts', find: homeOp, replace: "execFileSync('mount', ['-t', 'ext4', home.device, `${rootfs}/home`]);" },
-    ]],
-    ['/proc not mounted', ['proc'], [{ file: '02-mount.ts', find: "spec.ops.push(mount('proc', '/proc', 'proc', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));", replace: '' }]],
+    [
+      'forgot the private remount',
+      ['no-leak', 'host-clean'],
+      [{ file: '01-pid.ts', find: "spec.ops.push(mount(null, '/', null, ['MS_REC', 'MS_PRIVATE']));", replace: '' }],
+    ],
+    [
+      'chroot instead of pivot_root',
+      ['old-root'],
+      [
+        { file: '02-mount.ts', find: importOps, replace: importOps.replace('$, chdir,', '$, chdir, chroot,') },
+        { file: '02-mount.ts', find: pivot, replace: "    spec.ops.push(chroot(rootfs));\n    spec.ops.push(chdir('/'));" },
+      ],
+    ],
+    [
+      'pivot_root without detaching the old root',
+      ['old-root'],
+      [{ file: '02-mount.ts', find: "    spec.ops.push(umount2('.', ['MNT_DETACH']));\n", replace: '' }],
+    ],
+    [
+      'home mounted on the host side',
+      ['home-private', 'host-clean'],
+      [
+        { file: '02-mount.ts', find: importOps, replace: `${importOps}\nimport { execFileSync } from 'node:child_process';` },
+        { file: '02-mount.ts', find: homeOp, replace: "execFileSync('mount', ['-t', 'ext4', home.device, `${rootfs}/home`]);" },
+      ],
+    ],
+    [
+      '/proc not mounted',
+      ['proc'],
+      [
+        {
+          file: '02-mount.ts',
+          find: "spec.ops.push(mount('proc', '/proc', 'proc', ['MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC']));",
+          replace: '',
+        },
+      ],
+    ],
     ['/home not mounted at all', ['home-ext4', 'home-private', 'home-persists'], [{ file: '02-mount.ts', find: homeOp, replace: '' }]],
     // TODO home-image: the lecture's commands, the first time only, recorded before
     ['mkfs.ext4 on every run', ['home-kept'], [{ file: f, find: mkfs, replace: mkfs.replace("if (type.stdout.trim() !== 'ext4') ", '') }]],
-    ['dd on every run (the file is made again, zeros over the filesystem)', ['home-kept'], [{ file: f, find: 'if (!fs.existsSync(image.file)) await $`dd', replace: 'await $`dd' }]],
-    ['the loop device not recorded in the ledger', ['home-ledger'], [
-      { file: f, find: record, replace: '    const entry = -1;\n' },
-    ]],
+    [
+      'dd on every run (the file is made again, zeros over the filesystem)',
+      ['home-kept'],
+      [{ file: f, find: 'if (!fs.existsSync(image.file)) await $`dd', replace: 'await $`dd' }],
+    ],
+    ['the loop device not recorded in the ledger', ['home-ledger'], [{ file: f, find: record, replace: '    const entry = -1;\n' }]],
   ];
   // TODO detach: losetup -d by the step, not by the kit's ledger afterwards
   const detachMutants: [string, Parameters<typeof makeMutant>[1]][] = [
     ['teardown neither detaches nor forgets (the ledger does it)', [{ file: f, find: losetupD + forget, replace: '' }]],
     ['teardown forgets the entry without detaching', [{ file: f, find: losetupD, replace: '' }]],
-    ['losetup -d given the image file instead of the device', [{ file: f, find: losetupD, replace: '    await $`losetup --detach ${home.file}`;\n' }]],
+    [
+      'losetup -d given the image file instead of the device',
+      [{ file: f, find: losetupD, replace: '    await $`losetup --detach ${home.file}`;\n' }],
+    ],
   ];
   for (const [name, mutations] of detachMutants) {
     it(`fails on a mutant: ${name}`, async () => {
-      await expectMutantFails(check, '02', mutations, { mustFail: ['no-loop-left'], page: /^\/steps\/02-mount#/, seen: true, orError: true });
+      await expectMutantFails(check, '02', mutations, {
+        mustFail: ['no-loop-left'],
+        page: /^\/steps\/02-mount#/,
+        seen: true,
+        orError: true,
+      });
       expect(await leftovers()).toEqual([]);
     }, 60_000);
   }
 
   // cheats: the former shortcut, by a deep import; refused before anything runs
   const cheats: [string, Parameters<typeof makeMutant>[1], RegExp][] = [
-    ['attachHomeImage through kit/host/image/index.ts', [
-      { file: f, find: importOps, replace: `${importOps}\nimport { attachHomeImage, detachHomeImage } from '../kit/host/image/index.ts';` },
-      { file: f, find: homeRegion, replace: '    ctx.facts.home = await attachHomeImage(ctx);\n' },
-    ], /\.\.\/kit\/host\/image\/index\.ts/],
-    ['attachHomeImage through kit/host/image/home.ts', [
-      { file: f, find: importOps, replace: `${importOps}\nimport * as home from '../kit/host/image/home.ts';` },
-      { file: f, find: homeRegion, replace: '    ctx.facts.home = await home.attachHomeImage(ctx);\n' },
-    ], /\.\.\/kit\/host\/image\/home\.ts/],
-    ['attachHomeImage through a computed dynamic import', [
-      { file: f, find: homeRegion, replace: "    const m = '../kit/host/image/' + 'home.ts';\n    ctx.facts.home = await (await import(m)).attachHomeImage(ctx);\n" },
-    ], /import\(m\)/],
+    [
+      'attachHomeImage through kit/host/image/index.ts',
+      [
+        {
+          file: f,
+          find: importOps,
+          replace: `${importOps}\nimport { attachHomeImage, detachHomeImage } from '../kit/host/image/index.ts';`,
+        },
+        { file: f, find: homeRegion, replace: '    ctx.facts.home = await attachHomeImage(ctx);\n' },
+      ],
+      /\.\.\/kit\/host\/image\/index\.ts/,
+    ],
+    [
+      'attachHomeImage through kit/host/image/home.ts',
+      [
+        { file: f, find: importOps, replace: `${importOps}\nimport * as home from '../kit/host/image/home.ts';` },
+        { file: f, find: homeRegion, replace: '    ctx.facts.home = await home.attachHomeImage(ctx);\n' },
+      ],
+      /\.\.\/kit\/host\/image\/home\.ts/,
+    ],
+    [
+      'attachHomeImage through a computed dynamic import',
+      [
+        {
+          file: f,
+          find: homeRegion,
+          replace: "    const m = '../kit/host/image/' + 'home.ts';\n    ctx.facts.home = await (await import(m)).attachHomeImage(ctx);\n",
+        },
+      ],
+      /import\(m\)/,
+    ],
   ];
   for (const [name, mutations, refused] of cheats) {
     it(`refuses a cheat: ${name}`, async () => {
@@ -134,7 +195,9 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
   }
 
   it('reports an error naming pivot_root when the rootfs is not bind-mounted first', async () => {
-    const m = makeMutant('02', [{ file: '02-mount.ts', find: "spec.ops.push(mount(rootfs, rootfs, null, ['MS_BIND', 'MS_REC']));", replace: '' }]);
+    const m = makeMutant('02', [
+      { file: '02-mount.ts', find: "spec.ops.push(mount(rootfs, rootfs, null, ['MS_BIND', 'MS_REC']));", replace: '' },
+    ]);
     try {
       const r = await runCheck(check, { stepsDir: m.dir });
       expect(r.status).toBe('error');

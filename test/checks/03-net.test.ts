@@ -22,7 +22,6 @@ const hostAsBefore = () => {
 };
 afterAll(hostAsBefore);
 
-
 describe('check 3 (network namespace)', () => {
   it('passes on the reference solution', async () => {
     const r = await runCheck(check, { stepsDir: solutionsDir });
@@ -50,15 +49,31 @@ describe('check 3 (network namespace)', () => {
     // the kit refuses to run ip commands that would reconfigure the host
     ['no CLONE_NEWNET', ['setup', 'netns'], [{ file: f, find: "spec.cloneFlags.add('CLONE_NEWNET');", replace: '' }]],
     // the container end stays on the host: `ip -n NS ... dev C` cannot find it
-    ['veth end not moved into the namespace', ['setup', 'links'], [{ file: f, find: 'peer name ${containerIf} netns ${pid}`', replace: 'peer name ${containerIf}`' }]],
-    ['no address on the container end', ['setup', 'address', 'tcp-in'], [{ file: f, find: 'ip`-n ${netns} addr add ${containerAddress}/${prefix} dev ${containerIf}`,', replace: '' }]],
+    [
+      'veth end not moved into the namespace',
+      ['setup', 'links'],
+      [{ file: f, find: 'peer name ${containerIf} netns ${pid}`', replace: 'peer name ${containerIf}`' }],
+    ],
+    [
+      'no address on the container end',
+      ['setup', 'address', 'tcp-in'],
+      [{ file: f, find: 'ip`-n ${netns} addr add ${containerAddress}/${prefix} dev ${containerIf}`,', replace: '' }],
+    ],
     ['container end left down', ['setup', 'address'], [{ file: f, find: 'ip`-n ${netns} link set ${containerIf} up`,', replace: '' }]],
     ['host end left down', ['host-end', 'tcp-in', 'tcp-out'], [{ file: f, find: 'ip`link set ${hostIf} up`,', replace: '' }]],
     ['lo left down', ['lo'], [{ file: f, find: 'ip`-n ${netns} link set lo up`,', replace: '' }]],
-    ['hard-coded addresses', ['address', 'route'], [
-      { file: f, find: 'addr add ${containerAddress}/${prefix} dev ${containerIf}', replace: "addr add ${'10.199.0.2'}/${prefix} dev ${containerIf}" },
-      { file: f, find: 'route add default via ${hostAddress}', replace: "route add default via ${'10.199.0.1'}" },
-    ]],
+    [
+      'hard-coded addresses',
+      ['address', 'route'],
+      [
+        {
+          file: f,
+          find: 'addr add ${containerAddress}/${prefix} dev ${containerIf}',
+          replace: "addr add ${'10.199.0.2'}/${prefix} dev ${containerIf}",
+        },
+        { file: f, find: 'route add default via ${hostAddress}', replace: "route add default via ${'10.199.0.1'}" },
+      ],
+    ],
   ];
 
   for (const [name, mustFail, mutations] of mutants) {
@@ -74,8 +89,14 @@ describe('check 3 (network namespace)', () => {
   // cheats: the former shortcuts. connectNetwork without a command list used to
   // run the reference sequence; now it refuses. The reference list itself is
   // out of reach of a step file.
-  it('fails on a cheat: connectNetwork without the student\'s commands', async () => {
-    const m = makeMutant('03', [{ file: f, find: '    await connectNetwork(ctx, pid, commands);', replace: '    await (connectNetwork as (c: typeof ctx, p: number) => Promise<unknown>)(ctx, pid);' }]);
+  it("fails on a cheat: connectNetwork without the student's commands", async () => {
+    const m = makeMutant('03', [
+      {
+        file: f,
+        find: '    await connectNetwork(ctx, pid, commands);',
+        replace: '    await (connectNetwork as (c: typeof ctx, p: number) => Promise<unknown>)(ctx, pid);',
+      },
+    ]);
     try {
       const r = await runCheck(check, { stepsDir: m.dir });
       expect(r.status).not.toBe('pass');
@@ -87,10 +108,23 @@ describe('check 3 (network namespace)', () => {
     hostAsBefore();
   });
   it('refuses a cheat: the reference commands through kit/host/net/commands.ts', async () => {
-    await expectCheatRefused(check, '03', [
-      { file: f, find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport { setupCommands } from '../kit/host/net/commands.ts';" },
-      { file: f, find: '    await connectNetwork(ctx, pid, commands);', replace: '    await connectNetwork(ctx, pid, setupCommands(netFacts(ctx), pid));' },
-    ], /\.\.\/kit\/host\/net\/commands\.ts/);
+    await expectCheatRefused(
+      check,
+      '03',
+      [
+        {
+          file: f,
+          find: "} from '../kit/student.ts';",
+          replace: "} from '../kit/student.ts';\nimport { setupCommands } from '../kit/host/net/commands.ts';",
+        },
+        {
+          file: f,
+          find: '    await connectNetwork(ctx, pid, commands);',
+          replace: '    await connectNetwork(ctx, pid, setupCommands(netFacts(ctx), pid));',
+        },
+      ],
+      /\.\.\/kit\/host\/net\/commands\.ts/,
+    );
     hostAsBefore();
   });
 });

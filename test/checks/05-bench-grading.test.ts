@@ -11,7 +11,8 @@ import { solutionsDir } from '../../kit/core/paths.ts';
 import { sysbenchOnHost } from '../helpers/bench-mutants.ts';
 import { failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
-const failures = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass' && a.status !== 'skipped').map((a) => `${a.id}: ${a.seen ?? a.message}`);
+const failures = (r: Awaited<ReturnType<typeof runCheck>>) =>
+  r.assertions.filter((a) => a.status !== 'pass' && a.status !== 'skipped').map((a) => `${a.id}: ${a.seen ?? a.message}`);
 const TIMEOUT = 150_000;
 const opts = (stepsDir: string) => ({ stepsDir, timeoutMs: 120_000, grading: true });
 
@@ -52,7 +53,13 @@ describe('check 5 in grading mode', () => {
   });
 
   it('fails when the student misreads a report (fileio write read as "read")', { timeout: TIMEOUT }, async () => {
-    const m = makeMutant('05-grading-misread', [{ file: '05-bench.ts', find: 'return number(/written, MiB\\/s:\\s*([\\d.]+)/);', replace: 'return number(/read, MiB\\/s:\\s*([\\d.]+)/);' }]);
+    const m = makeMutant('05-grading-misread', [
+      {
+        file: '05-bench.ts',
+        find: 'return number(/written, MiB\\/s:\\s*([\\d.]+)/);',
+        replace: 'return number(/read, MiB\\/s:\\s*([\\d.]+)/);',
+      },
+    ]);
     try {
       const r = await runCheck(check, opts(m.dir));
       expect(r.status).toBe('fail');

@@ -13,10 +13,10 @@ import { sysbenchOnHost } from '../helpers/bench-mutants.ts';
 import { expectCheatRefused, failed, makeMutant, skeletonAt } from '../helpers/mutants.ts';
 
 /** id: seen, for messages that explain an unexpected failure */
-const failures = (r: Awaited<ReturnType<typeof runCheck>>) => r.assertions.filter((a) => a.status !== 'pass').map((a) => `${a.id}: ${a.seen ?? a.message}`);
+const failures = (r: Awaited<ReturnType<typeof runCheck>>) =>
+  r.assertions.filter((a) => a.status !== 'pass').map((a) => `${a.id}: ${a.seen ?? a.message}`);
 const TIMEOUT = 240_000;
 const opts = (stepsDir: string) => ({ stepsDir, timeoutMs: 200_000 });
-
 
 describe('check 5 (benchmark)', () => {
   it('passes on the reference solution', { timeout: TIMEOUT }, async () => {
@@ -53,7 +53,7 @@ describe('check 5 (benchmark)', () => {
     }
   });
 
-  it('fails when the file I/O runs on the rootfs (the host\'s disk) instead of /home', { timeout: TIMEOUT }, async () => {
+  it("fails when the file I/O runs on the rootfs (the host's disk) instead of /home", { timeout: TIMEOUT }, async () => {
     const m = makeMutant('05-rootfs', [{ file: '05-bench.ts', find: "return '/home/bench';", replace: "return '/root/bench';" }]);
     try {
       const r = await runCheck(check, opts(m.dir));
@@ -68,9 +68,18 @@ describe('check 5 (benchmark)', () => {
   });
 
   // cheat: the kit's own workload commands, past the student API
-  it('refuses a cheat: the kit\'s bench modules through a deep import', { timeout: TIMEOUT }, async () => {
-    await expectCheatRefused(check, '05', [
-      { file: '05-bench.ts', find: "} from '../kit/student.ts';", replace: "} from '../kit/student.ts';\nimport * as workloads from '../kit/tools/bench/workloads.ts';\nvoid workloads;" },
-    ], /\.\.\/kit\/tools\/bench\/workloads\.ts/);
+  it("refuses a cheat: the kit's bench modules through a deep import", { timeout: TIMEOUT }, async () => {
+    await expectCheatRefused(
+      check,
+      '05',
+      [
+        {
+          file: '05-bench.ts',
+          find: "} from '../kit/student.ts';",
+          replace: "} from '../kit/student.ts';\nimport * as workloads from '../kit/tools/bench/workloads.ts';\nvoid workloads;",
+        },
+      ],
+      /\.\.\/kit\/tools\/bench\/workloads\.ts/,
+    );
   });
 });

@@ -29,16 +29,46 @@ describe('check 6 (user namespace)', () => {
 
   const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
     ['no user namespace', ['userns', 'maps', 'uid-outside', 'root-only'], [{ file: '06-user.ts', find: UNSHARE, replace: '' }]],
-    ['identity map (0 0 65536)', ['maps', 'uid-outside', 'root-only'], [{ file: '06-user.ts', find: /`0 \$\{base\} \$\{count\}\\n`/g, replace: '`0 0 ${count}\\n`' }]],
-    ['never becomes root inside', ['uid-outside', 'uid-inside', 'home-owner'], [{ file: '06-user.ts', find: 'spec.ops.push(setresgid(0, 0, 0));\n    spec.ops.push(setresuid(0, 0, 0));', replace: '' }]],
+    [
+      'identity map (0 0 65536)',
+      ['maps', 'uid-outside', 'root-only'],
+      [{ file: '06-user.ts', find: /`0 \$\{base\} \$\{count\}\\n`/g, replace: '`0 0 ${count}\\n`' }],
+    ],
+    [
+      'never becomes root inside',
+      ['uid-outside', 'uid-inside', 'home-owner'],
+      [{ file: '06-user.ts', find: 'spec.ops.push(setresgid(0, 0, 0));\n    spec.ops.push(setresuid(0, 0, 0));', replace: '' }],
+    ],
     ['host groups kept', ['groups'], [{ file: '06-user.ts', find: 'spec.ops.push(setgroups([]));', replace: '' }]],
-    ['/home not given to the container\'s root', ['home-owner'], [{ file: '06-user.ts', find: 'spec.ops.push(chown(\'/home\', ids.base, ids.base));', replace: '' }]],
-    ['hard-coded base 100000', ['maps', 'uid-outside', 'home-owner'], [{ file: '06-user.ts', find: 'const ids = usernsOptions(ctx.options);', replace: 'const ids = usernsOptions({ ...ctx.options, uidBase: 100000 });' }]],
+    [
+      "/home not given to the container's root",
+      ['home-owner'],
+      [{ file: '06-user.ts', find: "spec.ops.push(chown('/home', ids.base, ids.base));", replace: '' }],
+    ],
+    [
+      'hard-coded base 100000',
+      ['maps', 'uid-outside', 'home-owner'],
+      [
+        {
+          file: '06-user.ts',
+          find: 'const ids = usernsOptions(ctx.options);',
+          replace: 'const ids = usernsOptions({ ...ctx.options, uidBase: 100000 });',
+        },
+      ],
+    ],
     // cheat: no namespace, just an unprivileged uid on the host
-    ['cheat: setresuid to the base uid instead of a user namespace', ['userns', 'uid-inside'], [
-      { file: '06-user.ts', find: UNSHARE, replace: '' },
-      { file: '06-user.ts', find: 'spec.ops.push(setresgid(0, 0, 0));\n    spec.ops.push(setresuid(0, 0, 0));', replace: 'spec.ops.push(setresgid(ids.base, ids.base, ids.base));\n    spec.ops.push(setresuid(ids.base, ids.base, ids.base));' },
-    ]],
+    [
+      'cheat: setresuid to the base uid instead of a user namespace',
+      ['userns', 'uid-inside'],
+      [
+        { file: '06-user.ts', find: UNSHARE, replace: '' },
+        {
+          file: '06-user.ts',
+          find: 'spec.ops.push(setresgid(0, 0, 0));\n    spec.ops.push(setresuid(0, 0, 0));',
+          replace: 'spec.ops.push(setresgid(ids.base, ids.base, ids.base));\n    spec.ops.push(setresuid(ids.base, ids.base, ids.base));',
+        },
+      ],
+    ],
   ];
 
   for (const [name, mustFail, mutations] of mutants) {

@@ -12,7 +12,7 @@ const NNP = "spec.ops.push(prctl('PR_SET_NO_NEW_PRIVS', 1, 0, 0));";
 const SECCOMP = 'spec.ops.push(seccomp(denyList(DENY)));';
 
 describe('check 7 (hardening)', () => {
-  it('checks the set the page documents, which is the reference\'s', () => {
+  it("checks the set the page documents, which is the reference's", () => {
     expect([...KEEP].sort()).toEqual([...DOCUMENTED].sort());
   });
 
@@ -46,28 +46,83 @@ describe('check 7 (hardening)', () => {
 
   const mutants: [string, string[], Parameters<typeof makeMutant>[1]][] = [
     // no_new_privs keeps execve from raising the permitted set: only the bounding set shows it
-    ['bounding set left whole', ['bounding', 'devices'], [{ file: '07-harden.ts', find: /for \(let cap = 0; cap <= lastCap\(\); cap\+\+\)[^\n]*\n/, replace: '' }]],
+    [
+      'bounding set left whole',
+      ['bounding', 'devices'],
+      [{ file: '07-harden.ts', find: /for \(let cap = 0; cap <= lastCap\(\); cap\+\+\)[^\n]*\n/, replace: '' }],
+    ],
     ['inheritable set kept', ['capsets'], [{ file: '07-harden.ts', find: 'capset(KEEP, KEEP, [])', replace: 'capset(KEEP, KEEP, KEEP)' }]],
-    ['no seccomp filter (nor no_new_privs)', ['seccomp', 'blocked', 'no-new-privs'], [{ file: '07-harden.ts', find: SECCOMP, replace: '' }, { file: '07-harden.ts', find: NNP, replace: '' }]],
+    [
+      'no seccomp filter (nor no_new_privs)',
+      ['seccomp', 'blocked', 'no-new-privs'],
+      [
+        { file: '07-harden.ts', find: SECCOMP, replace: '' },
+        { file: '07-harden.ts', find: NNP, replace: '' },
+      ],
+    ],
     // the check tries three of six at random: five missing fail it every time
-    ['the keyring and namespace syscalls not on the deny list', ['blocked'], [
-      { file: '07-harden.ts', find: "'keyctl', 'add_key', 'request_key',", replace: '' },
-      { file: '07-harden.ts', find: "'unshare', 'setns',", replace: '' },
-    ]],
-    ['filter returns ALLOW for a denied syscall', ['blocked'], [{ file: '07-harden.ts', find: "const eperm = K('SECCOMP_RET_ERRNO') | K('EPERM');", replace: "const eperm = K('SECCOMP_RET_ALLOW');" }]],
-    ['CAP_MKNOD kept and no user namespace', ['devices', 'bounding'], [
-      { file: '07-harden.ts', find: "'CAP_SETFCAP',\n];", replace: "'CAP_SETFCAP', 'CAP_MKNOD',\n];" },
-      { file: '06-user.ts', find: "spec.ops.push(unshare(['CLONE_NEWUSER']));\n    spec.ops.push(wait_for_host('uid_map'));", replace: '' },
-    ]],
-    ['/proc/sys left writable', ['proc-sys'], [{ file: '07-harden.ts', find: /for \(const p of READONLY\.filter\(present\)\) \{[\s\S]*?\n    \}\n/, replace: '' }]],
-    ['nothing masked', ['masked'], [{ file: '07-harden.ts', find: /for \(const p of MASKED\.filter\(present\)\) \{[\s\S]*?\n    \}\n/, replace: '' }]],
+    [
+      'the keyring and namespace syscalls not on the deny list',
+      ['blocked'],
+      [
+        { file: '07-harden.ts', find: "'keyctl', 'add_key', 'request_key',", replace: '' },
+        { file: '07-harden.ts', find: "'unshare', 'setns',", replace: '' },
+      ],
+    ],
+    [
+      'filter returns ALLOW for a denied syscall',
+      ['blocked'],
+      [
+        {
+          file: '07-harden.ts',
+          find: "const eperm = K('SECCOMP_RET_ERRNO') | K('EPERM');",
+          replace: "const eperm = K('SECCOMP_RET_ALLOW');",
+        },
+      ],
+    ],
+    [
+      'CAP_MKNOD kept and no user namespace',
+      ['devices', 'bounding'],
+      [
+        { file: '07-harden.ts', find: "'CAP_SETFCAP',\n];", replace: "'CAP_SETFCAP', 'CAP_MKNOD',\n];" },
+        {
+          file: '06-user.ts',
+          find: "spec.ops.push(unshare(['CLONE_NEWUSER']));\n    spec.ops.push(wait_for_host('uid_map'));",
+          replace: '',
+        },
+      ],
+    ],
+    [
+      '/proc/sys left writable',
+      ['proc-sys'],
+      [{ file: '07-harden.ts', find: /for \(const p of READONLY\.filter\(present\)\) \{[\s\S]*?\n    \}\n/, replace: '' }],
+    ],
+    [
+      'nothing masked',
+      ['masked'],
+      [{ file: '07-harden.ts', find: /for \(const p of MASKED\.filter\(present\)\) \{[\s\S]*?\n    \}\n/, replace: '' }],
+    ],
     // cheat: deny only what a student saw the probe try
-    ['cheat: a deny-list of unshare alone', ['blocked'], [{ file: '07-harden.ts', find: 'spec.ops.push(seccomp(denyList(DENY)));', replace: "spec.ops.push(seccomp(denyList(['unshare'])));" }]],
+    [
+      'cheat: a deny-list of unshare alone',
+      ['blocked'],
+      [
+        {
+          file: '07-harden.ts',
+          find: 'spec.ops.push(seccomp(denyList(DENY)));',
+          replace: "spec.ops.push(seccomp(denyList(['unshare'])));",
+        },
+      ],
+    ],
     // cheat: only what the probe looks at inside, CapEff, and not what execve recomputes from
-    ['cheat: capset only (bounding and ambient left)', ['bounding', 'devices'], [
-      { file: '07-harden.ts', find: /for \(let cap = 0; cap <= lastCap\(\); cap\+\+\)[^\n]*\n/, replace: '' },
-      { file: '07-harden.ts', find: "spec.ops.push(prctl('PR_CAP_AMBIENT', 'PR_CAP_AMBIENT_CLEAR_ALL', 0, 0));", replace: '' },
-    ]],
+    [
+      'cheat: capset only (bounding and ambient left)',
+      ['bounding', 'devices'],
+      [
+        { file: '07-harden.ts', find: /for \(let cap = 0; cap <= lastCap\(\); cap\+\+\)[^\n]*\n/, replace: '' },
+        { file: '07-harden.ts', find: "spec.ops.push(prctl('PR_CAP_AMBIENT', 'PR_CAP_AMBIENT_CLEAR_ALL', 0, 0));", replace: '' },
+      ],
+    ],
   ];
 
   for (const [name, mustFail, mutations] of mutants) {

@@ -18,7 +18,8 @@ afterAll(() => {
   for (const m of machines) m.remove();
 });
 
-const show = (r: FreshRun) => `exit ${r.code} after ${Math.round(r.ms / 1000)} s\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-6000)}`;
+const show = (r: FreshRun) =>
+  `exit ${r.code} after ${Math.round(r.ms / 1000)} s\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-6000)}`;
 
 function copySteps(from: string, to: string): void {
   fs.mkdirSync(to, { recursive: true });
@@ -26,7 +27,7 @@ function copySteps(from: string, to: string): void {
 }
 
 describe('on a freshly booted machine', () => {
-  it('the student\'s flow works: step 1, then check 1, 2 and 3', async () => {
+  it("the student's flow works: step 1, then check 1, 2 and 3", async () => {
     const m = freshMachine('student');
     machines.push(m);
     const step = await m.kit(['step', '1', '--solution', '--', 'sh', '-c', 'echo $$; hostname'], { timeoutMs: 120_000 });
@@ -61,7 +62,9 @@ describe('on a freshly booted machine', () => {
       if (res.step <= 3 || (res.step === 4 && !/too busy/.test(why(4)))) {
         // full marks on steps 1-4 (step 4 measures CPU shares: on a machine shared with
         // other people's runs its reference may honestly be "too busy to tell", not graded)
-        expect(`${res.step}: ${res.status} ${res.score}/${res.maxScore}`, show(r)).toBe(`${res.step}: pass ${res.maxScore}/${res.maxScore}`);
+        expect(`${res.step}: ${res.status} ${res.score}/${res.maxScore}`, show(r)).toBe(
+          `${res.step}: pass ${res.maxScore}/${res.maxScore}`,
+        );
       } else if (res.step === 4) {
         expect(res.status).toBe('not-graded');
         process.stderr.write(`step 4 not graded on this busy machine: ${why(4)}\n`);
@@ -74,7 +77,8 @@ describe('on a freshly booted machine', () => {
     expect(complete?.results.map((x) => x.step)).toEqual([1, 2, 3, 4, 5]); // 6 and 7 are optional: weight 0, not run by default
     expect(skeleton?.totals.score).toBe(0);
     expect(skeleton?.results.every((x) => x.status === 'not-attempted' || x.status === 'not-graded')).toBe(true);
-    for (const f of ['grades.csv', 'junit.xml', 'feedback/complete.md', 'feedback/skeleton.md']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    for (const f of ['grades.csv', 'junit.xml', 'feedback/complete.md', 'feedback/skeleton.md'])
+      expect(fs.existsSync(path.join(out, f)), f).toBe(true);
     // the grader's workspaces are gone, and nothing of it is left attached
     expect(fs.readdirSync(path.join(m.stateDir, 'grade')).filter((d) => !d.startsWith('.'))).toEqual([]);
     expect(loopsUnder([m.stateDir, m.tmpDir])).toEqual([]);

@@ -75,24 +75,28 @@ export function freshMachine(label: string): FreshMachine {
   const run: FreshMachine['run'] = (argv, o = {}) =>
     new Promise((resolve) => {
       const started = Date.now();
-      const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', FRESH_BOOT_SCRIPT, 'cw-fresh-boot', ...argv], {
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-          HOME: process.env.HOME ?? '/root',
-          LANG: 'C.UTF-8',
-          // as typed in a terminal: without it, zx's bash (stdin a socket) sources ~/.bashrc for every command
-          SHLVL: '1',
-          CI: 'true',
-          NO_COLOR: '1',
-          CW_STATE_DIR: stateDir,
-          TMPDIR: tmpDir,
-          CW_FRESH_ROOT: rootMount,
-          CW_FRESH_CWD: projectRoot,
-          ...o.env,
+      const child = spawn(
+        'unshare',
+        ['--mount', '--propagation', 'private', '--', 'sh', '-c', FRESH_BOOT_SCRIPT, 'cw-fresh-boot', ...argv],
+        {
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+            HOME: process.env.HOME ?? '/root',
+            LANG: 'C.UTF-8',
+            // as typed in a terminal: without it, zx's bash (stdin a socket) sources ~/.bashrc for every command
+            SHLVL: '1',
+            CI: 'true',
+            NO_COLOR: '1',
+            CW_STATE_DIR: stateDir,
+            TMPDIR: tmpDir,
+            CW_FRESH_ROOT: rootMount,
+            CW_FRESH_CWD: projectRoot,
+            ...o.env,
+          },
         },
-      });
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

@@ -56,7 +56,12 @@ export async function expectMutantFails(
   check: CheckDefinition,
   name: string,
   mutations: Mutation[],
-  o: { mustFail: string[]; page: RegExp; seen?: boolean; /** the step's teardown throws too: the check reports an error */ orError?: boolean },
+  o: {
+    mustFail: string[];
+    page: RegExp;
+    seen?: boolean;
+    /** the step's teardown throws too: the check reports an error */ orError?: boolean;
+  },
 ): Promise<CheckResult> {
   const m = makeMutant(name, mutations);
   try {
@@ -81,7 +86,12 @@ export async function expectMutantFails(
  * refuses the file before anything runs, so the check scores nothing and the
  * message says which import broke the rule. The folder is removed in any case.
  */
-export async function expectCheatRefused(check: CheckDefinition, name: string, mutations: Mutation[], refused: RegExp): Promise<CheckResult> {
+export async function expectCheatRefused(
+  check: CheckDefinition,
+  name: string,
+  mutations: Mutation[],
+  refused: RegExp,
+): Promise<CheckResult> {
   const m = makeMutant(name, mutations);
   try {
     const r = await runCheck(check, { stepsDir: m.dir });

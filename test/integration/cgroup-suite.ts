@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCgroup, detectLayout, missingMemberships, reclaimers, type Cgroup, type CgroupLayoutKind } from '../../kit/host/cgroup/index.ts';
+import {
+  createCgroup,
+  detectLayout,
+  missingMemberships,
+  reclaimers,
+  type Cgroup,
+  type CgroupLayoutKind,
+} from '../../kit/host/cgroup/index.ts';
 import { Ledger } from '../../kit/core/ledger.ts';
 
 const MiB = 2 ** 20;
@@ -52,11 +59,13 @@ export function cgroupSuite(title: string, layouts: CgroupLayoutKind[]): void {
     const gated = (script: string) => {
       const c = spawn('/bin/sh', ['-c', `read go; ${script}`], { stdio: ['pipe', 'pipe', 'pipe'] });
       children.push(c);
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => c.on('exit', (code, signal) => r({ code, signal })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+        c.on('exit', (code, signal) => r({ code, signal })),
+      );
       return { pid: c.pid!, go: () => c.stdin!.write('go\n'), exited, out: () => readAll(c) };
     };
 
-    it('creates the cgroup with the version\'s files, adds a process, and removes everything', async () => {
+    it("creates the cgroup with the version's files, adds a process, and removes everything", async () => {
       const { cg, ledger } = await make({ memoryBytes: 48 * MiB, cpuFraction: 0.5, pids: 20 });
       expect(cg.driver).toBe(layout === 'v2' ? 'v2' : 'v1');
       if (cg.driver === 'v2') {

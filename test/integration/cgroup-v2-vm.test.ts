@@ -28,7 +28,7 @@ describe('cgroup v2 on a real pure v2 hierarchy', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-v2-'));
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-  it('the driver\'s and check 4\'s v2 tests pass (in the kit\'s test VM unless this host is pure v2)', { timeout: 720_000 }, async (ctx) => {
+  it("the driver's and check 4's v2 tests pass (in the kit's test VM unless this host is pure v2)", { timeout: 720_000 }, async (ctx) => {
     const report = path.join(out, 'v2.json');
     const argv = [...VITEST_V2, `--outputFile.json=${report}`];
     let where: string;
@@ -64,7 +64,8 @@ describe('cgroup v2 on a real pure v2 hierarchy', () => {
     if (duration) console.log(`  vitest there: ${duration[0]}`);
     expect(code, output.slice(-4000)).toBe(0);
     const json = JSON.parse(fs.readFileSync(report, 'utf8')) as V2Report;
-    for (const f of json.testResults) console.log(`  ${path.relative(projectRoot, f.name)} ${((f.endTime - f.startTime) / 1000).toFixed(1)} s`);
+    for (const f of json.testResults)
+      console.log(`  ${path.relative(projectRoot, f.name)} ${((f.endTime - f.startTime) / 1000).toFixed(1)} s`);
     // a skipped test would mean the hierarchy was not pure v2: that must not pass silently
     expect(json.numFailedTests).toBe(0);
     expect(json.numPendingTests).toBe(0);

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../kit/core/paths.ts';
 
 function npm(...args: string[]) {
-  const r = spawnSync('npm', ['run', '-s', ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync('npm', ['run', '-s', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -58,7 +63,7 @@ describe('npm run step', () => {
     }
   });
 
-  it('--help documents the command, with the step options made from the steps\' declarations (step N: those of steps 1..N)', () => {
+  it("--help documents the command, with the step options made from the steps' declarations (step N: those of steps 1..N)", () => {
     const r = npm('step', '--', '--help');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/usage: npm run step N/);

@@ -19,7 +19,10 @@ describe('bin/build-kit.mjs', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-build-kit-'));
     fs.mkdirSync(path.join(root, 'kit', 'core'), { recursive: true });
     fs.mkdirSync(path.join(root, 'site'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'kit', 'main.ts'), "import { b } from './core/b.ts';\nimport { pages } from '../site/pages.ts';\nconst lazy = () => import('./core/b.ts');\nexport const x: number = b + pages.length;\nexport { lazy };\n");
+    fs.writeFileSync(
+      path.join(root, 'kit', 'main.ts'),
+      "import { b } from './core/b.ts';\nimport { pages } from '../site/pages.ts';\nconst lazy = () => import('./core/b.ts');\nexport const x: number = b + pages.length;\nexport { lazy };\n",
+    );
     fs.writeFileSync(path.join(root, 'kit', 'core', 'b.ts'), 'export const b: number = 1;\n');
     fs.writeFileSync(path.join(root, 'site', 'pages.ts'), "export const pages: string[] = ['a'];\n");
   });
@@ -83,8 +86,10 @@ describe('the compiled kit loads step files', () => {
   /** run a script against the compiled kit in a fresh node; `cached`: the copies of this test's step files in .build/compiled/ */
   const cacheDir = path.join(projectRoot, BUILD_DIR, 'compiled');
   // the cache names a copy by a hash of its source's path (kit/core/ts-import.ts)
-  const prefixes = (): string[] => ['01-pid.ts', '02-mount.ts'].map((f) => crypto.createHash('sha1').update(path.join(dir, f)).digest('hex').slice(0, 10));
-  const ours = (): string[] => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((f) => prefixes().some((p) => f.startsWith(`${p}-`))) : []);
+  const prefixes = (): string[] =>
+    ['01-pid.ts', '02-mount.ts'].map((f) => crypto.createHash('sha1').update(path.join(dir, f)).digest('hex').slice(0, 10));
+  const ours = (): string[] =>
+    fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((f) => prefixes().some((p) => f.startsWith(`${p}-`))) : [];
   const compiled = (script: string) => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: projectRoot, encoding: 'utf8' });
     return { ...r, cached: ours() };

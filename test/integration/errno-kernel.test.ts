@@ -22,7 +22,9 @@ describe('pivot_root without the bind mount', () => {
         spec.ops.push(mount(null, '/', null, ['MS_REC', 'MS_PRIVATE']), chdir(rootfs), pivot_root('.', '.'));
       },
     };
-    const err = await runContainer({ steps: [step], options: { argv: ['true'], solution: true, stepsDir: solutionsDir } }).catch((e: unknown) => e);
+    const err = await runContainer({ steps: [step], options: { argv: ['true'], solution: true, stepsDir: solutionsDir } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ChildOpError);
     const e = err as ChildOpError;
     // EBUSY when the rootfs is on the root's own mount (the course machine), EINVAL on another mount

@@ -27,7 +27,11 @@ const childrenOf = (pid: number): number[] => {
 async function withContainer(step: number, options: Partial<RunOptions>, fn: (c: RunningContainer) => Promise<void>): Promise<void> {
   const steps = await loadStepsUpTo(solutionsDir, step);
   const devnull = fs.openSync('/dev/null', 'r+');
-  const c = await startContainer({ steps, options: { argv: ['sleep', '120'], solution: true, stepsDir: solutionsDir, ...options }, stdio: [devnull, devnull, devnull] });
+  const c = await startContainer({
+    steps,
+    options: { argv: ['sleep', '120'], solution: true, stepsDir: solutionsDir, ...options },
+    stdio: [devnull, devnull, devnull],
+  });
   fs.closeSync(devnull);
   try {
     await fn(c);
@@ -94,7 +98,7 @@ describe('exec and ps', () => {
     });
   });
 
-  it('keeps a step-7 container\'s limits: capability sets and no_new_privs', async () => {
+  it("keeps a step-7 container's limits: capability sets and no_new_privs", async () => {
     await withContainer(7, {}, async (c) => {
       const run = runningContainers(runsDir()).find((r) => r.runId === c.ctx.runId)!;
       const p = await startExec(run, { argv: ['sleep', '60'] });

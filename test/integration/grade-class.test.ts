@@ -23,7 +23,9 @@ const out = path.join(tmp, 'out');
 // workspaces may not live under /tmp (the sandbox covers it with a tmpfs)
 const work = path.join(stateDir(), `grade-test-${run}`);
 const escapeMarker = path.join(stateDir(), `grade-escape-marker-${run}`);
-const STEPS = [1, 2, 3, 4].filter((s) => fs.existsSync(path.join(checksDir, fs.readdirSync(checksDir).find((f) => f.startsWith(`0${s}-`)) ?? 'none')));
+const STEPS = [1, 2, 3, 4].filter((s) =>
+  fs.existsSync(path.join(checksDir, fs.readdirSync(checksDir).find((f) => f.startsWith(`0${s}-`)) ?? 'none')),
+);
 
 const file = (dir: string, n: number) => fs.readdirSync(dir).find((f) => f.startsWith(`0${n}-`)) as string;
 const solution = (n: number) => fs.readFileSync(path.join(solutionsDir, file(solutionsDir, n)), 'utf8');
@@ -71,7 +73,11 @@ function hostState(): HostState {
   // every loop device of the host, not only those on the workspaces' paths: a
   // child's image on its private /tmp shows under another name once it is gone
   const loops = execFileSync('losetup', ['-a'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m && (m.startsWith(work) || m.startsWith(tmp)));
+  const mounts = fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((m) => m && (m.startsWith(work) || m.startsWith(tmp)));
   return { cgroups: cgroups.sort(), loops, mounts, hostname: fs.readFileSync('/proc/sys/kernel/hostname', 'utf8') };
 }
 
@@ -91,7 +97,10 @@ beforeAll(async () => {
   for (const n of STEPS) fs.writeFileSync(path.join(project, 'steps', file(stepsDir, n)), solution(n));
   fs.mkdirSync(subs, { recursive: true });
   await submitCommand(['--name', 'Complete Student', '--id', 'c1', '--no-report', '--out', path.join(subs, 'complete.zip')], {
-    root: project, steps: path.join(project, 'steps'), state: path.join(project, 'state'), quiet: true,
+    root: project,
+    steps: path.join(project, 'steps'),
+    state: path.join(project, 'state'),
+    quiet: true,
   });
 
   folderSubmission('partial', { 1: solution(1) });
@@ -100,7 +109,9 @@ beforeAll(async () => {
   folderSubmission('syntax-error', { 1: solution(1).replace('const step', 'const step = = ') });
   folderSubmission('hangs', { 1: step1With('while (Date.now() > 0) { /* never ends */ }') });
   folderSubmission('fork-bomb', {
-    1: step1With("import { spawnSync as cwBomb } from 'node:child_process';\ncwBomb('sh', ['-c', 'b() { b | b & }; b'], { stdio: 'inherit' });"),
+    1: step1With(
+      "import { spawnSync as cwBomb } from 'node:child_process';\ncwBomb('sh', ['-c', 'b() { b | b & }; b'], { stdio: 'inherit' });",
+    ),
   });
   folderSubmission('memory-hog', { 1: step1With('const cwHog: Buffer[] = []; for (;;) cwHog.push(Buffer.alloc(32 * 1024 * 1024, 1));') });
   folderSubmission('escape', {
@@ -114,17 +125,52 @@ beforeAll(async () => {
       ].join('\n'),
     ),
   });
-  const slip = renameEntry(await makeZip([{ name: 'steps/01-pid.ts', data: solution(1) }, { name: 'AAAAA/evil.ts', data: 'x' }]), 'AAAAA/evil.ts', '../../evil.ts');
+  const slip = renameEntry(
+    await makeZip([
+      { name: 'steps/01-pid.ts', data: solution(1) },
+      { name: 'AAAAA/evil.ts', data: 'x' },
+    ]),
+    'AAAAA/evil.ts',
+    '../../evil.ts',
+  );
   fs.writeFileSync(path.join(subs, 'zip-slip.zip'), slip);
   fs.writeFileSync(path.join(subs, 'symlink.zip'), await makeZip([{ name: 'steps/01-pid.ts', data: '/etc/shadow', mode: 0o120777 }]));
-  fs.writeFileSync(path.join(subs, 'absolute.zip'), renameEntry(await makeZip([{ name: 'AAAAAAAAAAAAAAAA', data: 'x' }, { name: 'steps/01-pid.ts', data: solution(1) }]), 'AAAAAAAAAAAAAAAA', '/tmp/evil-abs.ts'));
+  fs.writeFileSync(
+    path.join(subs, 'absolute.zip'),
+    renameEntry(
+      await makeZip([
+        { name: 'AAAAAAAAAAAAAAAA', data: 'x' },
+        { name: 'steps/01-pid.ts', data: solution(1) },
+      ]),
+      'AAAAAAAAAAAAAAAA',
+      '/tmp/evil-abs.ts',
+    ),
+  );
 
-  const o = parseGradeArgs([subs, '--out', out, '--jobs', '2', '--steps', STEPS.join(','), '--timeout', '45', '--memory', '512M', '--pids', '256', '--work', work, '--quiet']);
+  const o = parseGradeArgs([
+    subs,
+    '--out',
+    out,
+    '--jobs',
+    '2',
+    '--steps',
+    STEPS.join(','),
+    '--timeout',
+    '45',
+    '--memory',
+    '512M',
+    '--pids',
+    '256',
+    '--work',
+    work,
+    '--quiet',
+  ]);
   const started = Date.now();
   const r = await gradeRun(o);
-  process.stderr.write(`graded ${r.grades.length} sample submissions (steps ${STEPS.join(',')}) in ${((Date.now() - started) / 1000).toFixed(1)} s, jobs 2, reference run included\n`);
+  process.stderr.write(
+    `graded ${r.grades.length} sample submissions (steps ${STEPS.join(',')}) in ${((Date.now() - started) / 1000).toFixed(1)} s, jobs 2, reference run included\n`,
+  );
   grades = new Map(r.grades.map((g) => [g.key, g]));
-
 }, 900_000);
 
 afterAll(() => {
@@ -142,13 +188,29 @@ const step = (key: string, n: number): CheckResult => {
 const messages = (r: CheckResult) =>
   r.assertions
     .filter((a) => a.status !== 'pass')
-    .map((a) => `${a.id} ${a.status}${a.inconclusive ? ' (inconclusive)' : ''}: ${[a.message, a.expected && `expected ${a.expected}`, a.seen && `seen ${a.seen}`].filter(Boolean).join('; ')}`)
+    .map(
+      (a) =>
+        `${a.id} ${a.status}${a.inconclusive ? ' (inconclusive)' : ''}: ${[a.message, a.expected && `expected ${a.expected}`, a.seen && `seen ${a.seen}`].filter(Boolean).join('; ')}`,
+    )
     .join(' | ');
 
 describe('grading a class of sample submissions', () => {
   it('grades every submission', () => {
     expect([...grades.keys()].sort()).toEqual(
-      ['absolute', 'complete', 'escape', 'fork-bomb', 'hangs', 'memory-hog', 'partial', 'skeleton', 'symlink', 'syntax-error', 'touched-skeleton', 'zip-slip'].sort(),
+      [
+        'absolute',
+        'complete',
+        'escape',
+        'fork-bomb',
+        'hangs',
+        'memory-hog',
+        'partial',
+        'skeleton',
+        'symlink',
+        'syntax-error',
+        'touched-skeleton',
+        'zip-slip',
+      ].sort(),
     );
   });
 
@@ -219,7 +281,8 @@ describe('grading a class of sample submissions', () => {
     expect(grades.get('symlink')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/symbolic link/) });
     expect(grades.get('absolute')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/absolute path/) });
     // (a step not graded on this machine is 0 of 0 for everyone, rejected or not)
-    for (const k of ['zip-slip', 'symlink', 'absolute']) expect(grades.get(k)?.results.every((r) => r.status === 'not-graded' || (r.score === 0 && r.maxScore > 0))).toBe(true);
+    for (const k of ['zip-slip', 'symlink', 'absolute'])
+      expect(grades.get(k)?.results.every((r) => r.status === 'not-graded' || (r.score === 0 && r.maxScore > 0))).toBe(true);
     expect(fs.existsSync(path.join(os.tmpdir(), 'evil-abs.ts'))).toBe(false);
   });
 
@@ -242,7 +305,21 @@ describe('grading a class of sample submissions', () => {
     fs.mkdirSync(few);
     for (const k of ['partial', 'skeleton']) fs.cpSync(path.join(subs, k), path.join(few, k), { recursive: true });
     fs.copyFileSync(path.join(subs, 'zip-slip.zip'), path.join(few, 'zip-slip.zip'));
-    const o = parseGradeArgs([few, '--out', path.join(tmp, 'out-few'), '--jobs', '2', '--steps', '1', '--timeout', '45', '--work', work, '--quiet', '--no-reference']);
+    const o = parseGradeArgs([
+      few,
+      '--out',
+      path.join(tmp, 'out-few'),
+      '--jobs',
+      '2',
+      '--steps',
+      '1',
+      '--timeout',
+      '45',
+      '--work',
+      work,
+      '--quiet',
+      '--no-reference',
+    ]);
     const first = await gradeRun(o);
     const second = await gradeRun(o);
     expect(first.grades).toHaveLength(3);

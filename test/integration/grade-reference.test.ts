@@ -25,13 +25,17 @@ describe('a step whose reference fails on this machine', () => {
   it('is not graded, with the reason, and the other steps are', async () => {
     const reference = path.join(tmp, 'reference');
     fs.mkdirSync(reference);
-    for (const f of stepFiles(solutionsDir)) fs.copyFileSync(path.join(f.startsWith('03-') ? stepsDir : solutionsDir, f), path.join(reference, f));
+    for (const f of stepFiles(solutionsDir))
+      fs.copyFileSync(path.join(f.startsWith('03-') ? stepsDir : solutionsDir, f), path.join(reference, f));
     const student = path.join(tmp, 'subs', 'complete', 'steps');
     fs.mkdirSync(student, { recursive: true });
     for (const f of stepFiles(solutionsDir)) fs.copyFileSync(path.join(solutionsDir, f), path.join(student, f));
     const out = path.join(tmp, 'out');
 
-    const o = { ...parseGradeArgs([path.join(tmp, 'subs', 'complete'), '--out', out, '--steps', '1,3', '--timeout', '60', '--work', work, '--quiet']), referenceDir: reference };
+    const o = {
+      ...parseGradeArgs([path.join(tmp, 'subs', 'complete'), '--out', out, '--steps', '1,3', '--timeout', '60', '--work', work, '--quiet']),
+      referenceDir: reference,
+    };
     const { grades } = await gradeRun(o);
 
     expect(grades).toHaveLength(1);
@@ -40,10 +44,14 @@ describe('a step whose reference fails on this machine', () => {
     expect(step1.score).toBe(step1.maxScore);
     expect(step3.status).toBe('not-graded');
     expect(step3.maxScore).toBe(0);
-    expect(step3.assertions[0].message).toMatch(/^not graded on this machine: the reference solution fails here \(setup, netns, [\w, -]+: the step is the skeleton, unchanged\)$/);
+    expect(step3.assertions[0].message).toMatch(
+      /^not graded on this machine: the reference solution fails here \(setup, netns, [\w, -]+: the step is the skeleton, unchanged\)$/,
+    );
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'grades.json'), 'utf8')) as GradesJson;
     expect(doc.notGraded.map((n) => n.step)).toEqual([3]);
     expect(doc.students[0].totals.percent).toBe(100);
-    expect(fs.readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain('<skipped message="not graded on this machine: the reference solution fails here');
+    expect(fs.readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain(
+      '<skipped message="not graded on this machine: the reference solution fails here',
+    );
   }, 300_000);
 });

@@ -15,7 +15,10 @@ describe('the grading sandbox', () => {
     const runBefore = fs.readdirSync('/run').sort();
     const script = `findmnt -n -o FSTYPE,OPTIONS /run | cut -d, -f1; ip netns add ${name}; ip netns list; ip netns delete ${name}; touch /cw-sandbox-ro-probe 2>/dev/null && echo root-writable || echo root-read-only`;
     const sb = sandboxArgv({ procsFiles: [], writable: [], tmpSize: '16m', argv: ['sh', '-c', script] });
-    const r = spawnSync(sb.argv[0], sb.argv.slice(1), { env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...sb.env }, encoding: 'utf8' });
+    const r = spawnSync(sb.argv[0], sb.argv.slice(1), {
+      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...sb.env },
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0].split(/\s+/)).toEqual(['tmpfs', 'rw']);
@@ -24,7 +27,12 @@ describe('the grading sandbox', () => {
     expect(fs.existsSync(`/run/netns/${name}`)).toBe(false);
     expect(fs.existsSync('/cw-sandbox-ro-probe')).toBe(false);
     // nothing new in the host's /run (another engineer's run may add netns under /run/netns, not here)
-    expect(fs.readdirSync('/run').sort().filter((e) => !runBefore.includes(e) && e !== 'netns')).toEqual([]);
+    expect(
+      fs
+        .readdirSync('/run')
+        .sort()
+        .filter((e) => !runBefore.includes(e) && e !== 'netns'),
+    ).toEqual([]);
   });
 
   it('refuses workspaces under the folders it covers with a tmpfs', () => {

@@ -30,7 +30,10 @@ export interface Sandbox {
 /** [device, backing file] of every attached loop device. */
 async function loops(): Promise<[string, string][]> {
   const out = (await sh`losetup --list --noheadings --output NAME,BACK-FILE`).stdout;
-  return out.split('\n').map((l) => l.trim().split(/\s+/) as [string, string]).filter(([d]) => d);
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/) as [string, string])
+    .filter(([d]) => d);
 }
 
 export function sandbox(): Sandbox {
@@ -45,7 +48,11 @@ export function sandbox(): Sandbox {
     adopt: (device) => adopted.add(device),
     strayLoops: async () => (await ours()).map(([d]) => d).filter((d) => !adopted.has(d)),
     mountsInside: () =>
-      fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(real)),
+      fs
+        .readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' ')[4])
+        .filter((m) => m?.startsWith(real)),
     ctx(options = {}) {
       const runId = randomBytes(4).toString('hex');
       const ledger = new Ledger(path.join(stateDir, 'runs'), runId);

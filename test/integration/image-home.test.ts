@@ -6,7 +6,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { KitError } from '../../kit/core/errors.ts';
-import { attachHomeImage, backingFileOf, claimHomeImage, detachHomeImage, probeImage, releaseLocksOfRun, type HomeImage } from '../../kit/host/image/index.ts';
+import {
+  attachHomeImage,
+  backingFileOf,
+  claimHomeImage,
+  detachHomeImage,
+  probeImage,
+  releaseLocksOfRun,
+  type HomeImage,
+} from '../../kit/host/image/index.ts';
 import { sandbox, type Sandbox } from './image-helpers.ts';
 
 const sh = $({ quiet: true });
@@ -39,7 +47,10 @@ async function inMounted<T>(image: HomeImage, fn: (dir: string) => T): Promise<T
 }
 
 async function expectKitError(p: Promise<unknown>, message: RegExp, hint?: RegExp): Promise<KitError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(KitError);
   const kit = err as KitError;
   expect(kit.message).toMatch(message);
@@ -192,7 +203,10 @@ describe('clear messages and offers to fix', () => {
     const ctx = box.ctx({ homeSize: 16 * 2 ** 20, yes: true });
     const b = await attachHomeImage(ctx);
     expect(b).toMatchObject({ created: false, formatted: false, bytes: 16 * 1024 * 1024 });
-    const { size, kept } = await inMounted(b, (dir) => ({ size: fs.statfsSync(dir).blocks * fs.statfsSync(dir).bsize, kept: fs.existsSync(path.join(dir, 'mine.txt')) }));
+    const { size, kept } = await inMounted(b, (dir) => ({
+      size: fs.statfsSync(dir).blocks * fs.statfsSync(dir).bsize,
+      kept: fs.existsSync(path.join(dir, 'mine.txt')),
+    }));
     expect(kept).toBe(true);
     expect(size).toBeGreaterThan(12 * 1024 * 1024);
     await detachHomeImage(ctx, b);
@@ -232,7 +246,7 @@ describe('clear messages and offers to fix', () => {
 // Step 2's student makes, attaches and formats the image; the kit keeps the
 // path, the size, the lock and the repairs (claimHomeImage), and the lock is
 // released by the lifecycle after teardown (releaseLocksOfRun).
-describe('claimHomeImage: the kit\'s part around the student\'s commands', () => {
+describe("claimHomeImage: the kit's part around the student's commands", () => {
   it('makes nothing, gives the path and size, and holds the lock until the run lets go', async () => {
     const ctx = box.ctx(small);
     const claim = await claimHomeImage(ctx);
@@ -247,7 +261,7 @@ describe('claimHomeImage: the kit\'s part around the student\'s commands', () =>
     releaseLocksOfRun(again.runId);
   });
 
-  it('removes a blank image a stopped dd left, so that the student\'s dd makes it again', async () => {
+  it("removes a blank image a stopped dd left, so that the student's dd makes it again", async () => {
     const ctx = box.ctx(small);
     const file = path.join(box.stateDir, 'images', 'home.img');
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -8,7 +8,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { adoptLedger, orphanLedgers, type LedgerEntry } from '../../kit/core/ledger.ts';
-import { attachHomeImage, attachLoop, backingFileOf, claimHomeImage, detachHomeImage, reclaimers, releaseLocksOfRun } from '../../kit/host/image/index.ts';
+import {
+  attachHomeImage,
+  attachLoop,
+  backingFileOf,
+  claimHomeImage,
+  detachHomeImage,
+  reclaimers,
+  releaseLocksOfRun,
+} from '../../kit/host/image/index.ts';
 import { projectRoot } from '../../kit/core/paths.ts';
 import { sandbox, type Sandbox } from './image-helpers.ts';
 
@@ -80,7 +88,11 @@ describe('reclaimer for kind loop', () => {
  * second node under it, out of reach of our SIGKILL).
  */
 async function killedVictim(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; device: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   try {
     const device = await new Promise<string>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => resolve(d.toString().trim()));
@@ -100,7 +112,9 @@ async function killedVictim(script: string, env: NodeJS.ProcessEnv = {}): Promis
 describe('a run killed with SIGKILL', () => {
   it('leaves a ledger that clean reclaims, and no lock', async () => {
     const script = path.join(box.stateDir, 'victim.mts');
-    fs.writeFileSync(script, `
+    fs.writeFileSync(
+      script,
+      `
       import path from 'node:path';
       import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/core/ledger.ts'))};
       import { attachHomeImage } from ${JSON.stringify(path.join(projectRoot, 'kit/host/image/index.ts'))};
@@ -110,10 +124,10 @@ describe('a run killed with SIGKILL', () => {
         options: { argv: [], solution: true, stepsDir: '', homeSize: 8 * 2 ** 20, quiet: true } });
       console.log(image.device);
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     const { child, device } = await killedVictim(script);
     try {
-
       const runsDir = path.join(box.stateDir, 'runs');
       const orphans = orphanLedgers(runsDir).filter((l) => l.runId === 'victim01');
       expect(orphans).toHaveLength(1);
@@ -131,9 +145,11 @@ describe('a run killed with SIGKILL', () => {
   // Step 2's student attaches the image with their own losetup, recorded in
   // the ledger first: a run killed while the container runs leaves the same
   // kind of entry, which clean reclaims, and the image is free again.
-  it('leaves a ledger that clean reclaims when the student\'s own losetup attached the image', async () => {
+  it("leaves a ledger that clean reclaims when the student's own losetup attached the image", async () => {
     const script = path.join(box.stateDir, 'victim-step2.mts');
-    fs.writeFileSync(script, `
+    fs.writeFileSync(
+      script,
+      `
       import path from 'node:path';
       import { Ledger } from ${JSON.stringify(path.join(projectRoot, 'kit/core/ledger.ts'))};
       import step from ${JSON.stringify(path.join(projectRoot, 'solutions/02-mount.ts'))};
@@ -144,10 +160,10 @@ describe('a run killed with SIGKILL', () => {
       await step.prepare(ctx);
       console.log(ctx.facts.home.device);
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     const { child, device } = await killedVictim(script, { CW_STATE_DIR: box.stateDir });
     try {
-
       const runsDir = path.join(box.stateDir, 'runs');
       const orphans = orphanLedgers(runsDir).filter((l) => l.runId === 'victim02');
       expect(orphans).toHaveLength(1);

@@ -29,12 +29,22 @@ const base: StepDefinition = {
 function capture(): { fd: number; read: () => string; close: () => void } {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cw-life-')), 'out');
   const fd = fs.openSync(file, 'w');
-  return { fd, read: () => fs.readFileSync(file, 'utf8'), close: () => (fs.closeSync(fd), fs.rmSync(path.dirname(file), { recursive: true })) };
+  return {
+    fd,
+    read: () => fs.readFileSync(file, 'utf8'),
+    close: () => (fs.closeSync(fd), fs.rmSync(path.dirname(file), { recursive: true })),
+  };
 }
 
 describe('lifecycle', () => {
   it('reports a failing child operation with its call, errno name and hint', async () => {
-    const bad: StepDefinition = { ...base, configure(ctx, spec) { base.configure!(ctx, spec); spec.ops.push(pivot_root('/tmp', '/tmp/nope')); } };
+    const bad: StepDefinition = {
+      ...base,
+      configure(ctx, spec) {
+        base.configure!(ctx, spec);
+        spec.ops.push(pivot_root('/tmp', '/tmp/nope'));
+      },
+    };
     const err = await runContainer({ steps: [bad], options: opts(['true']) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChildOpError);
     const e = err as ChildOpError;
@@ -49,7 +59,13 @@ describe('lifecycle', () => {
   });
 
   it('mkdir of an existing directory is not an error; a missing parent is ENOENT', async () => {
-    const step: StepDefinition = { ...base, configure(ctx, spec) { base.configure!(ctx, spec); spec.ops.push(mkdir('/tmp'), mkdir('/no/such/parent')); } };
+    const step: StepDefinition = {
+      ...base,
+      configure(ctx, spec) {
+        base.configure!(ctx, spec);
+        spec.ops.push(mkdir('/tmp'), mkdir('/no/such/parent'));
+      },
+    };
     const err = await runContainer({ steps: [step], options: opts(['true']) }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^mkdir\("\/no\/such\/parent", 0755\) failed in the container: ENOENT/);
   });
@@ -92,7 +108,10 @@ describe('lifecycle', () => {
 
   it('runs two containers at once with distinct run ids', async () => {
     const steps = await loadStepsUpTo(solutionsDir, 1);
-    const [a, b] = await Promise.all([startContainer({ steps, options: opts(['sleep', '0.2']) }), startContainer({ steps, options: opts(['sleep', '0.2']) })]);
+    const [a, b] = await Promise.all([
+      startContainer({ steps, options: opts(['sleep', '0.2']) }),
+      startContainer({ steps, options: opts(['sleep', '0.2']) }),
+    ]);
     expect(a.ctx.runId).not.toBe(b.ctx.runId);
     expect(fs.readlinkSync(`/proc/${a.pid}/ns/pid`)).not.toBe(fs.readlinkSync(`/proc/${b.pid}/ns/pid`));
     await Promise.all([a.exited, b.exited]);

@@ -31,7 +31,8 @@ function leftovers(name: string): string[] {
   for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     if (!/ - cgroup2? /.test(line)) continue;
     const mnt = line.split(' ')[4];
-    for (const sub of [`lxc.payload.${name}`, `lxc.monitor.${name}`]) if (fs.existsSync(path.join(mnt, sub))) found.push(path.join(mnt, sub));
+    for (const sub of [`lxc.payload.${name}`, `lxc.monitor.${name}`])
+      if (fs.existsSync(path.join(mnt, sub))) found.push(path.join(mnt, sub));
   }
   return found;
 }
@@ -64,7 +65,14 @@ describe.skipIf(!root || !available.ok)('LXC benchmark environment', () => {
       expect(out.cgroup).toContain(`lxc.payload.${name}`);
       expect(out.cwdFs?.mountPoint).toBe('/');
       // the host /usr is there, read-only
-      const ro = await env.run(['/bin/sh', '-c', 'touch /usr/cw-should-fail 2>/dev/null && echo writable || echo read-only; ip link 2>/dev/null | grep -c "^[0-9]"'], { cwd: '/' });
+      const ro = await env.run(
+        [
+          '/bin/sh',
+          '-c',
+          'touch /usr/cw-should-fail 2>/dev/null && echo writable || echo read-only; ip link 2>/dev/null | grep -c "^[0-9]"',
+        ],
+        { cwd: '/' },
+      );
       expect(ro.stdout.split('\n')[0]).toBe('read-only');
       expect(Number(ro.stdout.split('\n')[1])).toBe(1); // only lo: no network
     } finally {
@@ -74,7 +82,7 @@ describe.skipIf(!root || !available.ok)('LXC benchmark environment', () => {
     expect(ledger.entries()).toEqual([]);
   });
 
-  it('files written in its working directory are on the host\'s filesystem, like the host env\'s', async () => {
+  it("files written in its working directory are on the host's filesystem, like the host env's", async () => {
     const runId = newName();
     const lxc = lxcEnvironment({ ledger, stateDir: tmp, runId, version: '?' });
     const host = hostEnvironment({ ledger, stateDir: tmp, runId });

@@ -49,7 +49,12 @@ export function netSandbox(): NetSandbox {
 }
 
 /** Run a command inside the network namespace of `pid` (host filesystem, so host busybox). */
-export function inNetns(pid: number, argv: string[], input?: string, timeoutMs = 5000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function inNetns(
+  pid: number,
+  argv: string[],
+  input?: string,
+  timeoutMs = 5000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('nsenter', ['-t', String(pid), '-n', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -12,14 +12,33 @@ import { ip } from '../../kit/host/net/ip.ts';
 import { KIT_IF_NAME } from '../../kit/host/net/names.ts';
 import type { Ipv4Address, Ipv4Route } from '../../kit/host/net/netlink.ts';
 import { setupCommands } from '../../kit/host/net/commands.ts';
-import { echoServerInNetns, echoServerOnHost, inNetns, netSandbox, randomPort, randomToken, tcpEcho, allReclaimers, type NetSandbox } from './net-helpers.ts';
+import {
+  echoServerInNetns,
+  echoServerOnHost,
+  inNetns,
+  netSandbox,
+  randomPort,
+  randomToken,
+  tcpEcho,
+  allReclaimers,
+  type NetSandbox,
+} from './net-helpers.ts';
 
 const q = $({ quiet: true });
 /** The reference `ip` commands (connectNetwork has no default list: the student writes theirs). */
 const reference = (ctx: RunContext, pid: number) => setupCommands(need(ctx, 'net'), pid);
 const json = async <T>(p: Promise<{ stdout: string }>): Promise<T> => JSON.parse((await p).stdout) as T;
-interface LinkJson { ifname: string; flags: string[]; operstate: string; addr_info?: { family: string; local: string; prefixlen: number }[] }
-interface RouteJson { dst: string; gateway?: string; dev: string }
+interface LinkJson {
+  ifname: string;
+  flags: string[];
+  operstate: string;
+  addr_info?: { family: string; local: string; prefixlen: number }[];
+}
+interface RouteJson {
+  dst: string;
+  gateway?: string;
+  dev: string;
+}
 
 let sb: NetSandbox;
 let linksBefore: string[];
@@ -60,7 +79,12 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     expect(net.ipProcesses).toBe(2);
 
     // the ledger knew every resource (written before creation)
-    expect(ctx.ledger.entries().map((e) => e.kind).sort()).toEqual(['netns', 'path', 'veth']);
+    expect(
+      ctx.ledger
+        .entries()
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(['netns', 'path', 'veth']);
 
     // inside: exactly lo and the container end, both up, with the address
     const inside = await json<LinkJson[]>(q`ip -n ${net.netns} -j addr show`);
@@ -110,7 +134,10 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     await Promise.all([connectNetwork(a, ha.pid, reference(a, ha.pid)), connectNetwork(b, hb.pid, reference(b, hb.pid))]);
     expect(na.subnet).not.toBe(nb.subnet);
     expect(new Set([na.hostIf, na.containerIf, nb.hostIf, nb.containerIf, na.netns, nb.netns]).size).toBe(6);
-    for (const [n, h] of [[na, ha], [nb, hb]] as const) {
+    for (const [n, h] of [
+      [na, ha],
+      [nb, hb],
+    ] as const) {
       const server = await echoServerOnHost(n.hostAddress);
       try {
         const token = randomToken();
@@ -178,7 +205,7 @@ describe('a veth pair into a network namespace', { timeout: 20_000 }, () => {
     await expectHostClean([net]);
   });
 
-  it('refuses to touch anything when the child shares the host\'s network namespace', async () => {
+  it("refuses to touch anything when the child shares the host's network namespace", async () => {
     const ctx = sb.ctx();
     const child = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
@@ -235,14 +262,29 @@ describe('in a network namespace of its own (unshare --net, as a grading child)'
     "Promise.all([import('./kit/host/net/host.ts'), import('./kit/host/net/netlink.ts'), import('./kit/host/net/ipv4.ts')]).then(async ([h, n, c]) => " +
     'console.log(JSON.stringify({ links: h.hostLinks(), lo: h.hostHasLink("lo"), routes: n.ipv4Routes(), addrs: n.ipv4Addresses(), occupied: (await h.hostOccupiedNetworks()).map(c.formatCidr) })))';
   let seen: { ipRoutes: { dst: string }[]; ipAddrs: IpAddrJson[]; kit: KitView };
-  interface IpAddrJson { addr_info: { family: string; local: string; address?: string; prefixlen: number }[] }
-  interface KitView { links: string[]; lo: boolean; routes: Ipv4Route[]; addrs: Ipv4Address[]; occupied: string[] }
+  interface IpAddrJson {
+    addr_info: { family: string; local: string; address?: string; prefixlen: number }[];
+  }
+  interface KitView {
+    links: string[];
+    lo: boolean;
+    routes: Ipv4Route[];
+    addrs: Ipv4Address[];
+    occupied: string[];
+  }
   beforeAll(() => {
     const script = [...setup, 'ip -4 -j route show table all', 'ip -4 -j addr show', 'exec "$@"'].join(' && ');
-    const r = spawnSync('unshare', ['--net', '--', 'sh', '-c', script, 'sh', process.execPath, '--import', 'tsx', '-e', probe], { cwd: projectRoot, encoding: 'utf8' });
+    const r = spawnSync('unshare', ['--net', '--', 'sh', '-c', script, 'sh', process.execPath, '--import', 'tsx', '-e', probe], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     const [routes, addrs, kit] = r.stdout.split('\n').filter(Boolean);
-    seen = { ipRoutes: JSON.parse(routes) as { dst: string }[], ipAddrs: JSON.parse(addrs) as IpAddrJson[], kit: JSON.parse(kit) as KitView };
+    seen = {
+      ipRoutes: JSON.parse(routes) as { dst: string }[],
+      ipAddrs: JSON.parse(addrs) as IpAddrJson[],
+      kit: JSON.parse(kit) as KitView,
+    };
   });
 
   it('sees the interfaces of its own namespace, not those of the /sys it kept', () => {
@@ -255,9 +297,21 @@ describe('in a network namespace of its own (unshare --net, as a grading child)'
     const sorted = (xs: string[]) => [...xs].sort();
     expect(sorted(seen.kit.routes.map((r) => r.dst))).toEqual(sorted(seen.ipRoutes.map((r) => r.dst)));
     expect(seen.kit.routes).toContainEqual({ dst: '10.126.0.0/16', table: 100, type: 1 });
-    const fromIp = seen.ipAddrs.flatMap((l) => l.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local} ${a.address ?? a.local}/${a.prefixlen}`));
+    const fromIp = seen.ipAddrs.flatMap((l) =>
+      l.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local} ${a.address ?? a.local}/${a.prefixlen}`),
+    );
     expect(sorted(seen.kit.addrs.map((a) => `${a.local} ${a.address}/${a.prefixlen}`))).toEqual(sorted(fromIp));
     // what the subnet picker must avoid, including what no route shows
-    expect(seen.kit.occupied).toEqual(expect.arrayContaining(['10.123.0.0/24', '10.124.0.1/32', '10.124.9.9/32', '10.125.0.0/24', '10.126.0.0/16', '10.127.0.0/16', '127.0.0.0/8']));
+    expect(seen.kit.occupied).toEqual(
+      expect.arrayContaining([
+        '10.123.0.0/24',
+        '10.124.0.1/32',
+        '10.124.9.9/32',
+        '10.125.0.0/24',
+        '10.126.0.0/16',
+        '10.127.0.0/16',
+        '127.0.0.0/8',
+      ]),
+    );
   });
 });

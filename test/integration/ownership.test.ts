@@ -21,8 +21,15 @@ let gid: number;
 
 beforeAll(async () => {
   // a fresh machine may have no sudo: the test installs it (as the kit's preflight would)
-  await preflight({ yes: true, quiet: true, requirements: [{ what: 'sudo', present: () => which('sudo') !== undefined, pkg: 'sudo' }], log: () => {} });
-  expect(spawnSync('useradd', ['--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', '--user-group', user]).status).toBe(0);
+  await preflight({
+    yes: true,
+    quiet: true,
+    requirements: [{ what: 'sudo', present: () => which('sudo') !== undefined, pkg: 'sudo' }],
+    log: () => {},
+  });
+  expect(spawnSync('useradd', ['--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', '--user-group', user]).status).toBe(
+    0,
+  );
   fs.mkdirSync('/etc/sudoers.d', { recursive: true });
   fs.writeFileSync(sudoers, `${user} ALL=(root) NOPASSWD: ALL\n`, { mode: 0o440 });
   uid = Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
@@ -48,8 +55,26 @@ describe('files the kit writes for the student through sudo', () => {
     const results = path.join(dir, 'results');
     const r = spawnSync(
       'runuser',
-      ['-u', user, '--', 'env', `HOME=${path.join(dir, 'home')}`, `PATH=${path.dirname(process.execPath)}:/usr/bin:/bin:/usr/sbin:/sbin`, `CW_RESULTS_DIR=${results}`, `CW_STATE_DIR=${path.join(dir, 'state')}`, 'NO_COLOR=1',
-        process.execPath, '--import', 'tsx', 'kit/tools/cli/main.ts', 'report', '--steps-dir', path.join(dir, 'steps'), '--no-pdf', '--yes'],
+      [
+        '-u',
+        user,
+        '--',
+        'env',
+        `HOME=${path.join(dir, 'home')}`,
+        `PATH=${path.dirname(process.execPath)}:/usr/bin:/bin:/usr/sbin:/sbin`,
+        `CW_RESULTS_DIR=${results}`,
+        `CW_STATE_DIR=${path.join(dir, 'state')}`,
+        'NO_COLOR=1',
+        process.execPath,
+        '--import',
+        'tsx',
+        'kit/tools/cli/main.ts',
+        'report',
+        '--steps-dir',
+        path.join(dir, 'steps'),
+        '--no-pdf',
+        '--yes',
+      ],
       { cwd: projectRoot, encoding: 'utf8', timeout: 150_000 },
     );
     expect(r.stderr).toContain('re-running through sudo');

@@ -19,7 +19,21 @@ describe('privileges', () => {
     try {
       const r = spawnSync(
         '/usr/bin/setpriv',
-        ['--reuid=65534', '--regid=65534', '--clear-groups', '--', 'node', '--import', 'tsx', 'kit/tools/cli/main.ts', 'step', '1', '--solution', '--', 'true'],
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          '--',
+          'node',
+          '--import',
+          'tsx',
+          'kit/tools/cli/main.ts',
+          'step',
+          '1',
+          '--solution',
+          '--',
+          'true',
+        ],
         { cwd: projectRoot, encoding: 'utf8', env: { PATH: bin, HOME: '/tmp', NO_COLOR: '1' }, timeout: 30_000 },
       );
       expect(r.stderr).toMatch(/needs root .* sudo is not installed/);

@@ -51,25 +51,40 @@ function solutionLines(): Map<string, string> {
     const skeletonPath = path.join(stepsDir, path.basename(f.file));
     const given = fs.existsSync(skeletonPath) ? fs.readFileSync(skeletonPath, 'utf8') : '';
     let open = false;
-    fs.readFileSync(f.file, 'utf8').split('\n').forEach((l, i) => {
-      if (/^\s*\/\/ @todo /.test(l)) return void (open = true);
-      if (/^\s*\/\/ @end\s*$/.test(l)) return void (open = false);
-      const t = l.trim();
-      // lines with something to give away: not braces, comments or bare control-flow headers
-      const fragment = /[([]$/.test(t) || given.includes(t) || GENERIC_LINES.has(t);
-      if (open && !fragment && t.length >= 12 && !t.startsWith('//') && !/^(\}\s*else\s*)?(if|switch|case|for|while|else)\b.*[{:]$/.test(t)) lines.set(t, `${path.basename(f.file)}:${i + 1}`);
-    });
+    fs.readFileSync(f.file, 'utf8')
+      .split('\n')
+      .forEach((l, i) => {
+        if (/^\s*\/\/ @todo /.test(l)) return void (open = true);
+        if (/^\s*\/\/ @end\s*$/.test(l)) return void (open = false);
+        const t = l.trim();
+        // lines with something to give away: not braces, comments or bare control-flow headers
+        const fragment = /[([]$/.test(t) || given.includes(t) || GENERIC_LINES.has(t);
+        if (
+          open &&
+          !fragment &&
+          t.length >= 12 &&
+          !t.startsWith('//') &&
+          !/^(\}\s*else\s*)?(if|switch|case|for|while|else)\b.*[{:]$/.test(t)
+        )
+          lines.set(t, `${path.basename(f.file)}:${i + 1}`);
+      });
   }
   return lines;
 }
-
 
 describe('npm run release: what the student edition holds', () => {
   it('has the skeletons and no solutions/, no grading, perf or release tools, no tests', () => {
     const all = files(out);
     expect(all.filter((f) => /^(solutions|test)\//.test(f))).toEqual([]);
-    for (const f of ['kit/tools/grade/command.ts', 'kit/tools/grade/engine.ts', 'kit/tools/cli/perf.ts', 'kit/tools/cli/skeletons.ts', 'kit/tools/release/command.ts']) expect(all).not.toContain(f);
-    expect(fs.readFileSync(path.join(out, 'kit/tools/cli/full-kit.ts'), 'utf8')).toContain("requireFullKit(name)");
+    for (const f of [
+      'kit/tools/grade/command.ts',
+      'kit/tools/grade/engine.ts',
+      'kit/tools/cli/perf.ts',
+      'kit/tools/cli/skeletons.ts',
+      'kit/tools/release/command.ts',
+    ])
+      expect(all).not.toContain(f);
+    expect(fs.readFileSync(path.join(out, 'kit/tools/cli/full-kit.ts'), 'utf8')).toContain('requireFullKit(name)');
     expect(all.filter((f) => f.startsWith('kit/tools/perf/'))).toEqual([]);
     for (const f of listStepFiles(path.join(projectRoot, 'steps'))) expect(all).toContain(`steps/${path.basename(f.file)}`);
     expect(fs.readFileSync(path.join(out, 'steps', '01-pid.ts'), 'utf8')).toContain('todo(');
@@ -79,7 +94,7 @@ describe('npm run release: what the student edition holds', () => {
     expect(fs.readFileSync(path.join(out, '.gitignore'), 'utf8')).not.toMatch(/^results\/?$/m);
   });
 
-  it('contains no line of any solution region\'s code', () => {
+  it("contains no line of any solution region's code", () => {
     const lines = solutionLines();
     expect(lines.size).toBeGreaterThan(30);
     const leaks = new Map<string, string[]>();
@@ -102,15 +117,19 @@ describe('npm run release: what the student edition holds', () => {
     expect(readme).not.toMatch(/npm run (grade|perf|skeletons|release)/);
   });
 
-  it('its Classroom workflow always takes the checks and the kit from the instructor\'s trusted kit', () => {
+  it("its Classroom workflow always takes the checks and the kit from the instructor's trusted kit", () => {
     const wf = fs.readFileSync(path.join(out, '.github/workflows/classroom.yml'), 'utf8');
     expect(wf).toContain(`CW_TRUSTED_KIT: "${TRUSTED_KIT_PLACEHOLDER}"`);
     expect(wf).not.toContain("if: env.CW_TRUSTED_KIT != ''");
     // the guard comes before the instructor's kit is fetched and used in place of the student's
-    expect(wf).toMatch(/CW_TRUSTED_KIT is not set[\s\S]*exit 1[\s\S]*repository: \$\{\{ steps\.kit\.outputs\.repo \}\}[\s\S]*rm -rf kit checks native/);
+    expect(wf).toMatch(
+      /CW_TRUSTED_KIT is not set[\s\S]*exit 1[\s\S]*repository: \$\{\{ steps\.kit\.outputs\.repo \}\}[\s\S]*rm -rf kit checks native/,
+    );
     const other = path.join(tmp, 'trusted');
     release({ out: other, trustedKit: 'my-course/container-workshop@v1' });
-    expect(fs.readFileSync(path.join(other, '.github/workflows/classroom.yml'), 'utf8')).toContain('CW_TRUSTED_KIT: "my-course/container-workshop@v1"');
+    expect(fs.readFileSync(path.join(other, '.github/workflows/classroom.yml'), 'utf8')).toContain(
+      'CW_TRUSTED_KIT: "my-course/container-workshop@v1"',
+    );
     fs.rmSync(other, { recursive: true, force: true });
   });
 
@@ -126,7 +145,7 @@ describe('npm run release: the edition works on its own', () => {
   const run = (args: string[], o: { timeout?: number } = {}): SpawnSyncReturns<string> =>
     spawnSync('npm', ['run', '-s', ...args], { cwd: out, encoding: 'utf8', timeout: o.timeout ?? 180_000, env });
 
-  it('npm ci, then step, check, hint, report and submit work; --solution and the instructor\'s commands explain themselves', () => {
+  it("npm ci, then step, check, hint, report and submit work; --solution and the instructor's commands explain themselves", () => {
     const ci = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: out, encoding: 'utf8', timeout: 300_000 });
     expect(ci.status, ci.stderr).toBe(0);
     expect(fs.existsSync(path.join(out, 'native', 'build'))).toBe(true);
@@ -167,12 +186,22 @@ describe('npm run release: the edition works on its own', () => {
     expect(md).toMatch(/### Step 1[\s\S]*What the check saw from the host/);
     expect(report.stderr).toMatch(/question\(s\) or placeholder\(s\) of .*report.md still to fill in/);
     const pdf = fs.existsSync('/usr/bin/chromium');
-    if (pdf) expect(fs.readFileSync(path.join(out, 'results', 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    if (pdf)
+      expect(
+        fs
+          .readFileSync(path.join(out, 'results', 'report.pdf'))
+          .subarray(0, 5)
+          .toString(),
+      ).toBe('%PDF-');
 
     const submit = run(['submit', '--', '--name', 'Ada Lovelace', '--id', 'a1', ...(pdf ? [] : ['--no-report'])]);
     expect(submit.status, submit.stderr).toBe(0);
     expect(submit.stderr).toContain('still unanswered');
-    const list = spawnSync('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', path.join(out, 'submission-a1.zip')], { encoding: 'utf8' }).stdout;
+    const list = spawnSync(
+      'python3',
+      ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', path.join(out, 'submission-a1.zip')],
+      { encoding: 'utf8' },
+    ).stdout;
     expect(list).toContain('README.md');
     expect(list).toContain('steps/01-pid.ts');
     if (pdf) expect(list).toContain('results/report.pdf');
@@ -180,7 +209,9 @@ describe('npm run release: the edition works on its own', () => {
     // reset knows the skeleton as shipped without solutions/, and keeps the student's version
     const reset = run(['reset', '1', '--', '--yes']);
     expect(reset.status, reset.stderr).toBe(0);
-    expect(fs.readFileSync(path.join(out, 'steps', '01-pid.ts'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'kit', 'edition', 'skeletons', '01-pid.ts.txt'), 'utf8'));
+    expect(fs.readFileSync(path.join(out, 'steps', '01-pid.ts'), 'utf8')).toBe(
+      fs.readFileSync(path.join(out, 'kit', 'edition', 'skeletons', '01-pid.ts.txt'), 'utf8'),
+    );
     expect(fs.readdirSync(path.join(out, 'state', 'backups')).length).toBe(1);
   }, 900_000);
 });

@@ -53,11 +53,19 @@ describe('the trace of a container run', () => {
     expect(find(trace, 'command', /^exit 3$/)).toMatchObject({ result: '3', ok: false, origin: at('exit3') });
     const dir = cgroupDir(ctx.runId);
     expect(find(trace, 'cgroup-write', new RegExp(`^mkdir ${dir}$`))).toMatchObject({ result: '0', ok: true, origin: at('mkdir') });
-    expect(find(trace, 'cgroup-write', /cgroup\.procs <- not a pid$/)).toMatchObject({ result: 'EINVAL', ok: false, origin: at('bad-write') });
+    expect(find(trace, 'cgroup-write', /cgroup\.procs <- not a pid$/)).toMatchObject({
+      result: 'EINVAL',
+      ok: false,
+      origin: at('bad-write'),
+    });
     const kit = find(trace, 'cgroup-write', /cgroup\.procs <- kit$/);
     expect(kit.origin).toBeUndefined(); // the kit's own write
     expect(find(trace, 'cgroup-write', /cgroup\.procs <- \d+$/)).toMatchObject({ result: '0', origin: at('join'), phase: 'setup' });
-    expect(find(trace, 'cgroup-write', new RegExp(`^rmdir ${dir}$`))).toMatchObject({ result: '0', origin: at('rmdir'), phase: 'teardown' });
+    expect(find(trace, 'cgroup-write', new RegExp(`^rmdir ${dir}$`))).toMatchObject({
+      result: '0',
+      origin: at('rmdir'),
+      phase: 'teardown',
+    });
 
     expect(find(trace, 'lifecycle', /^clone\(CLONE_NEWNS \| CLONE_NEWUTS\)$/).result).toMatch(/^pid \d+$/);
     const syscalls = trace.filter((e) => e.kind === 'syscall');

@@ -116,13 +116,20 @@ describe.runIf(has(2))('bad images and loop devices (step 2)', () => {
   it('an image another container is using: exit 1, names that run, the first container is unharmed', async () => {
     before = await sandbox.snapshot();
     const n = digits();
-    const first = startKit(['step', '2', '--solution', '--home-image', 'busy.img', '--', 'sh', '-c', `echo ready; exec sleep 30.${n}`], sandbox.env);
+    const first = startKit(
+      ['step', '2', '--solution', '--home-image', 'busy.img', '--', 'sh', '-c', `echo ready; exec sleep 30.${n}`],
+      sandbox.env,
+    );
     try {
       expect(await first.ready, first.stderr()).toBe(true);
       const file = path.join(sandbox.stateDir, 'images', 'busy.img');
       const r = await runKit(['step', '2', '--solution', '--home-image', 'busy.img', '--', 'true'], sandbox.env);
       expect(r.code).toBe(1);
-      expect(lines(r.stderr)[0]).toMatch(new RegExp(`^cw error The home image ${file} is busy: run [0-9a-f]{6} \\(pid ${first.pid}, since \\d\\d:\\d\\d:\\d\\d\\) is using it\\.$`));
+      expect(lines(r.stderr)[0]).toMatch(
+        new RegExp(
+          `^cw error The home image ${file} is busy: run [0-9a-f]{6} \\(pid ${first.pid}, since \\d\\d:\\d\\d:\\d\\d\\) is using it\\.$`,
+        ),
+      );
       expect(lines(r.stderr)[1]).toMatch(/give this one its own image: --home-image other\.img\.$/);
     } finally {
       first.signal('SIGTERM');
@@ -140,7 +147,9 @@ describe.runIf(has(2))('bad images and loop devices (step 2)', () => {
       const file = path.join(tiny, 'home.img');
       const r = await runKit(['step', '2', '--solution', '--home-image', file, '--home-size', '64M', '--', 'true'], sandbox.env);
       expect(r.code).toBe(1);
-      expect(lines(r.stderr)[0]).toMatch(new RegExp(`^cw error Not enough disk space for a 64 MiB image at ${file} \\(1[56](\\.\\d)? MiB free there\\)\\.$`));
+      expect(lines(r.stderr)[0]).toMatch(
+        new RegExp(`^cw error Not enough disk space for a 64 MiB image at ${file} \\(1[56](\\.\\d)? MiB free there\\)\\.$`),
+      );
       expect(lines(r.stderr)[1]).toMatch(/^ {2}what to do: Free some space, or ask for a smaller image: --home-size 32M\./);
       expect(fs.readdirSync(tiny).filter((f) => !f.endsWith('.lock'))).toEqual([]);
     } finally {
@@ -159,7 +168,10 @@ describe.runIf(has(2))('bad images and loop devices (step 2)', () => {
       `#!/bin/sh\nfor a in "$@"; do case "$a" in -f|--find) echo "losetup: cannot find an unused loop device" >&2; exit 1;; esac; done\nexec ${real} "$@"\n`,
       { mode: 0o755 },
     );
-    const r = await runKit(['step', '2', '--solution', '--home-image', 'noloop.img', '--', 'true'], { ...sandbox.env, PATH: `${bin}:${process.env.PATH}` });
+    const r = await runKit(['step', '2', '--solution', '--home-image', 'noloop.img', '--', 'true'], {
+      ...sandbox.env,
+      PATH: `${bin}:${process.env.PATH}`,
+    });
     expect(r.code).toBe(1);
     expect(lines(r.stderr).slice(0, 2)).toEqual([
       'cw error No free loop device: losetup said "losetup: cannot find an unused loop device".',

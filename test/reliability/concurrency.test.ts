@@ -36,7 +36,22 @@ describe('containers at once', () => {
         const before = await sandbox.snapshot();
         const nonces = Array.from({ length: count }, () => digits());
         const kits: KitProcess[] = nonces.map((n, i) =>
-          startKit(['step', String(step), '--solution', '--home-image', `c${i}.img`, '--hostname', `c${i}-${n}`, '--', 'sh', '-c', `echo ready; exec sleep 30.${n}`], sandbox.env),
+          startKit(
+            [
+              'step',
+              String(step),
+              '--solution',
+              '--home-image',
+              `c${i}.img`,
+              '--hostname',
+              `c${i}-${n}`,
+              '--',
+              'sh',
+              '-c',
+              `echo ready; exec sleep 30.${n}`,
+            ],
+            sandbox.env,
+          ),
         );
         try {
           const ready = await Promise.all(kits.map((k) => k.ready));
@@ -48,15 +63,18 @@ describe('containers at once', () => {
           // each has namespaces of its own
           for (const ns of ['pid', 'mnt', 'uts']) expect(distinct(views.map((v) => v.namespaces[ns])), ns).toBe(true);
           // step 2 on: each /home on its own loop device
-          if (views.some((v) => v.homeDevice)) expect(distinct(views.map((v) => v.homeDevice)), JSON.stringify(views.map((v) => v.homeDevice))).toBe(true);
+          if (views.some((v) => v.homeDevice))
+            expect(distinct(views.map((v) => v.homeDevice)), JSON.stringify(views.map((v) => v.homeDevice))).toBe(true);
           // step 3 on: each its own network, address, and reachable both ways
           if (views.some((v) => v.address)) {
             expect(distinct(views.map((v) => v.namespaces.net))).toBe(true);
             expect(distinct(views.map((v) => v.address)), JSON.stringify(views.map((v) => v.address))).toBe(true);
-            for (const v of views) expect(reachable(v), `${v.address} via ${v.gateway}`).toEqual({ hostToContainer: true, containerToHost: true });
+            for (const v of views)
+              expect(reachable(v), `${v.address} via ${v.gateway}`).toEqual({ hostToContainer: true, containerToHost: true });
           }
           // step 4 on: each in a cgroup of its own
-          if (views.some((v) => v.cgroups.length)) expect(distinct(views.map((v) => v.cgroups.join(';'))), JSON.stringify(views.map((v) => v.cgroups))).toBe(true);
+          if (views.some((v) => v.cgroups.length))
+            expect(distinct(views.map((v) => v.cgroups.join(';'))), JSON.stringify(views.map((v) => v.cgroups))).toBe(true);
 
           // `npm run clean` while they run: their ledgers have live owners, so nothing is touched
           const during = await sandbox.snapshot();
@@ -71,7 +89,10 @@ describe('containers at once', () => {
           await Promise.all(kits.map((k) => k.groupGone()));
           expect(exits.map((e) => e.code)).toEqual(nonces.map(() => 143));
         }
-        const after = await sandbox.settle(before, nonces.map((n) => `30.${n}`));
+        const after = await sandbox.settle(
+          before,
+          nonces.map((n) => `30.${n}`),
+        );
         expect(after.leftovers).toEqual([]);
       }, 120_000);
     }
@@ -83,16 +104,20 @@ describe('the ledger under concurrency', () => {
     const runs = path.join(sandbox.stateDir, 'ledger-writers');
     const ids = Array.from({ length: 8 }, (_, i) => `c0ffe${i}`);
     const writers = ids.map((id) =>
-      spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/reliability/ledger-writer.ts'), runs, id, '400'], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] }),
+      spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/reliability/ledger-writer.ts'), runs, id, '400'], {
+        cwd: projectRoot,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      }),
     );
     const held = writers.map(
-      (w) => new Promise<number[]>((resolve) => {
-        let out = '';
-        w.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) resolve(JSON.parse(out) as number[]);
-        });
-      }),
+      (w) =>
+        new Promise<number[]>((resolve) => {
+          let out = '';
+          w.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            if (out.includes('\n')) resolve(JSON.parse(out) as number[]);
+          });
+        }),
     );
     let reads = 0;
     let torn = 0;
@@ -126,7 +151,9 @@ describe('the ledger under concurrency', () => {
     for (const w of writers) w.stdin.end();
     expect(await Promise.all(codes)).toEqual(ids.map(() => 0));
     expect(fs.readdirSync(runs)).toEqual([]); // all torn down, no temporary file left
-    console.log(`ledger: ${reads} reads of files being rewritten by 8 owners: ${torn} torn, ${wrongOwner} with a wrong owner, ${takenForOrphans} taken for orphans`);
+    console.log(
+      `ledger: ${reads} reads of files being rewritten by 8 owners: ${torn} torn, ${wrongOwner} with a wrong owner, ${takenForOrphans} taken for orphans`,
+    );
     expect({ torn, wrongOwner, takenForOrphans }).toEqual({ torn: 0, wrongOwner: 0, takenForOrphans: 0 });
     expect(reads).toBeGreaterThan(0);
   }, 60_000);
@@ -174,7 +201,13 @@ it('a reclaiming command killed halfway, and a ledger write cut short: the next 
   fs.mkdirSync(claimed, { recursive: true });
   const victim = path.join(sandbox.stateDir, 'victim-of-killed-clean');
   fs.writeFileSync(victim, 'x');
-  const ledger: LedgerFile = { runId: 'dead01', ownerPid: dead, ownerStartTime: '1', createdAt: '', entries: [{ kind: 'path', path: victim, id: 1 }] };
+  const ledger: LedgerFile = {
+    runId: 'dead01',
+    ownerPid: dead,
+    ownerStartTime: '1',
+    createdAt: '',
+    entries: [{ kind: 'path', path: victim, id: 1 }],
+  };
   fs.writeFileSync(path.join(claimed, 'dead01.json'), JSON.stringify(ledger));
   // a run killed between writing its ledger's temporary file and renaming it
   fs.writeFileSync(path.join(runs, 'dead02.json.tmp'), JSON.stringify({ ...ledger, runId: 'dead02', entries: [] }));

@@ -18,15 +18,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRootfs } from '../../kit/host/image/rootfs.ts';
 import { solutionsDir } from '../../kit/core/paths.ts';
 import { listStepFiles } from '../../kit/core/steps.ts';
-import { describeFault, markersFor, measureStartup, planFaults, runCliFault, runHookFault, runIdFor, type Fault, type FaultKind, type Timing } from './faults.ts';
+import {
+  describeFault,
+  markersFor,
+  measureStartup,
+  planFaults,
+  runCliFault,
+  runHookFault,
+  runIdFor,
+  type Fault,
+  type FaultKind,
+  type Timing,
+} from './faults.ts';
 import { reclaimedByAnyCommand } from './kit-process.ts';
 import { makeSandbox, STRICT, type Sandbox } from './sandbox.ts';
 
 const RUNS = Number(process.env.CW_FAULT_RUNS ?? 100);
 const DEFAULT_SEED = 20_26_0607;
-const SEED = process.env.CW_FAULT_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.CW_FAULT_SEED ?? DEFAULT_SEED);
+const SEED =
+  process.env.CW_FAULT_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.CW_FAULT_SEED ?? DEFAULT_SEED);
 const ONLY = process.env.CW_FAULT_STEPS?.split(',').map(Number);
-const STEPS = listStepFiles(solutionsDir).map((s) => s.id).filter((id) => !ONLY || ONLY.includes(id));
+const STEPS = listStepFiles(solutionsDir)
+  .map((s) => s.id)
+  .filter((id) => !ONLY || ONLY.includes(id));
 const LANES = Math.max(1, Number(process.env.CW_FAULT_LANES ?? 2));
 const plan = planFaults(RUNS, STEPS, SEED);
 const batches: Fault[][] = [];
@@ -65,29 +79,33 @@ afterAll(async () => {
 
 describe(`fault injection: ${RUNS} runs over steps ${STEPS.join(', ')} (seed ${SEED})`, () => {
   for (const batch of batches) {
-    it(batch.map(describeFault).join(' | '), async () => {
-      const before = await sandbox.snapshot();
-      const results = await Promise.all(
-        batch.map(async (fault, lane) => {
-          const t0 = performance.now();
-          const result = fault.kind === 'hook-throws' ? await runHookFault(fault, lane) : await runCliFault(fault, sandbox, timing, lane);
-          records.push({ fault, outcome: result.outcome, ms: performance.now() - t0, openFiles: result.openFiles ?? [] });
-          return result;
-        }),
-      );
-      const markers = batch.flatMap((f) => [...markersFor(f), ...(f.kind === 'hook-throws' ? [runIdFor(f)] : [])]);
-      const after = await sandbox.settle(before, markers);
-      batchRecords.push({ faults: batch, leftovers: after.leftovers, foreign: after.foreign.length, late: after.late });
-      expect(results.map((r) => r.problem ?? null)).toEqual(batch.map(() => null));
-      // in-process runs: nothing of the run may stay open in this process (a held image lock makes every later run "busy"),
-      // except the known issue below
-      expect(batch.flatMap((_f, i) => results[i].openFiles ?? [])).toEqual([]);
-      // every ledger a SIGKILL left was listed by a `npm run clean` or next command of this batch
-      // (or by the start-up of the other lane's command, which reclaims orphans too)
-      const reclaimed = new Set([...results.flatMap((r) => r.reclaimed ?? []), ...reclaimedByAnyCommand]);
-      expect(results.flatMap((r) => r.orphans ?? []).filter((id) => !reclaimed.has(id))).toEqual([]);
-      expect(after.leftovers).toEqual([]);
-    }, 120_000);
+    it(
+      batch.map(describeFault).join(' | '),
+      async () => {
+        const before = await sandbox.snapshot();
+        const results = await Promise.all(
+          batch.map(async (fault, lane) => {
+            const t0 = performance.now();
+            const result = fault.kind === 'hook-throws' ? await runHookFault(fault, lane) : await runCliFault(fault, sandbox, timing, lane);
+            records.push({ fault, outcome: result.outcome, ms: performance.now() - t0, openFiles: result.openFiles ?? [] });
+            return result;
+          }),
+        );
+        const markers = batch.flatMap((f) => [...markersFor(f), ...(f.kind === 'hook-throws' ? [runIdFor(f)] : [])]);
+        const after = await sandbox.settle(before, markers);
+        batchRecords.push({ faults: batch, leftovers: after.leftovers, foreign: after.foreign.length, late: after.late });
+        expect(results.map((r) => r.problem ?? null)).toEqual(batch.map(() => null));
+        // in-process runs: nothing of the run may stay open in this process (a held image lock makes every later run "busy"),
+        // except the known issue below
+        expect(batch.flatMap((_f, i) => results[i].openFiles ?? [])).toEqual([]);
+        // every ledger a SIGKILL left was listed by a `npm run clean` or next command of this batch
+        // (or by the start-up of the other lane's command, which reclaims orphans too)
+        const reclaimed = new Set([...results.flatMap((r) => r.reclaimed ?? []), ...reclaimedByAnyCommand]);
+        expect(results.flatMap((r) => r.orphans ?? []).filter((id) => !reclaimed.has(id))).toEqual([]);
+        expect(after.leftovers).toEqual([]);
+      },
+      120_000,
+    );
   }
 });
 
@@ -115,16 +133,23 @@ function printSummary(): void {
   const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
   const lines = [
     `fault injection (seed ${SEED}${STRICT ? ', strict' : ''}): ${records.length} runs in ${Math.round((performance.now() - started) / 1000)} s, ${LANES} at a time, steps ${STEPS.join(', ')}`,
-    `  start-up (to the first ledger write / to ready): ${Object.entries(timing?.startupMs ?? {}).map(([s, ms]) => `step ${s} ${timing.prepareMs[Number(s)] ? `${Math.round(timing.prepareMs[Number(s)])}/` : ''}${Math.round(ms)} ms`).join(', ')}`,
+    `  start-up (to the first ledger write / to ready): ${Object.entries(timing?.startupMs ?? {})
+      .map(([s, ms]) => `step ${s} ${timing.prepareMs[Number(s)] ? `${Math.round(timing.prepareMs[Number(s)])}/` : ''}${Math.round(ms)} ms`)
+      .join(', ')}`,
     `  faults per kind: ${count((r) => r.fault.kind)}`,
     `  runs per step: ${count((r) => `step ${r.fault.step}` as string)}`,
     `  hooks thrown: ${count((r) => (r.fault.kind === 'hook-throws' ? `${r.fault.hook}/${r.fault.how}` : 'n/a')).replace(/n\/a \d+(, )?/, '')}`,
     `  outcomes: ${count((r) => r.outcome)}`,
     `  mean ms per kind: ${(['exit', 'command-fails', 'hook-throws', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'] as FaultKind[]).map((k) => `${k} ${mean(per(k).map((r) => r.ms))}`).join(', ')}`,
     `  leftovers found: ${batchRecords.reduce((s, r) => s + r.leftovers.length, 0)} (snapshot comparisons: ${batchRecords.length}, with leftovers: ${batchRecords.filter((r) => r.leftovers.length).length}, clean only after a second look: ${batchRecords.filter((r) => r.late).length})`,
-    `  files left open in this process by in-process runs: ${records.reduce((s, r) => s + r.openFiles.length, 0)}${records.filter((r) => r.openFiles.length).map((r) => ` [${describeFault(r.fault)}: ${r.openFiles.join(', ')}]`).join('')}`,
+    `  files left open in this process by in-process runs: ${records.reduce((s, r) => s + r.openFiles.length, 0)}${records
+      .filter((r) => r.openFiles.length)
+      .map((r) => ` [${describeFault(r.fault)}: ${r.openFiles.join(', ')}]`)
+      .join('')}`,
     `  changes by other processes meanwhile (not ours, ignored): ${batchRecords.reduce((s, r) => s + r.foreign, 0)}`,
-    ...batchRecords.filter((r) => r.leftovers.length).flatMap((r) => [`  LEFTOVER after ${r.faults.map(describeFault).join(' | ')}:`, ...r.leftovers.map((l) => `    ${l}`)]),
+    ...batchRecords
+      .filter((r) => r.leftovers.length)
+      .flatMap((r) => [`  LEFTOVER after ${r.faults.map(describeFault).join(' | ')}:`, ...r.leftovers.map((l) => `    ${l}`)]),
   ];
   console.log(lines.join('\n'));
 }

@@ -138,7 +138,13 @@ export function injectThrow(steps: StepDefinition[], f: Fault): StepDefinition[]
     throw new InjectedFault(where);
   };
   if (f.how === 'extra-step') {
-    const extra: StepDefinition = { id: 99, name: 'fault', title: 'injected fault', page: '/steps/', [hook]: () => boom(`the ${hook} of an extra step`) };
+    const extra: StepDefinition = {
+      id: 99,
+      name: 'fault',
+      title: 'injected fault',
+      page: '/steps/',
+      [hook]: () => boom(`the ${hook} of an extra step`),
+    };
     return [...steps.slice(0, index), extra, ...steps.slice(index)];
   }
   const target = steps[index];
@@ -209,7 +215,9 @@ async function runHookFaultOnly(f: Fault, lane: number): Promise<Outcome> {
       ? { outcome: 'teardown error reported' }
       : { outcome: 'other error', problem: `expected "Teardown left 1 problem(s): injected fault ...", got: ${msg}` };
   }
-  return failure instanceof InjectedFault ? { outcome: `${f.hook} error reported` } : { outcome: 'other error', problem: `expected the injected fault, got: ${msg}` };
+  return failure instanceof InjectedFault
+    ? { outcome: `${f.hook} error reported` }
+    : { outcome: 'other error', problem: `expected the injected fault, got: ${msg}` };
 }
 
 /** Runs at the same time need images of their own (one image, one container: "image busy"). */
@@ -233,7 +241,9 @@ export async function runCliFault(f: Fault, sandbox: Sandbox, timing: Timing, la
     if (f.kind === 'exit') return expectCode(r, 0, 'exit 0');
     if (f.fails === 'exit-5') return expectCode(r, 5, 'exit 5');
     const named = r.stderr.includes(`execve("cw-missing-${f.nonce}") failed in the container: ENOENT`);
-    return r.code === 1 && named ? { outcome: 'exit 1, ENOENT named' } : { outcome: `exit ${r.code}`, problem: `expected exit 1 naming ENOENT, got ${r.code}: ${r.stderr}` };
+    return r.code === 1 && named
+      ? { outcome: 'exit 1, ENOENT named' }
+      : { outcome: `exit ${r.code}`, problem: `expected exit 1 naming ENOENT, got ${r.code}: ${r.stderr}` };
   }
 
   const sig = f.kind as NodeJS.Signals;
@@ -273,8 +283,10 @@ export async function runCliFault(f: Fault, sandbox: Sandbox, timing: Timing, la
   const n = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[sig as 'SIGINT' | 'SIGTERM' | 'SIGHUP'];
   if (e.signal === sig) return { outcome: 'killed before the kit handled signals' };
   if (late) return { outcome: 'kit done before the signal' };
-  if (e.code !== 128 + n) return { outcome: `exit ${e.code}`, problem: `expected exit ${128 + n} after ${sig}, got ${JSON.stringify(e)}; stderr: ${k.stderr()}` };
-  if (new RegExp(`Stopped by ${sig} while the container was starting`).test(k.stderr())) return { outcome: `exit ${128 + n}, start stopped` };
+  if (e.code !== 128 + n)
+    return { outcome: `exit ${e.code}`, problem: `expected exit ${128 + n} after ${sig}, got ${JSON.stringify(e)}; stderr: ${k.stderr()}` };
+  if (new RegExp(`Stopped by ${sig} while the container was starting`).test(k.stderr()))
+    return { outcome: `exit ${128 + n}, start stopped` };
   return { outcome: `exit ${128 + n}, ${sawReady ? (f.phase === 'exiting' ? 'while exiting' : 'while running') : 'as it started'}` };
 }
 
@@ -296,7 +308,12 @@ function ownLedger(runs: string, pid: number): { written: Promise<void>; close: 
 }
 
 function expectCode(r: Exit & { stderr: string }, code: number, outcome: string): Outcome {
-  return r.code === code ? { outcome } : { outcome: `exit ${r.code}`, problem: `expected exit ${code}, got ${JSON.stringify({ code: r.code, signal: r.signal })}: ${r.stderr}` };
+  return r.code === code
+    ? { outcome }
+    : {
+        outcome: `exit ${r.code}`,
+        problem: `expected exit ${code}, got ${JSON.stringify({ code: r.code, signal: r.signal })}: ${r.stderr}`,
+      };
 }
 
 /**
@@ -306,11 +323,11 @@ function expectCode(r: Exit & { stderr: string }, code: number, outcome: string)
  */
 async function reclaimAfterKill(f: Fault, sandbox: Sandbox): Promise<Outcome> {
   // an empty ledger (killed between its last removal and deleting the file) is tidied silently
-  const orphans = orphanLedgers(`${sandbox.stateDir}/runs`).filter((l) => l.entries.length > 0).map((l) => l.runId);
+  const orphans = orphanLedgers(`${sandbox.stateDir}/runs`)
+    .filter((l) => l.entries.length > 0)
+    .map((l) => l.runId);
   const r =
-    f.then === 'clean'
-      ? await npmRun('clean', [], sandbox.env)
-      : await runKit(['step', '1', '--solution', '--', 'true'], sandbox.env);
+    f.then === 'clean' ? await npmRun('clean', [], sandbox.env) : await runKit(['step', '1', '--solution', '--', 'true'], sandbox.env);
   const reclaimed = [...r.stderr.matchAll(/reclaiming run (\w+)/g)].map((m) => m[1]);
   if (r.code !== 0) return { outcome: `${f.then} exit ${r.code}`, problem: `${f.then} failed: ${r.stderr}` };
   return { outcome: `killed, then ${f.then}`, orphans, reclaimed };

@@ -32,7 +32,8 @@ export function findProcess(cmdline: string): number | undefined {
   return undefined;
 }
 
-const inNetns = (pid: number, argv: string[]) => spawnSync('nsenter', ['-t', String(pid), '-n', ...argv], { encoding: 'utf8', timeout: 10_000 });
+const inNetns = (pid: number, argv: string[]) =>
+  spawnSync('nsenter', ['-t', String(pid), '-n', ...argv], { encoding: 'utf8', timeout: 10_000 });
 
 export function inspectContainer(pid: number): ContainerView {
   const namespaces = Object.fromEntries(['pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup'].map((ns) => [ns, namespaceId(pid, ns)]));
@@ -58,7 +59,9 @@ export function inspectContainer(pid: number): ContainerView {
 
 /** One ping from the host to the container, and one from the container to its gateway (the host end). */
 export function reachable(view: ContainerView): { hostToContainer: boolean; containerToHost: boolean } {
-  const hostToContainer = view.address !== undefined && spawnSync('busybox', ['ping', '-c', '1', '-W', '3', view.address], { timeout: 10_000 }).status === 0;
-  const containerToHost = view.gateway !== undefined && inNetns(view.pid, ['busybox', 'ping', '-c', '1', '-W', '3', view.gateway]).status === 0;
+  const hostToContainer =
+    view.address !== undefined && spawnSync('busybox', ['ping', '-c', '1', '-W', '3', view.address], { timeout: 10_000 }).status === 0;
+  const containerToHost =
+    view.gateway !== undefined && inNetns(view.pid, ['busybox', 'ping', '-c', '1', '-W', '3', view.gateway]).status === 0;
   return { hostToContainer, containerToHost };
 }

@@ -92,7 +92,11 @@ export function startKit(args: string[], env: NodeJS.ProcessEnv, opts: { limitMs
 }
 
 /** Run the kit to the end: exit status and output. */
-export async function runKit(args: string[], env: NodeJS.ProcessEnv, opts: { limitMs?: number } = {}): Promise<Exit & { stdout: string; stderr: string }> {
+export async function runKit(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { limitMs?: number } = {},
+): Promise<Exit & { stdout: string; stderr: string }> {
   const k = startKit(args, env, opts);
   const e = await k.exit;
   await k.groupGone();
@@ -100,9 +104,18 @@ export async function runKit(args: string[], env: NodeJS.ProcessEnv, opts: { lim
 }
 
 /** `npm run -s NAME -- ARGS` (the way a student types it), to the end. */
-export function npmRun(name: string, args: string[], env: NodeJS.ProcessEnv, limitMs = 60_000): Promise<Exit & { stdout: string; stderr: string }> {
+export function npmRun(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  limitMs = 60_000,
+): Promise<Exit & { stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', name, ...(args.length ? ['--', ...args] : [])], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '-s', name, ...(args.length ? ['--', ...args] : [])], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -105,5 +105,7 @@ function safeReaddir(dir: string): string[] {
 
 /** A short random marker of digits, for a container's command line ("sleep 30.123456"). */
 export function digits(n = 6): string {
-  return Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('').replace(/^0/, '1');
+  return Array.from({ length: n }, () => Math.floor(Math.random() * 10))
+    .join('')
+    .replace(/^0/, '1');
 }

@@ -16,7 +16,11 @@ import { npmRun, runKit, sleep, startKit } from './kit-process.ts';
 import { digits, makeSandbox, type Sandbox } from './sandbox.ts';
 
 /** The highest step that makes a container (step 5 adds a benchmark, not resources). */
-const TOP = Math.max(...listStepFiles(solutionsDir).map((s) => s.id).filter((id) => id <= 4));
+const TOP = Math.max(
+  ...listStepFiles(solutionsDir)
+    .map((s) => s.id)
+    .filter((id) => id <= 4),
+);
 /** The last step: its container runs in a user namespace of its own, hardened. */
 const LAST = Math.max(...listStepFiles(solutionsDir).map((s) => s.id));
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
@@ -81,12 +85,17 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
   it('SIGTERM while a setup hook runs: the start stops when the hook returns, all is removed, exit 143, the command never ran', async () => {
     const before = await sandbox.snapshot();
     const n = digits();
-    const k = startKit(['step', String(TOP), '--steps-dir', slowSteps('setup', 1500), '--', 'sh', '-c', `echo ready; sleep 30.${n}`], sandbox.env);
+    const k = startKit(
+      ['step', String(TOP), '--steps-dir', slowSteps('setup', 1500), '--', 'sh', '-c', `echo ready; sleep 30.${n}`],
+      sandbox.env,
+    );
     expect(await until(() => k.stderr().includes('cw-test: in setup'))).toBe(true);
     k.signal('SIGTERM');
     const e = await k.exit;
     expect(e.code, k.stderr()).toBe(143);
-    expect(k.stderr()).toMatch(/SIGTERM: stopping once the current step hook returns, then removing what the run set up \(SIGTERM again to stop at once\)/);
+    expect(k.stderr()).toMatch(
+      /SIGTERM: stopping once the current step hook returns, then removing what the run set up \(SIGTERM again to stop at once\)/,
+    );
     expect(k.stderr()).toMatch(/cw error Stopped by SIGTERM while the container was starting; everything it had set up was removed\./);
     expect(k.stdout()).toBe(''); // the container's command never started
     expect((await sandbox.settle(before, [`30.${n}`])).leftovers).toEqual([]);
@@ -95,7 +104,10 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
   it('SIGINT twice while a hook hangs: exits at once (130) saying what comes next; `npm run clean` lists and removes what it left', async () => {
     const before = await sandbox.snapshot();
     const n = digits();
-    const k = startKit(['step', String(TOP), '--steps-dir', slowSteps('setup', 60_000), '--', 'sh', '-c', `echo ready; sleep 30.${n}`], sandbox.env);
+    const k = startKit(
+      ['step', String(TOP), '--steps-dir', slowSteps('setup', 60_000), '--', 'sh', '-c', `echo ready; sleep 30.${n}`],
+      sandbox.env,
+    );
     expect(await until(() => k.stderr().includes('cw-test: in setup'))).toBe(true);
     const child = childOf(k.pid); // the container's first process, paused on its sync pipe
     k.signal('SIGINT');
@@ -103,7 +115,9 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
     k.signal('SIGINT');
     const e = await k.exit;
     expect(e.code).toBe(130);
-    expect(k.stderr()).toMatch(/SIGINT again: stopping at once\. What this run had set up is removed by the next kit command, or now by `npm run clean`\./);
+    expect(k.stderr()).toMatch(
+      /SIGINT again: stopping at once\. What this run had set up is removed by the next kit command, or now by `npm run clean`\./,
+    );
     await k.groupGone();
     // the paused child died with the kit (PR_SET_PDEATHSIG)
     if (child) expect(processStartTime(child.pid) === child.start).toBe(false);
@@ -119,7 +133,10 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
   it('SIGTERM while the container runs: its PID 1 gets it first (and may exit cleanly), then the kit tears down, exit 143', async () => {
     const before = await sandbox.snapshot();
     const n = digits();
-    const k = startKit(['step', String(TOP), '--solution', '--', 'sh', '-c', `trap "echo got-TERM; exit 7" TERM; echo ready; sleep 30.${n} & wait`], sandbox.env);
+    const k = startKit(
+      ['step', String(TOP), '--solution', '--', 'sh', '-c', `trap "echo got-TERM; exit 7" TERM; echo ready; sleep 30.${n} & wait`],
+      sandbox.env,
+    );
     expect(await k.ready, k.stderr()).toBe(true);
     k.signal('SIGTERM');
     expect((await k.exit).code).toBe(143);
@@ -141,28 +158,37 @@ describe(`signals to the kit (step ${TOP}'s reference)`, () => {
 
   // LAST: a container that changed its uid in a user namespace (step 6 on),
   // which clears the parent-death signal unless the shim sets it again
-  it.each([...new Set([TOP, LAST])])('SIGKILL (step %i): the container dies with the kit, and the next kit command reclaims the run, saying what it removes', async (top) => {
-    const before = await sandbox.snapshot();
-    const n = digits();
-    const k = startKit(['step', String(top), '--solution', '--', 'sh', '-c', `echo ready; exec sleep 30.${n}`], sandbox.env);
-    expect(await k.ready, k.stderr()).toBe(true);
-    const child = childOf(k.pid);
-    expect(child).toBeDefined();
-    const killedAt = performance.now();
-    k.signal('SIGKILL');
-    await k.exit;
-    // k.exit waits for the kit's stdout/stderr to close: a container that outlives the kit holds them
-    // open until its command ends (30 s here; the next command then waited for it too), so bound it
-    expect(performance.now() - killedAt, `the kit's output stayed open after SIGKILL: ${withMarker(`30.${n}`).join('; ')}`).toBeLessThan(5000);
-    expect(await until(() => !child || processStartTime(child.pid) !== child.start, 2000)).toBe(true);
-    // the container's command itself, wherever it is: gone with the kit, not when the next command reclaims the run
-    expect(await until(() => withMarker(`30.${n}`).length === 0, 2000), withMarker(`30.${n}`).join('\n')).toBe(true);
-    const orphans = orphanLedgers(path.join(sandbox.stateDir, 'runs'));
-    const next = await runKit(['step', '1', '--solution', '--', 'true'], sandbox.env);
-    expect(next.code).toBe(0);
-    for (const o of orphans) expect(next.stderr).toContain(`reclaiming run ${o.runId} (its process ${k.pid} is gone): ${o.entries.length ? '' : 'nothing left'}`);
-    expect((await sandbox.settle(before, [`30.${n}`])).leftovers).toEqual([]);
-  }, 60_000);
+  it.each([...new Set([TOP, LAST])])(
+    'SIGKILL (step %i): the container dies with the kit, and the next kit command reclaims the run, saying what it removes',
+    async (top) => {
+      const before = await sandbox.snapshot();
+      const n = digits();
+      const k = startKit(['step', String(top), '--solution', '--', 'sh', '-c', `echo ready; exec sleep 30.${n}`], sandbox.env);
+      expect(await k.ready, k.stderr()).toBe(true);
+      const child = childOf(k.pid);
+      expect(child).toBeDefined();
+      const killedAt = performance.now();
+      k.signal('SIGKILL');
+      await k.exit;
+      // k.exit waits for the kit's stdout/stderr to close: a container that outlives the kit holds them
+      // open until its command ends (30 s here; the next command then waited for it too), so bound it
+      expect(performance.now() - killedAt, `the kit's output stayed open after SIGKILL: ${withMarker(`30.${n}`).join('; ')}`).toBeLessThan(
+        5000,
+      );
+      expect(await until(() => !child || processStartTime(child.pid) !== child.start, 2000)).toBe(true);
+      // the container's command itself, wherever it is: gone with the kit, not when the next command reclaims the run
+      expect(await until(() => withMarker(`30.${n}`).length === 0, 2000), withMarker(`30.${n}`).join('\n')).toBe(true);
+      const orphans = orphanLedgers(path.join(sandbox.stateDir, 'runs'));
+      const next = await runKit(['step', '1', '--solution', '--', 'true'], sandbox.env);
+      expect(next.code).toBe(0);
+      for (const o of orphans)
+        expect(next.stderr).toContain(
+          `reclaiming run ${o.runId} (its process ${k.pid} is gone): ${o.entries.length ? '' : 'nothing left'}`,
+        );
+      expect((await sandbox.settle(before, [`30.${n}`])).leftovers).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () => {
@@ -186,7 +212,7 @@ describe.runIf(HAS_SCRIPT)('in a terminal (script(1) gives the kit a pty)', () =
     return { c, out: () => out.replace(/\r/g, ''), closed, kit };
   }
 
-  it('Ctrl-C in the container\'s shell belongs to the shell: it interrupts the command, the container and the kit go on', async () => {
+  it("Ctrl-C in the container's shell belongs to the shell: it interrupts the command, the container and the kit go on", async () => {
     const before = await sandbox.snapshot();
     const t = inTerminal([]);
     expect(await until(() => t.out().includes('[container]'))).toBe(true);
@@ -281,4 +307,3 @@ function descendants(pid: number): { pid: number; cmdline: string }[] {
   walk(pid);
   return out;
 }
-

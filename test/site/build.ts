@@ -97,7 +97,11 @@ export async function ensureSiteBuilt(): Promise<string> {
     fs.rmSync(out, { recursive: true, force: true });
     const vitepress = path.join(rootDir, 'node_modules', '.bin', 'vitepress');
     try {
-      await promisify(execFile)(vitepress, ['build', 'site', '--outDir', out], { cwd: rootDir, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
+      await promisify(execFile)(vitepress, ['build', 'site', '--outDir', out], {
+        cwd: rootDir,
+        timeout: 180_000,
+        maxBuffer: 16 * 1024 * 1024,
+      });
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
       const tail = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
@@ -133,5 +137,10 @@ export function idsIn(file: string): Set<string> {
 }
 
 function decodeHtml(s: string): string {
-  return s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }

@@ -38,21 +38,30 @@ describe('commands shown on the site', () => {
     expect(byScript.has('check')).toBe(true);
   });
 
-  it('extracts scripts and the kit\'s own flags', () => {
+  it("extracts scripts and the kit's own flags", () => {
     expect(commandsIn("npm run step 1 -- --hostname box -- sh -c 'echo $$' # a comment")).toEqual([
       { script: 'step', flags: ['--hostname'], text: "npm run step 1 -- --hostname box -- sh -c 'echo $$'", file: '' },
     ]);
-    expect(commandsIn('| `npm run grade -- a.zip --out grades/ --jobs 2` | x |').map((c) => [c.script, c.flags])).toEqual([['grade', ['--out', '--jobs']]]);
+    expect(commandsIn('| `npm run grade -- a.zip --out grades/ --jobs 2` | x |').map((c) => [c.script, c.flags])).toEqual([
+      ['grade', ['--out', '--jobs']],
+    ]);
     expect(commandsIn('run `npm test` and `npm run <command> -- --help`').map((c) => c.script)).toEqual(['test']);
   });
 
   it('uses only npm scripts that exist (or are listed as pending, with the work that adds them)', () => {
     const known = Object.keys(scripts).sort();
     const missing = [...byScript.keys()].filter((s) => !(s in scripts) && !(s in PENDING));
-    const where = missing.map((s) => `${s}: ${byScript.get(s)?.map((c) => `${c.file}: ${c.text}`).join('; ')}`);
+    const where = missing.map(
+      (s) =>
+        `${s}: ${byScript
+          .get(s)
+          ?.map((c) => `${c.file}: ${c.text}`)
+          .join('; ')}`,
+    );
     expect(where, `scripts in package.json: ${known.join(', ')}`).toEqual([]);
     const pending = [...byScript.keys()].filter((s) => !(s in scripts) && s in PENDING);
-    if (pending.length) console.info(`site commands still waiting for their script: ${pending.map((s) => `${s} (${PENDING[s]})`).join(', ')}`);
+    if (pending.length)
+      console.info(`site commands still waiting for their script: ${pending.map((s) => `${s} (${PENDING[s]})`).join(', ')}`);
   });
 
   // The kit's CLI commands: `node bin/kit.mjs <command> --help` (the compiled kit, as npm runs it).
@@ -60,7 +69,7 @@ describe('commands shown on the site', () => {
     .map((s) => ({ script: s, sub: /^[^&|;]*bin\/kit\.mjs\s+([\w:-]+)\s*$/.exec(scripts[s] ?? '')?.[1] }))
     .filter((c): c is { script: string; sub: string } => c.sub !== undefined);
 
-  it('finds the kit\'s commands among the scripts', () => {
+  it("finds the kit's commands among the scripts", () => {
     expect(cli.map((c) => c.script)).toEqual(expect.arrayContaining(['step', 'check']));
   });
 

@@ -47,7 +47,12 @@ function sourcePageRefs(): PageRef[] {
 
 async function assertionPageRefs(): Promise<PageRef[]> {
   const dir = path.join(rootDir, 'checks');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^\d\d-[\w-]+\.ts$/.test(f)).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => /^\d\d-[\w-]+\.ts$/.test(f))
+        .sort()
+    : [];
   const refs: PageRef[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { assertions?: AssertionSpec[] };
@@ -95,7 +100,7 @@ describe('links into the site', () => {
     check(refs, dist);
   });
 
-  it('every link between the site\'s own pages lands on an existing anchor', () => {
+  it("every link between the site's own pages lands on an existing anchor", () => {
     const refs: PageRef[] = [];
     for (const page of builtPages(dist)) {
       const file = builtFileFor(page, dist) ?? '';

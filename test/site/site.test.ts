@@ -45,12 +45,23 @@ function sourcePages(): SourcePage[] {
       if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'public') walk(p);
       else if (e.isFile() && e.name.endsWith('.md') && !EXCLUDED.has(e.name)) {
         const rel = path.relative(siteDir, p).split(path.sep).join('/');
-        const url = rel === 'index.md' ? '/' : rel.endsWith('/index.md') ? `/${rel.slice(0, -'index.md'.length)}` : `/${rel.replace(/\.md$/, '.html')}`;
+        const url =
+          rel === 'index.md'
+            ? '/'
+            : rel.endsWith('/index.md')
+              ? `/${rel.slice(0, -'index.md'.length)}`
+              : `/${rel.replace(/\.md$/, '.html')}`;
         const md = fs.readFileSync(p, 'utf8');
         const { data, body } = frontmatter(md);
         const h1 = /^# (.+?)(?:\s*\{#[\w-]+\})?\s*$/m.exec(body)?.[1];
         const home = data.layout === 'home';
-        out.push({ url, file: rel, title: home ? 'container-workshop' : (h1 ?? data.title ?? ''), home, diagrams: (md.match(/<Diagram\s/g) ?? []).length });
+        out.push({
+          url,
+          file: rel,
+          title: home ? 'container-workshop' : (h1 ?? data.title ?? ''),
+          home,
+          diagrams: (md.match(/<Diagram\s/g) ?? []).length,
+        });
       }
     }
   };
@@ -84,7 +95,18 @@ async function serveInOwnNetns(dir: string, scratch: string): Promise<Served | u
   if (process.getuid?.() !== 0) return undefined;
   const child: ChildProcessWithoutNullStreams = spawn(
     'unshare',
-    ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, '--import', 'tsx', path.join(rootDir, 'test', 'site', 'serve-cli.ts'), dir],
+    [
+      '--net',
+      '--',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$0" "$@"',
+      process.execPath,
+      '--import',
+      'tsx',
+      path.join(rootDir, 'test', 'site', 'serve-cli.ts'),
+      dir,
+    ],
     { cwd: rootDir, stdio: 'pipe' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -170,10 +192,14 @@ describe.skipIf(chromiumMissing)('the course site in Chromium', () => {
     });
     await page.goto(`${server.url}${url}`, { waitUntil: 'load', timeout: 20_000 });
     // hydrated by Vue, and every image (the diagrams) settled
-    await page.waitForFunction(() => {
-      const app = document.querySelector('#app');
-      return app !== null && '__vue_app__' in app;
-    }, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => {
+        const app = document.querySelector('#app');
+        return app !== null && '__vue_app__' in app;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     await page.waitForFunction(() => [...document.images].every((i) => i.complete), undefined, { timeout: 10_000 });
     return { page, consoleErrors, failedRequests };
   }

@@ -104,7 +104,10 @@ describe.each(pages.map((p) => [path.basename(p.file), p] as const))('site/steps
   it('gives every TODO a task and three escalating hints', () => {
     for (const t of page.todos) {
       expect(t.task, `TODO ${t.id} says what to do`).not.toBe('');
-      expect(t.hints.map((h) => h.level), `TODO ${t.id}`).toEqual([1, 2, 3]);
+      expect(
+        t.hints.map((h) => h.level),
+        `TODO ${t.id}`,
+      ).toEqual([1, 2, 3]);
       for (const h of t.hints) {
         expect(h.body, `TODO ${t.id}, ${h.title}`).not.toBe('');
         expect(h.body, 'hints are plain Markdown: the terminal shows them too').not.toMatch(/<[A-Z][\w]*[\s/>]/);

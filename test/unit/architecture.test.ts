@@ -20,9 +20,18 @@ let tsConfig: ReturnType<typeof extractTSConfig>;
 let fixture: string;
 
 async function violations(baseDir: string): Promise<string[]> {
-  const r = await cruise(ROOTS.filter((d) => fs.existsSync(path.join(baseDir, d))), { ...options, baseDir }, {}, { tsConfig });
+  const r = await cruise(
+    ROOTS.filter((d) => fs.existsSync(path.join(baseDir, d))),
+    { ...options, baseDir },
+    {},
+    { tsConfig },
+  );
   const out = r.output as ICruiseResult;
-  return out.summary.violations.map((v) => (v.cycle?.length ? `${v.rule.name}: ${v.from} ↻ ${v.cycle.map((c) => c.name).join(' → ')}` : `${v.rule.name}: ${v.from} → ${v.to}`)).sort();
+  return out.summary.violations
+    .map((v) =>
+      v.cycle?.length ? `${v.rule.name}: ${v.from} ↻ ${v.cycle.map((c) => c.name).join(' → ')}` : `${v.rule.name}: ${v.from} → ${v.to}`,
+    )
+    .sort();
 }
 
 /** A tree of the real one's shape: `files` maps a path to the modules it imports. */
@@ -30,7 +39,9 @@ function writeTree(dir: string, files: Record<string, string[]>): void {
   for (const [file, imports] of Object.entries(files)) {
     const at = path.join(dir, file);
     fs.mkdirSync(path.dirname(at), { recursive: true });
-    const lines = imports.map((to, i) => `import * as m${i} from '${path.relative(path.dirname(file), to).replace(/^(?!\.)/, './')}';\nvoid m${i};`);
+    const lines = imports.map(
+      (to, i) => `import * as m${i} from '${path.relative(path.dirname(file), to).replace(/^(?!\.)/, './')}';\nvoid m${i};`,
+    );
     fs.writeFileSync(at, `${lines.join('\n')}\nexport const here = '${file}';\n`);
   }
 }

@@ -20,7 +20,7 @@ describe('command-line parsing', () => {
 });
 
 // The steps' options: declared by the steps (the reference's declarations here), checked and typed by the CLI.
-describe('step options from the steps\' declarations', () => {
+describe("step options from the steps' declarations", () => {
   const upTo4 = [pid, mount, net, cgroups];
   const KIT = ['solution', 'steps-dir', 'yes', 'trace'];
   const parse = (argv: string[], steps = upTo4) => stepOptions(parseArgs(argv, [...KIT, ...booleanOptions(steps)]).flags, steps, KIT);
@@ -37,13 +37,43 @@ describe('step options from the steps\' declarations', () => {
   it('step N has the options of steps 1..N (the union), spelt --kebab-case', () => {
     expect([...declaredOptions([pid]).keys()]).toEqual(['hostname']);
     const four = [...declaredOptions(upTo4).keys()];
-    expect(four).toEqual(expect.arrayContaining(['hostname', 'home-size', 'home-image', 'recreate-image', 'subnet-pool', 'ip-mode', 'memory', 'cpus', 'pids', 'pause-after']));
+    expect(four).toEqual(
+      expect.arrayContaining([
+        'hostname',
+        'home-size',
+        'home-image',
+        'recreate-image',
+        'subnet-pool',
+        'ip-mode',
+        'memory',
+        'cpus',
+        'pids',
+        'pause-after',
+      ]),
+    );
     expect(four).not.toContain('uid-base');
     expect([...declaredOptions([...upTo4, user]).keys()]).toContain('uid-base');
   });
 
   it('gives the steps typed values: sizes in bytes, numbers, flags, enums', () => {
-    expect(parse(['4', '--memory', '128M', '--cpus', '0.25', '--pids=10', '--recreate-image', '--ip-mode', 'each', '--hostname', 'box', '--solution', '--', 'true'])).toEqual({
+    expect(
+      parse([
+        '4',
+        '--memory',
+        '128M',
+        '--cpus',
+        '0.25',
+        '--pids=10',
+        '--recreate-image',
+        '--ip-mode',
+        'each',
+        '--hostname',
+        'box',
+        '--solution',
+        '--',
+        'true',
+      ]),
+    ).toEqual({
       memory: 128 * 2 ** 20,
       cpus: 0.25,
       pids: 10,
@@ -63,7 +93,7 @@ describe('step options from the steps\' declarations', () => {
     expect(a.positional).toEqual(['2', 'x']);
   });
 
-  it('refuses an option no step 1..N declares: names it and lists the ones there are (exit 2, the step\'s page)', () => {
+  it("refuses an option no step 1..N declares: names it and lists the ones there are (exit 2, the step's page)", () => {
     const e = failure(['--memroy', '128M']);
     expect(e.message).toMatch(/^Unknown option --memroy for step 4\. The steps' options here: --hostname, .*--memory/);
     expect(e.exitCode).toBe(2);
@@ -79,7 +109,7 @@ describe('step options from the steps\' declarations', () => {
     [['--ip-mode', 'fast'], /^--ip-mode "fast" is not valid: expected one of batch, each/, '/steps/03-net#options'],
     [['--memory'], /^--memory needs a value: expected a size/, '/steps/04-cgroups#options'],
     [['--recreate-image=maybe'], /^--recreate-image "maybe" is not valid/, '/steps/02-mount#options'],
-  ])('refuses %j: names the option, the type it expects and its step\'s page (exit 2)', (argv, message, page) => {
+  ])("refuses %j: names the option, the type it expects and its step's page (exit 2)", (argv, message, page) => {
     const e = failure(argv);
     expect(e.message).toMatch(message);
     expect(e.page).toBe(page);

@@ -13,15 +13,43 @@ import { readResults, writeResults } from '../../kit/tools/bench/write.ts';
 import { PROFILES } from '../../kit/tools/bench/runner.ts';
 
 /** Synthetic results: per variant and env, the measured values (warm-ups added). */
-function fakeResults(values: Partial<Record<string, Partial<Record<EnvName, number[]>>>>, envs: EnvName[] = ['host', 'container', 'lxc']): BenchResults {
+function fakeResults(
+  values: Partial<Record<string, Partial<Record<EnvName, number[]>>>>,
+  envs: EnvName[] = ['host', 'container', 'lxc'],
+): BenchResults {
   const vs = variants(PROFILES.quick.files, reference.sysbench);
   const runs: BenchRun[] = [];
   for (const v of vs) {
     for (const env of envs) {
       const xs = values[v.id]?.[env] ?? [100, 101, 99];
-      runs.push({ variant: v.id, env, rep: 0, warmup: true, argv: ['sysbench'], startedAt: '', wallS: 1, exitCode: 0, value: xs[0], report: {}, stdout: '' });
+      runs.push({
+        variant: v.id,
+        env,
+        rep: 0,
+        warmup: true,
+        argv: ['sysbench'],
+        startedAt: '',
+        wallS: 1,
+        exitCode: 0,
+        value: xs[0],
+        report: {},
+        stdout: '',
+      });
       xs.forEach((x, i) =>
-        runs.push({ variant: v.id, env, rep: i + 1, warmup: false, argv: ['sysbench'], amount: 500, startedAt: '', wallS: 0.3, exitCode: 0, value: x, report: { totalTimeS: 500 / x }, stdout: '' }),
+        runs.push({
+          variant: v.id,
+          env,
+          rep: i + 1,
+          warmup: false,
+          argv: ['sysbench'],
+          amount: 500,
+          startedAt: '',
+          wallS: 0.3,
+          exitCode: 0,
+          value: x,
+          report: { totalTimeS: 500 / x },
+          stdout: '',
+        }),
       );
     }
   }
@@ -65,7 +93,7 @@ describe('tabulate', () => {
 });
 
 describe('observations', () => {
-  it('explains O_DIRECT reads that are faster in the container by the loop device\'s second cache', () => {
+  it("explains O_DIRECT reads that are faster in the container by the loop device's second cache", () => {
     const r = fakeResults({
       'fileio-read/rndrd-direct': { host: [200, 205, 195], container: [2000, 2050, 1950] },
       'fileio-read/seqrd-direct': { host: [220, 225, 215], container: [2400, 2450, 2350] },
@@ -101,18 +129,28 @@ describe('observations', () => {
   it('does not say "only" when our container and LXC differ in almost every workload', () => {
     const ids = variants(PROFILES.quick.files, reference.sysbench).map((v) => v.id);
     // LXC twice as fast as our container everywhere but the CPU test: the old text said "differ clearly only in" and listed all the others
-    const values = Object.fromEntries(ids.map((id) => [id, id === 'cpu' ? { container: [100, 101, 99], lxc: [100, 101, 99] } : { container: [100, 101, 99], lxc: [200, 202, 198] }]));
+    const values = Object.fromEntries(
+      ids.map((id) => [
+        id,
+        id === 'cpu' ? { container: [100, 101, 99], lxc: [100, 101, 99] } : { container: [100, 101, 99], lxc: [200, 202, 198] },
+      ]),
+    );
     const line = observations(fakeResults(values), tabulate(fakeResults(values))).find((o) => o.startsWith('Our container vs LXC'))!;
     expect(line).not.toMatch(/only in fileio/);
     expect(line).toContain(`differ clearly in ${ids.length - 1} of the ${ids.length} workloads, and are alike only in cpu;`);
     const all = Object.fromEntries(ids.map((id) => [id, { container: [100, 101, 99], lxc: [200, 202, 198] }]));
-    expect(observations(fakeResults(all), tabulate(fakeResults(all))).join('\n')).toContain(`differ clearly in all ${ids.length} workloads`);
+    expect(observations(fakeResults(all), tabulate(fakeResults(all))).join('\n')).toContain(
+      `differ clearly in all ${ids.length} workloads`,
+    );
     const one = { memory: { container: [100, 101, 99], lxc: [200, 202, 198] } };
     expect(observations(fakeResults(one), tabulate(fakeResults(one))).join('\n')).toContain('differ clearly only in memory;');
   });
 
   it('does not blame the memory limit for slow page-cache reads of files that fit in it', () => {
-    const slowReads = { 'fileio-read/seqrd': { host: [1000, 1010, 990], container: [500, 505, 495] }, 'fileio-read/rndrd': { host: [1000, 1010, 990], container: [500, 505, 495] } };
+    const slowReads = {
+      'fileio-read/seqrd': { host: [1000, 1010, 990], container: [500, 505, 495] },
+      'fileio-read/rndrd': { host: [1000, 1010, 990], container: [500, 505, 495] },
+    };
     const limited = (totalSize: string) => {
       const r = fakeResults(slowReads);
       r.profile = { ...r.profile, files: { totalSize, files: 4 } };
@@ -206,7 +244,10 @@ describe('kept runs (npm run bench -- --label NAME)', () => {
     expect(() => labelledDir('../x', results)).toThrow(/--label "..\/x" is not a usable name/);
     expect(() => labelledDir('', results)).toThrow(/not a usable name/);
     writeResults(fakeResults({}), results);
-    writeResults(fakeResults({ cpu: { host: [100, 101, 99], container: [50, 51, 49], lxc: [99, 100, 101] } }), labelledDir('cpus1', results));
+    writeResults(
+      fakeResults({ cpu: { host: [100, 101, 99], container: [50, 51, 49], lxc: [99, 100, 101] } }),
+      labelledDir('cpus1', results),
+    );
     expect(benchRuns(results)).toEqual([{ dir: results }, { label: 'cpus1', dir: path.join(results, 'bench-cpus1') }]);
     // the main run is untouched by the labelled one
     expect(readResults(results).runs.find((r) => r.variant === 'cpu' && r.env === 'container' && !r.warmup)?.value).toBe(100);

@@ -17,7 +17,12 @@ describe('parseMountinfo and mountFor', () => {
   it('reads device, mount point, type and source; unescapes octal', () => {
     const m = parseMountinfo(MOUNTINFO);
     const { majorMinor, mountPoint, fstype, source } = m[2];
-    expect({ majorMinor, mountPoint, fstype, source }).toEqual({ majorMinor: '7:3', mountPoint: '/home', fstype: 'ext4', source: '/dev/loop3' });
+    expect({ majorMinor, mountPoint, fstype, source }).toEqual({
+      majorMinor: '7:3',
+      mountPoint: '/home',
+      fstype: 'ext4',
+      source: '/dev/loop3',
+    });
     expect(m[4].mountPoint).toBe('/mnt/with space');
   });
 
@@ -147,11 +152,17 @@ describe('progress bar', () => {
 
   it('redraws one line on a TTY, in color unless NO_COLOR is set', () => {
     const colored: string[] = [];
-    progressBar('', 2, { stream: { isTTY: true, columns: 100, write: (s) => (colored.push(s), true) }, env: { TERM: 'xterm' } }).update(1, 'x');
+    progressBar('', 2, { stream: { isTTY: true, columns: 100, write: (s) => (colored.push(s), true) }, env: { TERM: 'xterm' } }).update(
+      1,
+      'x',
+    );
     expect(colored[0]).toMatch(/^\r\x1b\[2K/);
     expect(colored[0]).toMatch(/\x1b\[3\dm/);
     const plain: string[] = [];
-    progressBar('', 2, { stream: { isTTY: true, columns: 100, write: (s) => (plain.push(s), true) }, env: { TERM: 'xterm', NO_COLOR: '1' } }).update(1, 'x');
+    progressBar('', 2, {
+      stream: { isTTY: true, columns: 100, write: (s) => (plain.push(s), true) },
+      env: { TERM: 'xterm', NO_COLOR: '1' },
+    }).update(1, 'x');
     // the kit's one display redraws with NO_COLOR through '\r' and spaces: no escape code at all
     expect(plain[0]).toMatch(/^\r/);
     expect(plain[0]).not.toMatch(/\x1b/);

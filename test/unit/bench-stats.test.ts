@@ -74,7 +74,17 @@ describe('interleave', () => {
   it('warms every environment up, then alternates host, container, lxc, host ...', () => {
     const s = interleave(['cpu', 'memory'], ['host', 'container', 'lxc'], 2);
     expect(s).toHaveLength(2 * 3 * 3);
-    expect(s.slice(0, 9).map((r) => `${r.env}${r.rep}`)).toEqual(['host0', 'container0', 'lxc0', 'host1', 'container1', 'lxc1', 'host2', 'container2', 'lxc2']);
+    expect(s.slice(0, 9).map((r) => `${r.env}${r.rep}`)).toEqual([
+      'host0',
+      'container0',
+      'lxc0',
+      'host1',
+      'container1',
+      'lxc1',
+      'host2',
+      'container2',
+      'lxc2',
+    ]);
     expect(s.slice(0, 3).every((r) => r.warmup)).toBe(true);
     expect(s.slice(3).filter((r) => r.warmup)).toHaveLength(3);
     expect(s[9]).toEqual({ variant: 'memory', env: 'host', rep: 0, warmup: true });

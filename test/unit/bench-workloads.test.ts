@@ -5,7 +5,16 @@ import reference from '../../solutions/05-bench.ts';
 import { parseSysbench } from '../../kit/tools/bench/parse.ts';
 import { dfAvailable } from '../../kit/tools/bench/environment.ts';
 import { fitFiles, sizeBytes } from '../../kit/tools/bench/runner.ts';
-import { amountFor, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants, WORKLOADS } from '../../kit/tools/bench/workloads.ts';
+import {
+  amountFor,
+  cleanupArgv,
+  measuredArgv,
+  metricOf,
+  prepareArgv,
+  timedArgv,
+  variants,
+  WORKLOADS,
+} from '../../kit/tools/bench/workloads.ts';
 
 const fixture = (name: string) => parseSysbench(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/sysbench', name), 'utf8'));
 const files = { totalSize: '64M', files: 4 };
@@ -17,7 +26,10 @@ describe('the workload definitions', () => {
     expect(new Set(vs.map((v) => v.workload))).toEqual(new Set(WORKLOADS));
     const fileio = vs.filter((v) => v.args[0] === 'fileio');
     expect(fileio.map((v) => v.id).sort()).toEqual(
-      ['seqrd', 'rndrd', 'seqrd-direct', 'rndrd-direct'].map((m) => `fileio-read/${m}`).concat(['seqwr', 'rndwr', 'seqwr-direct', 'rndwr-direct'].map((m) => `fileio-write/${m}`)).sort(),
+      ['seqrd', 'rndrd', 'seqrd-direct', 'rndrd-direct']
+        .map((m) => `fileio-read/${m}`)
+        .concat(['seqwr', 'rndwr', 'seqwr-direct', 'rndwr-direct'].map((m) => `fileio-write/${m}`))
+        .sort(),
     );
     expect(fileio.filter((v) => v.args.includes('--file-extra-flags=direct'))).toHaveLength(4);
     expect(new Set(vs.map((v) => v.id)).size).toBe(vs.length);
@@ -36,7 +48,15 @@ describe('the workload definitions', () => {
 
   it('fixes the amount of work with --events, or --memory-total-size for memory (which ignores --events)', () => {
     const cpu = vs.find((v) => v.id === 'cpu')!;
-    expect(measuredArgv(cpu, 500, 2.4)).toEqual(['sysbench', 'cpu', '--cpu-max-prime=20000', '--threads=1', '--events=500', '--time=3', 'run']);
+    expect(measuredArgv(cpu, 500, 2.4)).toEqual([
+      'sysbench',
+      'cpu',
+      '--cpu-max-prime=20000',
+      '--threads=1',
+      '--events=500',
+      '--time=3',
+      'run',
+    ]);
     const mem = vs.find((v) => v.id === 'memory')!;
     expect(measuredArgv(mem, 4000, 1)).toContain('--memory-total-size=4000M');
     expect(timedArgv(mem, 1)).toContain('--memory-total-size=1T');
@@ -73,7 +93,7 @@ describe('the reference reading of the numbers (solutions/05-bench.ts read)', ()
     ['fileio-write/seqwr-direct', 'fileio-seqwr-direct.txt'],
     ['memory', 'memory-1M-write-sized.txt'],
     ['threads', 'threads.txt'],
-  ])('%s agrees with the kit\'s parser on %s', (id, file) => {
+  ])("%s agrees with the kit's parser on %s", (id, file) => {
     const v = vs.find((x) => x.id === id)!;
     const kit = metricOf(v, parseSysbench(raw(file)));
     const theirs = reference.read(v.workload, raw(file));
@@ -87,7 +107,8 @@ describe('the reference reading of the numbers (solutions/05-bench.ts read)', ()
 });
 
 describe('sizing the files to the smallest free space', () => {
-  const env = (free: number | undefined) => ({ freeBytes: async () => free }) as unknown as import('../../kit/tools/bench/environment.ts').BenchEnvironment;
+  const env = (free: number | undefined) =>
+    ({ freeBytes: async () => free }) as unknown as import('../../kit/tools/bench/environment.ts').BenchEnvironment;
 
   it('keeps the size when it fits in half of every free space', async () => {
     expect(await fitFiles({ totalSize: '64M', files: 4 }, [env(10 * 2 ** 30), env(undefined)])).toEqual({ totalSize: '64M', files: 4 });
@@ -102,7 +123,8 @@ describe('sizing the files to the smallest free space', () => {
   it('reads sizes and df output', () => {
     expect(sizeBytes('64M')).toBe(64 * 2 ** 20);
     expect(sizeBytes('1G')).toBe(2 ** 30);
-    const df = 'Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/loop0               57288        24     52676   0% /home\n';
+    const df =
+      'Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/loop0               57288        24     52676   0% /home\n';
     expect(dfAvailable(df)).toBe(52676 * 1024);
     expect(dfAvailable('df: .: No such file or directory')).toBeUndefined();
   });

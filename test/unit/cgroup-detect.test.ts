@@ -32,7 +32,7 @@ describe('detectLayout', () => {
     expect(Object.values(l.v1).some((h) => h.mountPoint.endsWith('/systemd'))).toBe(false);
   });
 
-  it('sees v1 mounts plus cgroup2 at unified as hybrid (this machine\'s layout)', () => {
+  it("sees v1 mounts plus cgroup2 at unified as hybrid (this machine's layout)", () => {
     fx = makeFixture('hybrid');
     const l = detectLayout(fx.host, fx.root);
     expect(l.kind).toBe('hybrid');

@@ -28,7 +28,11 @@ function setup(kind: FixtureKind, opts?: FixtureOptions): { fx: Fixture; ledger:
 
 const on = (fx: Fixture) => ({ host: fx.host, root: fx.root });
 const written = (fx: Fixture) => fx.writes.map((w) => `${w.file}=${w.value}`);
-const thrown = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const thrown = async (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('v2 (unified)', () => {
   it('enables the controllers on the root and the kit parent, then writes v2 files in a leaf', async () => {

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { cpuQuota, v1LimitWrites, v2LimitWrites, validateLimits, weightToShares } from '../../kit/host/cgroup/limits.ts';
 import { KitError } from '../../kit/core/errors.ts';
 
-const all = { memoryBytes: 256 * 2 ** 20, cpuFraction: 0.5, pids: 64, cpuWeight: 200, ioBps: { device: '7:3', read: 1_000_000, write: 2_000_000 } };
+const all = {
+  memoryBytes: 256 * 2 ** 20,
+  cpuFraction: 0.5,
+  pids: 64,
+  cpuWeight: 200,
+  ioBps: { device: '7:3', read: 1_000_000, write: 2_000_000 },
+};
 
 describe('limit files', () => {
   it('v2: memory.max (+ no swap), cpu.max "quota period", cpu.weight, pids.max, io.max', () => {

@@ -20,12 +20,18 @@ describe('/proc/PID/cgroup', () => {
   it('splits v1 controller lines and the unified line', () => {
     expect(parseProcCgroup(HYBRID)).toEqual({
       unified: '/user.slice',
-      v1: { pids: '/container-workshop/run-1', memory: '/container-workshop/run-1', cpuacct: '/container-workshop/run-1', cpu: '/', cpuset: '/' },
+      v1: {
+        pids: '/container-workshop/run-1',
+        memory: '/container-workshop/run-1',
+        cpuacct: '/container-workshop/run-1',
+        cpu: '/',
+        cpuset: '/',
+      },
     });
     expect(parseProcCgroup('0::/container-workshop/run-1\n')).toEqual({ unified: '/container-workshop/run-1', v1: {} });
   });
 
-  it('names the hierarchies a process did not join (v1), ignoring systemd\'s unified line on hybrid', () => {
+  it("names the hierarchies a process did not join (v1), ignoring systemd's unified line on hybrid", () => {
     const seen = parseProcCgroup(HYBRID);
     expect(missingMemberships(fake('v1', ['memory', 'cpu', 'cpuacct', 'pids']), 1, seen)).toEqual(['cpu']);
     expect(missingMemberships(fake('v2', ['cpu', 'memory', 'pids']), 1, seen)).toEqual(['cpu', 'memory', 'pids']);
@@ -36,7 +42,9 @@ describe('/proc/PID/cgroup', () => {
 
 describe('usage report', () => {
   it('reads like a sentence', () => {
-    expect(formatUsage({ cpuUsec: 1_234_567, memoryPeakBytes: 3 * 2 ** 20, oomKills: 1 })).toBe('CPU time 1.23 s, peak memory 3 MiB, 1 OOM kill');
+    expect(formatUsage({ cpuUsec: 1_234_567, memoryPeakBytes: 3 * 2 ** 20, oomKills: 1 })).toBe(
+      'CPU time 1.23 s, peak memory 3 MiB, 1 OOM kill',
+    );
     expect(formatUsage({ cpuUsec: 0, oomKills: 2 })).toBe('CPU time 0.00 s, peak memory not tracked by this kernel, 2 OOM kills');
   });
 });

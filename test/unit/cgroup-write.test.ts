@@ -60,7 +60,9 @@ describe('cg.write', () => {
 
   it('on v2, a v1 file name is an error naming the v2 file', async () => {
     const { cg } = await cgroupOn('v2');
-    expect(caught(() => cg.write('memory', 'memory.limit_in_bytes', '1')).message).toMatch(/this machine is cgroup v2, where that limit is memory\.max/);
+    expect(caught(() => cg.write('memory', 'memory.limit_in_bytes', '1')).message).toMatch(
+      /this machine is cgroup v2, where that limit is memory\.max/,
+    );
     expect(caught(() => cg.write('cpu', 'cpu.cfs_period_us', '100000')).message).toMatch(/where that limit is cpu\.max/);
   });
 
@@ -114,18 +116,22 @@ describe('step 4 options', () => {
   });
 });
 
-describe('the check\'s host-side view', () => {
+describe("the check's host-side view", () => {
   it('maps /proc/PID/cgroup to directories, per controller, and reads the counters', async () => {
     const { fx, cg } = await cgroupOn('hybrid');
     const layout = detectLayout(fx.host, fx.root);
-    const seen = parseProcCgroup('8:pids:/container-workshop/cw-w1\n4:memory:/container-workshop/cw-w1\n2:cpuacct:/container-workshop/cw-w1\n1:cpu:/container-workshop/cw-w1\n0::/\n');
+    const seen = parseProcCgroup(
+      '8:pids:/container-workshop/cw-w1\n4:memory:/container-workshop/cw-w1\n2:cpuacct:/container-workshop/cw-w1\n1:cpu:/container-workshop/cw-w1\n0::/\n',
+    );
     const view = hostCgroupsOf(1, layout, seen)!;
     expect(view.driver).toBe('v1');
     expect(view.dirs.memory).toBe(cg.dirFor('memory'));
     expect(view.dirs.cpu).toBe(cg.dirFor('cpu'));
     fs.writeFileSync(`${cg.dirFor('memory')}/memory.oom_control`, 'oom_kill_disable 0\nunder_oom 0\noom_kill 4\n');
     expect(oomKillsIn(view, fx.host)).toBe(4);
-    expect(limitsIn(view, fx.host)).toBe('memory.limit_in_bytes=9223372036854771712, cpu.cfs_quota_us=-1, cpu.cfs_period_us=100000, pids.max=max');
+    expect(limitsIn(view, fx.host)).toBe(
+      'memory.limit_in_bytes=9223372036854771712, cpu.cfs_quota_us=-1, cpu.cfs_period_us=100000, pids.max=max',
+    );
   });
 
   it('on v2 one directory holds every controller', async () => {

@@ -31,7 +31,10 @@ describe('errno names and hints', () => {
 describe("the site's common errors tables are the kit's table", () => {
   const site = path.join(projectRoot, 'site');
   const pages = [
-    ...fs.readdirSync(path.join(site, 'steps')).filter((f) => /^\d\d-.*\.md$/.test(f)).map((f) => path.join(site, 'steps', f)),
+    ...fs
+      .readdirSync(path.join(site, 'steps'))
+      .filter((f) => /^\d\d-.*\.md$/.test(f))
+      .map((f) => path.join(site, 'steps', f)),
     path.join(site, 'guide', 'troubleshooting.md'),
   ];
   const calls = Object.keys(ERRNO_CAUSES);
@@ -55,7 +58,8 @@ describe("the site's common errors tables are the kit's table", () => {
   });
 
   it('every row of a page has a cause in the table', () => {
-    for (const rows of Object.values(STEP_ERRNO_ROWS)) for (const r of rows) expect(causeOf(r.syscall, r.errno), `${r.syscall} ${r.errno}`).toBeTruthy();
+    for (const rows of Object.values(STEP_ERRNO_ROWS))
+      for (const r of rows) expect(causeOf(r.syscall, r.errno), `${r.syscall} ${r.errno}`).toBeTruthy();
     expect(allErrnoRows().length).toBe(Object.values(ERRNO_CAUSES).reduce((n, c) => n + Object.keys(c).length, 0));
   });
 

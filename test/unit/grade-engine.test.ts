@@ -34,7 +34,15 @@ afterEach(() => {
 });
 
 describe("reading a child's output", () => {
-  const real = [{ step: 1, assertions: [{ id: 'pid1', status: 'pass' }, { id: 'uts', status: 'fail', seen: 'same ns' }] }];
+  const real = [
+    {
+      step: 1,
+      assertions: [
+        { id: 'pid1', status: 'pass' },
+        { id: 'uts', status: 'fail', seen: 'same ns' },
+      ],
+    },
+  ];
 
   it('takes the last JSON array after whatever the student printed', () => {
     const out = `hello from my step\n[not json\n${JSON.stringify(real, null, 2)}\n`;
@@ -42,16 +50,26 @@ describe("reading a child's output", () => {
     expect(lastJsonArray('no json at all')).toBeUndefined();
   });
 
-  it('keeps only what the catalog defines, with the catalog\'s points and hints, and recomputes the score', () => {
-    const forged = [{ step: 1, score: 1000, maxScore: 1, assertions: [
-      { id: 'pid1', status: 'pass', points: 500, hint: '<a href=evil>', name: 'forged' },
-      { id: 'bonus', status: 'pass', points: 100 },
-      { id: 'uts', status: 'super-pass', seen: 'x'.repeat(5000) },
-    ] }];
+  it("keeps only what the catalog defines, with the catalog's points and hints, and recomputes the score", () => {
+    const forged = [
+      {
+        step: 1,
+        score: 1000,
+        maxScore: 1,
+        assertions: [
+          { id: 'pid1', status: 'pass', points: 500, hint: '<a href=evil>', name: 'forged' },
+          { id: 'bonus', status: 'pass', points: 100 },
+          { id: 'uts', status: 'super-pass', seen: 'x'.repeat(5000) },
+        ],
+      },
+    ];
     const r = trustedResult(forged, cat, '/ws/steps', 10);
     expect(typeof r).not.toBe('string');
     if (typeof r === 'string') return;
-    expect(r.assertions.map((a) => [a.id, a.status, a.points, a.hint])).toEqual([['pid1', 'pass', 2, 'h1'], ['uts', 'error', 1, 'h2']]);
+    expect(r.assertions.map((a) => [a.id, a.status, a.points, a.hint])).toEqual([
+      ['pid1', 'pass', 2, 'h1'],
+      ['uts', 'error', 1, 'h2'],
+    ]);
     expect(r.score).toBe(2);
     expect(r.maxScore).toBe(3);
     expect(r.assertions[1].seen?.length).toBeLessThan(2100);
@@ -66,8 +84,28 @@ describe("reading a child's output", () => {
   });
 
   it('accepts "skipped" only for an assertion the instructor\'s check marks as a benchmark, and then it is worth 0 of 0', () => {
-    const withBench = { ...cat, assertions: [...cat.assertions.map((x) => ({ ...x })), { id: 'ratio', name: 'ratio', points: 4, hint: 'h', page: '/p', benchmark: true }] };
-    const r = trustedResult([{ step: 1, assertions: [{ id: 'pid1', status: 'skipped' }, { id: 'uts', status: 'pass' }, { id: 'ratio', status: 'skipped' }] }], withBench, '', 0);
+    const withBench = {
+      ...cat,
+      assertions: [
+        ...cat.assertions.map((x) => ({ ...x })),
+        { id: 'ratio', name: 'ratio', points: 4, hint: 'h', page: '/p', benchmark: true },
+      ],
+    };
+    const r = trustedResult(
+      [
+        {
+          step: 1,
+          assertions: [
+            { id: 'pid1', status: 'skipped' },
+            { id: 'uts', status: 'pass' },
+            { id: 'ratio', status: 'skipped' },
+          ],
+        },
+      ],
+      withBench,
+      '',
+      0,
+    );
     expect(typeof r).not.toBe('string');
     if (typeof r === 'string') return;
     // a student's forged "skipped" to shrink the maximum is an error, not a skip
@@ -129,7 +167,16 @@ describe('pool and gate', () => {
 });
 
 describe('resume file', () => {
-  const g = (key: string, sha: string): StudentGrade => ({ key, source: key, sha256: sha, status: 'graded', results: [], notes: [], gradedAt: 't', durationMs: 1 });
+  const g = (key: string, sha: string): StudentGrade => ({
+    key,
+    source: key,
+    sha256: sha,
+    status: 'graded',
+    results: [],
+    notes: [],
+    gradedAt: 't',
+    durationMs: 1,
+  });
 
   it('finds finished students with unchanged submissions and the same settings; ignores a torn line', () => {
     const a = new ResumeFile(tmp, 'fp1');
@@ -152,7 +199,11 @@ describe('finding submissions', () => {
     fs.mkdirSync(path.join(tmp, 'bob', 'steps'), { recursive: true });
     fs.writeFileSync(path.join(tmp, 'notes.txt'), '');
     const s = expandSources([tmp]);
-    expect(s.map((x) => [x.key, x.kind])).toEqual([['Ann_Smith', 'zip'], ['ann_smith', 'zip'], ['bob', 'folder']]);
+    expect(s.map((x) => [x.key, x.kind])).toEqual([
+      ['Ann_Smith', 'zip'],
+      ['ann_smith', 'zip'],
+      ['bob', 'folder'],
+    ]);
     expect(expandSources([path.join(tmp, 'bob')])).toMatchObject([{ key: 'bob', kind: 'folder' }]);
     expect(safeKey('../../etc')).toBe('etc');
     expect(() => expandSources([path.join(tmp, 'nope')])).toThrow(/No such file/);

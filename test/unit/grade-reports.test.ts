@@ -41,17 +41,38 @@ const result = (step: number, assertions: AssertionResult[]): CheckResult => ({
 const EVIL = 'x"<script>alert(1)</script>&amp;\u0001\u001b[31m`]]>';
 
 function grade(key: string, results: CheckResult[], extra: Partial<StudentGrade> = {}): StudentGrade {
-  return { key, source: `/subs/${key}.zip`, sha256: 'ab'.repeat(32), status: 'graded', results, notes: [], gradedAt: '2025-01-01T00:00:00.000Z', durationMs: 5000, ...extra };
+  return {
+    key,
+    source: `/subs/${key}.zip`,
+    sha256: 'ab'.repeat(32),
+    status: 'graded',
+    results,
+    notes: [],
+    gradedAt: '2025-01-01T00:00:00.000Z',
+    durationMs: 5000,
+    ...extra,
+  };
 }
 
-const alice = grade('alice', [
-  result(1, [a('pid1', 2, 'pass'), a('hostname', 1, 'fail', { expected: 'cw-1', seen: EVIL })]),
-  result(2, [a('pivot', 3, 'not-attempted', { message: 'Not done yet: TODO "pivot"', page: '/steps/01-pid#todo-pivot' }), a('home', 2, 'not-attempted', { message: 'Not done yet: TODO "pivot"', page: '/steps/01-pid#todo-pivot' })]),
-], { manifest: { studentName: '=HYPERLINK("http://evil")', studentId: 'a,1' } });
-const bob = grade('bob', [result(1, [a('pid1', 2, 'error', { message: 'timed out after 60 s' }), a('hostname', 1, 'error', { message: 'timed out after 60 s' })])], {
-  status: 'rejected',
-  reason: 'unsafe archive: an entry with a path that climbs out with "..": ../x',
-});
+const alice = grade(
+  'alice',
+  [
+    result(1, [a('pid1', 2, 'pass'), a('hostname', 1, 'fail', { expected: 'cw-1', seen: EVIL })]),
+    result(2, [
+      a('pivot', 3, 'not-attempted', { message: 'Not done yet: TODO "pivot"', page: '/steps/01-pid#todo-pivot' }),
+      a('home', 2, 'not-attempted', { message: 'Not done yet: TODO "pivot"', page: '/steps/01-pid#todo-pivot' }),
+    ]),
+  ],
+  { manifest: { studentName: '=HYPERLINK("http://evil")', studentId: 'a,1' } },
+);
+const bob = grade(
+  'bob',
+  [result(1, [a('pid1', 2, 'error', { message: 'timed out after 60 s' }), a('hostname', 1, 'error', { message: 'timed out after 60 s' })])],
+  {
+    status: 'rejected',
+    reason: 'unsafe archive: an entry with a path that climbs out with "..": ../x',
+  },
+);
 
 describe('CSV', () => {
   it('quotes per RFC 4180 and defuses formulas', () => {
@@ -174,9 +195,15 @@ describe('table and JSON', () => {
   });
 
   it('grades.json carries the weighted views', () => {
-    const doc = JSON.parse(renderJson([viewOf(alice)], { kitVersion: '0.1.0', weights: {} })) as { students: { totals: unknown }[]; steps: unknown[] };
+    const doc = JSON.parse(renderJson([viewOf(alice)], { kitVersion: '0.1.0', weights: {} })) as {
+      students: { totals: unknown }[];
+      steps: unknown[];
+    };
     expect(doc.students[0].totals).toEqual({ score: 2, maxScore: 8, percent: 25 });
-    expect(doc.steps).toEqual([{ step: 1, title: 'Step 1 title' }, { step: 2, title: 'Step 2 title' }]);
+    expect(doc.steps).toEqual([
+      { step: 1, title: 'Step 1 title' },
+      { step: 2, title: 'Step 2 title' },
+    ]);
   });
 });
 
@@ -199,11 +226,25 @@ function xmllint(xml: string): { ok: boolean; out: string } {
   }
 }
 
-const stepCat = (step: number, ids: [string, number][]) => ({ step, title: `Step ${step} title`, page: `/steps/0${step}`, assertions: ids.map(([id, points]) => ({ id, name: `assertion ${id}`, points, hint: `hint ${id}`, page: `/steps/0${step}#${id}` })) });
+const stepCat = (step: number, ids: [string, number][]) => ({
+  step,
+  title: `Step ${step} title`,
+  page: `/steps/0${step}`,
+  assertions: ids.map(([id, points]) => ({ id, name: `assertion ${id}`, points, hint: `hint ${id}`, page: `/steps/0${step}#${id}` })),
+});
 const NOT_GRADED_WHY = 'the reference solution fails here (cpu-ratio: 0.41 of the host)';
-const carol = grade('carol', [result(1, [a('pid1', 2, 'pass'), a('hostname', 1, 'pass')]), notGradedResult(stepCat(5, [['read', 2], ['cpu-ratio', 1]]), NOT_GRADED_WHY)]);
+const carol = grade('carol', [
+  result(1, [a('pid1', 2, 'pass'), a('hostname', 1, 'pass')]),
+  notGradedResult(
+    stepCat(5, [
+      ['read', 2],
+      ['cpu-ratio', 1],
+    ]),
+    NOT_GRADED_WHY,
+  ),
+]);
 
-describe('JUnit against Jenkins xUnit\'s junit-10.xsd', () => {
+describe("JUnit against Jenkins xUnit's junit-10.xsd", () => {
   it('validates, with failures, errors, skipped steps and hostile text', () => {
     const r = xmllint(renderJunit([viewOf(alice), viewOf(bob), viewOf(carol)]));
     expect(r.out).toContain('validates');
@@ -244,7 +285,10 @@ describe('a step not graded on this machine', () => {
     expect(csv[0]).toContain('step1,step5,');
     expect(csv[1]).toContain(',graded,3,not graded,3,3,100,');
     expect(csv[1]).toContain(`step 5: ${NOT_GRADED_WHY}`);
-    const json = JSON.parse(renderJson(views, { kitVersion: '1', weights: {} })) as { notGraded: unknown; students: { results: { status: string }[] }[] };
+    const json = JSON.parse(renderJson(views, { kitVersion: '1', weights: {} })) as {
+      notGraded: unknown;
+      students: { results: { status: string }[] }[];
+    };
     expect(json.notGraded).toEqual([{ step: 5, reason: NOT_GRADED_WHY }]);
     expect(json.students[0].results[1].status).toBe('not-graded');
     const xml = renderJunit(views);

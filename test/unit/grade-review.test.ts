@@ -12,7 +12,11 @@ const one = (text: string): string[] => reviewNotes({ steps: [{ step: 1, file: '
 
 describe('the grader flags code for the instructor to read', () => {
   it('flags nothing in the reference solutions', () => {
-    const steps = listStepFiles(solutionsDir).map((f) => ({ step: f.id, file: `${String(f.id).padStart(2, '0')}-${f.name}.ts`, data: fs.readFileSync(f.file) }));
+    const steps = listStepFiles(solutionsDir).map((f) => ({
+      step: f.id,
+      file: `${String(f.id).padStart(2, '0')}-${f.name}.ts`,
+      data: fs.readFileSync(f.file),
+    }));
     expect(steps.length).toBeGreaterThanOrEqual(7);
     expect(reviewNotes({ steps })).toEqual([]);
   });

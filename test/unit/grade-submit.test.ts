@@ -53,7 +53,10 @@ describe('npm run submit', () => {
     fs.writeFileSync(path.join(root, 'results', 'report.pdf'), '%PDF-1.4 mine');
     fs.writeFileSync(path.join(root, 'report.md'), '# my report');
     fs.mkdirSync(state);
-    fs.writeFileSync(path.join(state, 'last-check.json'), JSON.stringify({ [`${steps}#1`]: { step: 1, stepsDir: steps, status: 'pass', at: '2025-01-01T00:00:00Z' } }));
+    fs.writeFileSync(
+      path.join(state, 'last-check.json'),
+      JSON.stringify({ [`${steps}#1`]: { step: 1, stepsDir: steps, status: 'pass', at: '2025-01-01T00:00:00Z' } }),
+    );
 
     expect(await submit(['--name', 'Ada Lovelace', '--id', 'al/42'])).toBe(0);
     const zip = path.join(root, 'submission-al_42.zip');
@@ -120,10 +123,16 @@ describe('the zip meets the brief', () => {
     fs.writeFileSync(path.join(steps, 'huge.bin'), Buffer.alloc(600 * 1024));
     fs.mkdirSync(path.join(root, 'results', 'bench-cpus1'), { recursive: true });
     fs.writeFileSync(path.join(root, 'results', 'report.pdf'), '%PDF-1.4');
-    fs.writeFileSync(path.join(root, 'results', 'report.md'), '# r\n\n## 2. Step 1\n\n_✎ Your answer, in your own words (replace this line)._\n');
+    fs.writeFileSync(
+      path.join(root, 'results', 'report.md'),
+      '# r\n\n## 2. Step 1\n\n_✎ Your answer, in your own words (replace this line)._\n',
+    );
     fs.writeFileSync(path.join(root, 'results', 'bench-cpus1', 'bench.json'), '{}');
     fs.mkdirSync(state);
-    fs.writeFileSync(path.join(state, 'last-check.json'), JSON.stringify({ [`${steps}#1`]: { step: 1, stepsDir: steps, status: 'pass', at: '2025-01-01T00:00:00Z' } }));
+    fs.writeFileSync(
+      path.join(state, 'last-check.json'),
+      JSON.stringify({ [`${steps}#1`]: { step: 1, stepsDir: steps, status: 'pass', at: '2025-01-01T00:00:00Z' } }),
+    );
     const lines: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
@@ -137,7 +146,17 @@ describe('the zip meets the brief', () => {
     expect(said).toMatch(/left out: steps\/huge.bin \(600 KiB, over the 512 KiB limit per file\)/);
 
     const z = await zipEntries(path.join(root, 'submission-a1.zip'));
-    expect([...z.keys()]).toEqual(expect.arrayContaining(['README.md', 'manifest.json', 'results/report.pdf', 'results/bench-cpus1/bench.json', 'steps/lib/helpers.ts', 'steps/notes.txt', `steps/${firstStep()}`]));
+    expect([...z.keys()]).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'manifest.json',
+        'results/report.pdf',
+        'results/bench-cpus1/bench.json',
+        'steps/lib/helpers.ts',
+        'steps/notes.txt',
+        `steps/${firstStep()}`,
+      ]),
+    );
     expect(z.has('steps/huge.bin')).toBe(false);
     const readme = z.get('README.md') ?? '';
     expect(readme).toContain('# Submission: Ada Lovelace (a1)');

@@ -74,7 +74,12 @@ describe('zip submissions', () => {
   });
 
   it('accepts a wrapper folder (a repository downloaded as zip)', async () => {
-    const r = await readZip(await makeZip([{ name: 'container-workshop-main/steps/02-mount.ts', data: 'x' }, { name: 'container-workshop-main/steps/01-pid.ts', data: 'y' }]));
+    const r = await readZip(
+      await makeZip([
+        { name: 'container-workshop-main/steps/02-mount.ts', data: 'x' },
+        { name: 'container-workshop-main/steps/01-pid.ts', data: 'y' },
+      ]),
+    );
     expect(r.ok && r.raw.steps.map((s) => s.step)).toEqual([1, 2]);
   });
 
@@ -85,7 +90,14 @@ describe('zip submissions', () => {
     ['AAsteps/01-pid.ts', 'C:steps/01-pid.ts', /drive letter/],
     ['stepsA..A01-pid.ts', 'steps\\..\\01-pid.ts', /backslash/],
   ])('rejects a zip-slip entry %s -> %s', async (placeholder, evil, why) => {
-    const buf = renameEntry(await makeZip([{ name: 'steps/01-pid.ts', data: STEP1 }, { name: placeholder, data: 'pwned' }]), placeholder, evil);
+    const buf = renameEntry(
+      await makeZip([
+        { name: 'steps/01-pid.ts', data: STEP1 },
+        { name: placeholder, data: 'pwned' },
+      ]),
+      placeholder,
+      evil,
+    );
     const r = await readZip(buf);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(why);
@@ -108,7 +120,12 @@ describe('zip submissions', () => {
   });
 
   it('rejects special files (a device node entry)', async () => {
-    const r = await readZip(await makeZip([{ name: 'steps/01-pid.ts', data: STEP1 }, { name: 'dev/sda', data: '', mode: 0o060660 }]));
+    const r = await readZip(
+      await makeZip([
+        { name: 'steps/01-pid.ts', data: STEP1 },
+        { name: 'dev/sda', data: '', mode: 0o060660 },
+      ]),
+    );
     expect(!r.ok && r.reason).toMatch(/special file/);
   });
 
@@ -145,13 +162,25 @@ describe('zip submissions', () => {
   it('limits the number of entries and the archive size', async () => {
     const many = Array.from({ length: 50 }, (_, i) => ({ name: `results/f${i}.txt`, data: 'x' }));
     const buf = await makeZip([{ name: 'steps/01-pid.ts', data: STEP1 }, ...many]);
-    expect(await readZip(buf, { ...DEFAULT_LIMITS, maxEntries: 20 })).toMatchObject({ ok: false, reason: expect.stringMatching(/51 entries/) });
-    expect(await readZip(buf, { ...DEFAULT_LIMITS, maxArchiveBytes: 100 })).toMatchObject({ ok: false, reason: expect.stringMatching(/more than the limit/) });
+    expect(await readZip(buf, { ...DEFAULT_LIMITS, maxEntries: 20 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/51 entries/),
+    });
+    expect(await readZip(buf, { ...DEFAULT_LIMITS, maxArchiveBytes: 100 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/more than the limit/),
+    });
   });
 
   it('rejects two files for one step and two steps/ folders at one level', async () => {
-    expect(await readZip(await makeZip([{ name: 'steps/01-pid.ts' }, { name: 'steps/01-other.ts' }]))).toMatchObject({ ok: false, reason: expect.stringMatching(/two files for step 1/) });
-    expect(await readZip(await makeZip([{ name: 'a/steps/01-pid.ts' }, { name: 'b/steps/01-pid.ts' }]))).toMatchObject({ ok: false, reason: expect.stringMatching(/two steps\/ folders/) });
+    expect(await readZip(await makeZip([{ name: 'steps/01-pid.ts' }, { name: 'steps/01-other.ts' }]))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/two files for step 1/),
+    });
+    expect(await readZip(await makeZip([{ name: 'a/steps/01-pid.ts' }, { name: 'b/steps/01-pid.ts' }]))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/two steps\/ folders/),
+    });
   });
 
   it('is a graded failure for garbage, an empty zip and a truncated zip', async () => {
@@ -166,7 +195,12 @@ describe('zip submissions', () => {
 
   it('notes a manifest whose hashes do not match the files', async () => {
     const manifest = { student: { name: 'A', id: '1' }, files: [{ path: 'steps/01-pid.ts', sha256: '0'.repeat(64) }] };
-    const r = await readZip(await makeZip([{ name: 'steps/01-pid.ts', data: STEP1 }, { name: 'manifest.json', data: JSON.stringify(manifest) }]));
+    const r = await readZip(
+      await makeZip([
+        { name: 'steps/01-pid.ts', data: STEP1 },
+        { name: 'manifest.json', data: JSON.stringify(manifest) },
+      ]),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(writeSubmission(r.raw, path.join(tmp, 's')).notes.join()).toMatch(/differs from the hash/);
@@ -194,7 +228,10 @@ describe('folder submissions', () => {
   it('rejects a step file that links out of the folder', async () => {
     const root = folder({ 'steps/02-mount.ts': 'x' });
     fs.symlinkSync('/etc/passwd', path.join(root, 'steps/01-pid.ts'));
-    expect(await readSubmission(folderSource(root))).toMatchObject({ ok: false, reason: expect.stringMatching(/pointing out of the submission/) });
+    expect(await readSubmission(folderSource(root))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/pointing out of the submission/),
+    });
   });
 
   it('rejects a steps folder that links out', async () => {
@@ -227,12 +264,15 @@ describe('folder submissions', () => {
   });
 
   it('a missing folder is a graded failure', async () => {
-    expect(await readSubmission(folderSource(path.join(tmp, 'nope')))).toMatchObject({ ok: false, reason: expect.stringMatching(/cannot read/) });
+    expect(await readSubmission(folderSource(path.join(tmp, 'nope')))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/cannot read/),
+    });
   });
 });
 
 describe('limits', () => {
-  it('parses sizes (with the kit\'s one size parser)', () => {
+  it("parses sizes (with the kit's one size parser)", () => {
     expect(parseSize('512K')).toBe(524288);
     expect(parseSize('4MiB')).toBe(4 * 1024 * 1024);
     expect(parseSize('100')).toBe(100);

@@ -34,7 +34,11 @@ function regions(source: string): { id: string; task: string; lines: string[] }[
 }
 
 export const normalise = (s: string): string =>
-  s.replace(/["'`]/g, "'").replace(/\s+/g, '').replace(/[;,]+$/g, '').replace(/[;,]+(?=\n|$)/g, '');
+  s
+    .replace(/["'`]/g, "'")
+    .replace(/\s+/g, '')
+    .replace(/[;,]+$/g, '')
+    .replace(/[;,]+(?=\n|$)/g, '');
 
 /** Lines long enough to be an answer (`}`, `} else {`, `return x;` are not). */
 const MIN = 14;

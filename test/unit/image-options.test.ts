@@ -81,7 +81,9 @@ describe('messages', () => {
 
   it('image busy: names the other run and suggests another image', () => {
     const err = imageBusyError('/s/images/home.img', { runId: 'feed0001', pid: process.pid, since: '2025-01-01T12:34:56.000Z' });
-    expect(err.message).toBe('The home image /s/images/home.img is busy: run feed0001 (pid ' + process.pid + ', since 12:34:56) is using it.');
+    expect(err.message).toBe(
+      'The home image /s/images/home.img is busy: run feed0001 (pid ' + process.pid + ', since 12:34:56) is using it.',
+    );
     expect(err.hint).toMatch(/--home-image/);
   });
 });

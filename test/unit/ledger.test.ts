@@ -41,7 +41,13 @@ describe('resource ledger', () => {
     const dir = tmp();
     const live = new Ledger(dir, 'live01');
     live.record({ kind: 'path', path: '/a' });
-    const dead: LedgerFile = { runId: 'dead01', ownerPid: 2 ** 22 + 7, ownerStartTime: '1', createdAt: '', entries: [{ id: 1, kind: 'path', path: '/b' }] };
+    const dead: LedgerFile = {
+      runId: 'dead01',
+      ownerPid: 2 ** 22 + 7,
+      ownerStartTime: '1',
+      createdAt: '',
+      entries: [{ id: 1, kind: 'path', path: '/b' }],
+    };
     fs.writeFileSync(path.join(dir, 'dead01.json'), JSON.stringify(dead));
     const orphans = orphanLedgers(dir);
     expect(orphans.map((o) => o.runId)).toEqual(['dead01']);

@@ -15,7 +15,11 @@ describe('package-lock.json', () => {
     try {
       for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(projectRoot, f), path.join(dir, f));
       // --dry-run checks the lock against package.json without installing anything
-      const r = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(r.stderr).not.toMatch(/can only install packages when your package\.json and package-lock\.json/);
       expect(r.status).toBe(0);
     } finally {

@@ -11,7 +11,9 @@ describe('native shim', () => {
   it('compiles cleanly with warnings as errors', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cw-shim-')), 'lib.so');
     try {
-      const r = spawnSync('node', [path.join(projectRoot, 'native/build.mjs'), '--force', '--strict', `--out=${out}`], { encoding: 'utf8' });
+      const r = spawnSync('node', [path.join(projectRoot, 'native/build.mjs'), '--force', '--strict', `--out=${out}`], {
+        encoding: 'utf8',
+      });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(fs.statSync(out).size).toBeGreaterThan(0);

@@ -60,19 +60,24 @@ describe('the setup sequence', () => {
   });
   it('runs as two ip processes in batch mode: host, then namespace', () => {
     const groups = groupByNetns(setupCommands(plan, 7));
-    expect(groups.map((g) => [g[0].netns, g.length])).toEqual([[undefined, 4], ['cw-a1b2c3', 4]]);
+    expect(groups.map((g) => [g[0].netns, g.length])).toEqual([
+      [undefined, 4],
+      ['cw-a1b2c3', 4],
+    ]);
   });
 });
 
 describe('what a list of commands creates (recorded in the ledger before they run)', () => {
   it('finds veths and named namespaces, whatever the names', () => {
-    expect(createdBy([
-      ip`link add myveth0 type veth peer name myveth1 netns 7`,
-      ip`link add name other type veth peer name x`,
-      ip`link add br0 type bridge`,
-      ip`netns attach mycontainer 7`,
-      ip`-n mycontainer link set lo up`,
-    ])).toEqual([
+    expect(
+      createdBy([
+        ip`link add myveth0 type veth peer name myveth1 netns 7`,
+        ip`link add name other type veth peer name x`,
+        ip`link add br0 type bridge`,
+        ip`netns attach mycontainer 7`,
+        ip`-n mycontainer link set lo up`,
+      ]),
+    ).toEqual([
       { kind: 'veth', name: 'myveth0' },
       { kind: 'veth', name: 'other' },
       { kind: 'netns', name: 'mycontainer' },

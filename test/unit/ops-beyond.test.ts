@@ -6,7 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { capMask, capNames, capNumber } from '../../kit/core/caps.ts';
 import { errnoHint } from '../../kit/core/errno.ts';
 import { loadShim } from '../../kit/core/native.ts';
-import { capset, chown, describeOp, fork, prctl, seccomp, setgroups, setns, setresgid, setresuid, unshare, wait_for_host } from '../../kit/core/ops.ts';
+import {
+  capset,
+  chown,
+  describeOp,
+  fork,
+  prctl,
+  seccomp,
+  setgroups,
+  setns,
+  setresgid,
+  setresuid,
+  unshare,
+  wait_for_host,
+} from '../../kit/core/ops.ts';
 import { BPF_JUMP, BPF_STMT, encodeFilter, syscallNumber } from '../../kit/core/seccomp.ts';
 import { toNativeOp } from '../../kit/core/spawn.ts';
 
@@ -14,7 +27,18 @@ const c = loadShim().constant;
 
 describe('issue 18 ops', () => {
   it('each has a kind of its own, distinct from the core ops', () => {
-    const ops = [unshare(['CLONE_NEWUSER']), setgroups([]), setresgid(0, 0, 0), setresuid(0, 0, 0), chown('/home', 1, 2), setns(5, 'CLONE_NEWNET'), fork(), prctl('PR_SET_NO_NEW_PRIVS', 1, 0, 0), capset([], [], []), seccomp([BPF_STMT(6, 0)])];
+    const ops = [
+      unshare(['CLONE_NEWUSER']),
+      setgroups([]),
+      setresgid(0, 0, 0),
+      setresuid(0, 0, 0),
+      chown('/home', 1, 2),
+      setns(5, 'CLONE_NEWNET'),
+      fork(),
+      prctl('PR_SET_NO_NEW_PRIVS', 1, 0, 0),
+      capset([], [], []),
+      seccomp([BPF_STMT(6, 0)]),
+    ];
     const kinds = ops.map((o) => toNativeOp(o, c).kind);
     expect(new Set(kinds).size).toBe(ops.length);
     for (const k of kinds) expect(k).toBeGreaterThanOrEqual(100);
@@ -24,7 +48,12 @@ describe('issue 18 ops', () => {
     expect(toNativeOp(unshare(['CLONE_NEWUSER']), c).n[0]).toBe(0x10000000);
     expect(toNativeOp(setns(7, 'CLONE_NEWNS'), c).n.slice(0, 2)).toEqual([7, c('CLONE_NEWNS')]);
     expect(toNativeOp(chown('/home', 100000, 100001), c)).toMatchObject({ s: ['/home', null, null, null], n: [100000, 100001, 0, 0] });
-    expect(toNativeOp(prctl('PR_CAP_AMBIENT', 'PR_CAP_AMBIENT_CLEAR_ALL', 0, 0), c).n).toEqual([c('PR_CAP_AMBIENT'), c('PR_CAP_AMBIENT_CLEAR_ALL'), 0, 0]);
+    expect(toNativeOp(prctl('PR_CAP_AMBIENT', 'PR_CAP_AMBIENT_CLEAR_ALL', 0, 0), c).n).toEqual([
+      c('PR_CAP_AMBIENT'),
+      c('PR_CAP_AMBIENT_CLEAR_ALL'),
+      0,
+      0,
+    ]);
     const n = toNativeOp(capset(['CAP_CHOWN', 'CAP_MKNOD'], ['CAP_CHOWN'], []), c).n;
     expect(n.slice(0, 3)).toEqual([1 + 2 ** 27, 1, 0]);
   });
@@ -47,14 +76,14 @@ describe('issue 18 ops', () => {
 });
 
 describe('seccomp program', () => {
-  it('encodes struct sock_filter in the machine\'s byte order', () => {
+  it("encodes struct sock_filter in the machine's byte order", () => {
     expect(c('sizeof(sock_filter)')).toBe(8);
     const hex = encodeFilter([BPF_JUMP(0x15, 0xc000003e, 1, 0), BPF_STMT(0x06, 0x7fff0000)]);
     const le = os.endianness() === 'LE';
     expect(hex).toBe(le ? '15000100' + '3e0000c0' + '06000000' + '0000ff7f' : '00150100' + 'c000003e' + '00060000' + '7fff0000');
   });
 
-  it('knows this architecture\'s syscall numbers, and which it lacks', () => {
+  it("knows this architecture's syscall numbers, and which it lacks", () => {
     if (os.arch() === 'x64') {
       expect(syscallNumber('unshare')).toBe(272);
       expect(syscallNumber('iopl')).toBe(172);

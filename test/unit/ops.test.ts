@@ -29,7 +29,17 @@ describe('child operation serialisation', () => {
   });
 
   it('every builder maps to a distinct kind known by the shim', () => {
-    const ops = [sethostname('x'), mount(null, '/', null), umount2('/x', ['MNT_DETACH']), pivot_root('.', '.'), chdir('/'), mkdir('/x'), mknod('/x', 'S_IFCHR', 0o600), symlink('a', 'b'), write_file('/x', 'y')];
+    const ops = [
+      sethostname('x'),
+      mount(null, '/', null),
+      umount2('/x', ['MNT_DETACH']),
+      pivot_root('.', '.'),
+      chdir('/'),
+      mkdir('/x'),
+      mknod('/x', 'S_IFCHR', 0o600),
+      symlink('a', 'b'),
+      write_file('/x', 'y'),
+    ];
     const kinds = ops.map((o) => toNativeOp(o, c).kind);
     expect(new Set(kinds).size).toBe(ops.length);
     for (const k of kinds) expect(k).toBeGreaterThan(0);

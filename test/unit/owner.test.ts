@@ -31,7 +31,8 @@ describe('owner', () => {
     fs.writeFileSync(outside, 'root stays owner');
     fs.symlinkSync(outside, path.join(results, 'link'));
     expect(giveBack([results], { uid: 65534, gid: 65534 })).toEqual([]);
-    for (const p of [results, path.join(results, 'report.md'), path.join(results, 'bench-cpus1', 'bench.json')]) expect(fs.statSync(p)).toMatchObject({ uid: 65534, gid: 65534 });
+    for (const p of [results, path.join(results, 'report.md'), path.join(results, 'bench-cpus1', 'bench.json')])
+      expect(fs.statSync(p)).toMatchObject({ uid: 65534, gid: 65534 });
     expect(fs.lstatSync(path.join(results, 'link')).uid).toBe(65534);
     expect(fs.statSync(outside).uid).toBe(0);
     // not through sudo: nothing changes

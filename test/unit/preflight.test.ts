@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { KIT_REQUIREMENTS, requirementsFor } from '../../kit/host/preflight.ts';
 
-const pkgs = (step: number) => requirementsFor(step).map((r) => r.pkg).sort();
+const pkgs = (step: number) =>
+  requirementsFor(step)
+    .map((r) => r.pkg)
+    .sort();
 
 describe('preflight per step', () => {
   it('asks each step for what steps 1..N use, and no more', () => {

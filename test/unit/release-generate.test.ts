@@ -9,10 +9,24 @@ import { editionGitignore, editionWorkflow } from '../../kit/tools/release/gener
 
 describe('release generators', () => {
   it('the workflow refuses a classroom.yml whose trusted-kit step it does not recognise', () => {
-    const wf = ['env:', '  CW_TRUSTED_KIT: ""', 'jobs:', '  j:', '    steps:', '      - name: Use the trusted kit', "        if: env.CW_TRUSTED_KIT != ''", '        run: |', '          git fetch x'].join('\n');
-    expect(editionWorkflow(wf, 'o/k@v1')).toMatch(/CW_TRUSTED_KIT: "o\/k@v1"[\s\S]*run: \|\n {10}if \[ -z "\$CW_TRUSTED_KIT" \][\s\S]*exit 1; fi\n {10}git fetch x/);
+    const wf = [
+      'env:',
+      '  CW_TRUSTED_KIT: ""',
+      'jobs:',
+      '  j:',
+      '    steps:',
+      '      - name: Use the trusted kit',
+      "        if: env.CW_TRUSTED_KIT != ''",
+      '        run: |',
+      '          git fetch x',
+    ].join('\n');
+    expect(editionWorkflow(wf, 'o/k@v1')).toMatch(
+      /CW_TRUSTED_KIT: "o\/k@v1"[\s\S]*run: \|\n {10}if \[ -z "\$CW_TRUSTED_KIT" \][\s\S]*exit 1; fi\n {10}git fetch x/,
+    );
     expect(() => editionWorkflow(wf.replace("if: env.CW_TRUSTED_KIT != ''", ''), undefined)).toThrow(/no longer has/);
-    expect(() => editionWorkflow(wf.replace('        run: |', '        shell: bash\n        run: |'), undefined)).toThrow(/no longer has the shape/);
+    expect(() => editionWorkflow(wf.replace('        run: |', '        shell: bash\n        run: |'), undefined)).toThrow(
+      /no longer has the shape/,
+    );
   });
 
   it('the edition does not ignore results/ (the report goes to Classroom with the work)', () => {
@@ -22,7 +36,9 @@ describe('release generators', () => {
   });
 
   it('the import closure follows static and dynamic imports, never into what the manifest forbids', () => {
-    expect(relativeImports("import a from './a.ts';\nexport { b } from '../b.ts';\nconst c = await import('./c.ts');\nimport 'node:fs';")).toEqual(['./a.ts', '../b.ts', './c.ts']);
+    expect(
+      relativeImports("import a from './a.ts';\nexport { b } from '../b.ts';\nconst c = await import('./c.ts');\nimport 'node:fs';"),
+    ).toEqual(['./a.ts', '../b.ts', './c.ts']);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-closure-'));
     try {
       const w = (rel: string, text: string) => {
@@ -35,7 +51,11 @@ describe('release generators', () => {
       w('kit/tools/grade/command.ts', "import './secret.ts';");
       w('kit/tools/grade/secret.ts', '');
       w('solutions/01.ts', '');
-      expect(importClosure(root, ['kit/main.ts'], ['kit/tools/grade/command.ts', 'solutions/'])).toEqual(['kit/a.ts', 'kit/b.ts', 'kit/main.ts']);
+      expect(importClosure(root, ['kit/main.ts'], ['kit/tools/grade/command.ts', 'solutions/'])).toEqual([
+        'kit/a.ts',
+        'kit/b.ts',
+        'kit/main.ts',
+      ]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

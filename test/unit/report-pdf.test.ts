@@ -27,7 +27,9 @@ describe('the PDF browser', () => {
   });
 
   it('without a browser, says how to print the HTML from any browser', () => {
-    expect(noBrowserHint('results/report.html', osIds(UBUNTU))).toMatch(/snap install chromium.*open results\/report.html in any browser.*print it to PDF/);
+    expect(noBrowserHint('results/report.html', osIds(UBUNTU))).toMatch(
+      /snap install chromium.*open results\/report.html in any browser.*print it to PDF/,
+    );
   });
 
   it('finds chromium-browser, the snap or Chrome on PATH; CW_CHROMIUM wins', () => {

@@ -13,10 +13,14 @@ import { ANSWER_PLACEHOLDER, unanswered } from '../../kit/tools/report/questions
 import { traceFile, type TraceEvent } from '../../kit/core/trace.ts';
 
 describe('kit regions of the report', () => {
-  it('rewrites only the marked regions and keeps the student\'s text', () => {
-    const doc = ['# Report', 'my intro', region('bench', 'old table'), 'my reading of it', region('observations', '- old'), 'end'].join('\n');
+  it("rewrites only the marked regions and keeps the student's text", () => {
+    const doc = ['# Report', 'my intro', region('bench', 'old table'), 'my reading of it', region('observations', '- old'), 'end'].join(
+      '\n',
+    );
     const next = fillRegions(doc, { bench: 'new table', observations: '- new' });
-    expect(next).toBe(['# Report', 'my intro', region('bench', 'new table'), 'my reading of it', region('observations', '- new'), 'end'].join('\n'));
+    expect(next).toBe(
+      ['# Report', 'my intro', region('bench', 'new table'), 'my reading of it', region('observations', '- new'), 'end'].join('\n'),
+    );
     expect(fillRegions(next, { bench: 'new table', observations: '- new' })).toBe(next);
   });
 
@@ -28,7 +32,14 @@ describe('kit regions of the report', () => {
   });
 
   it('the template has a region for each generated section', () => {
-    expect(regionNames(reportTemplate([{ id: 1, title: 'PID' }, { id: 2, title: 'Mount' }]))).toEqual(['container', 'step-1', 'step-2', 'bench', 'observations']);
+    expect(
+      regionNames(
+        reportTemplate([
+          { id: 1, title: 'PID' },
+          { id: 2, title: 'Mount' },
+        ]),
+      ),
+    ).toEqual(['container', 'step-1', 'step-2', 'bench', 'observations']);
   });
 });
 
@@ -37,7 +48,26 @@ const flat = (html: string): string => html.replace(/\n(?=<)/g, '');
 
 describe('markdownToHtml (markdown-it)', () => {
   it('renders headings, paragraphs, lists, tables and code', () => {
-    const html = flat(markdownToHtml(['# Title', '', 'Some **bold** and `a|b` text.', '', '- one', '- two', '', '| A | B |', '|---|---|', '| 1<br><small>x</small> | 2 |', '', '```', '<raw>', '```'].join('\n')));
+    const html = flat(
+      markdownToHtml(
+        [
+          '# Title',
+          '',
+          'Some **bold** and `a|b` text.',
+          '',
+          '- one',
+          '- two',
+          '',
+          '| A | B |',
+          '|---|---|',
+          '| 1<br><small>x</small> | 2 |',
+          '',
+          '```',
+          '<raw>',
+          '```',
+        ].join('\n'),
+      ),
+    );
     expect(html).toContain('<h1 id="title">Title</h1>');
     expect(html).toContain('<p>Some <strong>bold</strong> and <code>a|b</code> text.</p>');
     expect(html).toContain('<ul><li>one</li><li>two</li></ul>');
@@ -47,7 +77,26 @@ describe('markdownToHtml (markdown-it)', () => {
   });
 
   it('renders indented and nested lists (the old converter looped forever on " - item")', () => {
-    const doc = [' - indented item', '   1. x', '   2. y', ' - second', '     - deeper', '', '1. first', '   - a sub-point', '      with a continuation line', '2. second', '', 'A paragraph.', '', '    indented code block', '', '| a | b |', '|---|:-:|', '| `x\\|y` | 2 |'].join('\n');
+    const doc = [
+      ' - indented item',
+      '   1. x',
+      '   2. y',
+      ' - second',
+      '     - deeper',
+      '',
+      '1. first',
+      '   - a sub-point',
+      '      with a continuation line',
+      '2. second',
+      '',
+      'A paragraph.',
+      '',
+      '    indented code block',
+      '',
+      '| a | b |',
+      '|---|:-:|',
+      '| `x\\|y` | 2 |',
+    ].join('\n');
     const t0 = performance.now();
     const html = flat(markdownToHtml(doc));
     expect(performance.now() - t0).toBeLessThan(1000);
@@ -58,7 +107,21 @@ describe('markdownToHtml (markdown-it)', () => {
   });
 
   it('renders a long report with nested lists, code and tables in well under 5 s', () => {
-    const block = [' - item', '   1. x', '      - deep `code`', '   2. y', '', '```sh', 'npm run step 2', '```', '', '| step | result |', '|---|---|', '| 1 | ✓ |', ''].join('\n');
+    const block = [
+      ' - item',
+      '   1. x',
+      '      - deep `code`',
+      '   2. y',
+      '',
+      '```sh',
+      'npm run step 2',
+      '```',
+      '',
+      '| step | result |',
+      '|---|---|',
+      '| 1 | ✓ |',
+      '',
+    ].join('\n');
     const doc = Array.from({ length: 2000 }, (_, i) => `## Part ${i}\n\n${block}`).join('\n');
     const t0 = performance.now();
     const html = markdownToHtml(doc);
@@ -68,7 +131,9 @@ describe('markdownToHtml (markdown-it)', () => {
   });
 
   it('escapes HTML a student (or anyone) types, and drops comments', () => {
-    const html = markdownToHtml('<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<div onclick="x()">block</div>\n\n<!-- kit:begin bench -->\nok\n<!-- kit:end bench -->');
+    const html = markdownToHtml(
+      '<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<div onclick="x()">block</div>\n\n<!-- kit:begin bench -->\nok\n<!-- kit:end bench -->',
+    );
     expect(html).not.toMatch(/<script|href="javascript|<img|<div/);
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toContain('kit:begin');
@@ -116,12 +181,20 @@ const CHECK: CheckResult = {
 const TRACE: TraceEvent[] = [
   { t: 0, phase: 'spawn', kind: 'lifecycle', what: 'clone(CLONE_NEWPID|CLONE_NEWUTS)', result: '4242', ok: true },
   { t: 1, phase: 'release', kind: 'syscall', what: 'sethostname("cw-1")', result: '0', ok: true, origin: 'steps/01-pid.ts:30' },
-  { t: 2, phase: 'release', kind: 'syscall', what: 'mount("proc", "/proc", "proc", 0, NULL)', result: 'EBUSY', ok: false, origin: 'steps/01-pid.ts:33' },
+  {
+    t: 2,
+    phase: 'release',
+    kind: 'syscall',
+    what: 'mount("proc", "/proc", "proc", 0, NULL)',
+    result: 'EBUSY',
+    ok: false,
+    origin: 'steps/01-pid.ts:33',
+  },
   { t: 3, phase: 'teardown', kind: 'command', what: 'ip link del veth0', result: '0', ok: true },
 ];
 
 describe('report sections', () => {
-  it('lists the checks in a table, and what each check saw in its step\'s section', () => {
+  it("lists the checks in a table, and what each check saw in its step's section", () => {
     const md = containerSection([CHECK], undefined);
     expect(md).toContain('| 1 | PID | ✗ 2/3 (fail) |');
     expect(containerSection([], undefined, 'skipped')).toContain('_skipped_');
@@ -130,10 +203,10 @@ describe('report sections', () => {
     expect(step).toContain('- ✗ own hostname — seen: host (expected: cw-1)');
   });
 
-  it('summarises the step\'s trace: counts, failures, and the lines the student\'s file asked for', () => {
+  it("summarises the step's trace: counts, failures, and the lines the student's file asked for", () => {
     const md = stepEvidenceSection({ id: 1, title: 'PID', check: CHECK, trace: summarizeTrace(TRACE) });
     expect(md).toContain('4 events (1 lifecycle, 2 syscalls, 1 command), 1 failed');
-    expect(md).toContain("| release | `sethostname(\"cw-1\")` | ✓ 0 | `steps/01-pid.ts:30` |");
+    expect(md).toContain('| release | `sethostname("cw-1")` | ✓ 0 | `steps/01-pid.ts:30` |');
     expect(md).toContain('| ✗ EBUSY | `steps/01-pid.ts:33` |');
     expect(md).not.toContain('ip link del'); // the kit's own work is counted, not listed
   });
@@ -145,7 +218,7 @@ describe('report sections', () => {
   });
 });
 
-describe('the student\'s answers', () => {
+describe("the student's answers", () => {
   const dirs: string[] = [];
   afterEach(() => {
     for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
@@ -156,7 +229,7 @@ describe('the student\'s answers', () => {
     return d;
   };
 
-  it('the template asks the questions of each step, outside the kit\'s regions', () => {
+  it("the template asks the questions of each step, outside the kit's regions", () => {
     const t = reportTemplate([{ id: 2, title: 'Mount' }]);
     expect(t).toContain('Why pivot_root and not chroot?');
     expect(t).toContain('Why make every mount private');
@@ -166,12 +239,18 @@ describe('the student\'s answers', () => {
     expect(open.every((u) => u.placeholder)).toBe(true);
   });
 
-  it('npm run report regenerates the kit\'s parts around the answers, never over them, and lists what is unanswered', () => {
+  it("npm run report regenerates the kit's parts around the answers, never over them, and lists what is unanswered", () => {
     const out = tmp();
     const state = tmp();
-    const steps = [{ id: 1, title: 'PID' }, { id: 2, title: 'Mount' }];
+    const steps = [
+      { id: 1, title: 'PID' },
+      { id: 2, title: 'Mount' },
+    ];
     // a check remembered by `npm run check`, and a trace of step 1's container
-    fs.writeFileSync(path.join(state, 'last-check.json'), JSON.stringify({ 'steps#1': { step: 1, stepsDir: 'steps', status: 'fail', at: '2026-01-01T10:00:00.000Z', result: CHECK } }));
+    fs.writeFileSync(
+      path.join(state, 'last-check.json'),
+      JSON.stringify({ 'steps#1': { step: 1, stepsDir: 'steps', status: 'fail', at: '2026-01-01T10:00:00.000Z', result: CHECK } }),
+    );
     fs.mkdirSync(path.dirname(traceFile(state, 1)), { recursive: true });
     fs.writeFileSync(traceFile(state, 1), TRACE.map((e) => JSON.stringify(e)).join('\n'));
 
@@ -183,11 +262,17 @@ describe('the student\'s answers', () => {
     const before = first.unanswered.length;
 
     // the student answers one question, with an indented nested list, and writes inside no region
-    const answer = 'chroot only changes the path lookup:\n - the old root stays reachable\n   1. through an fd opened before\n   2. through `..` from a cwd outside';
+    const answer =
+      'chroot only changes the path lookup:\n - the old root stays reachable\n   1. through an fd opened before\n   2. through `..` from a cwd outside';
     const edited = md1.replace(ANSWER_PLACEHOLDER, answer).replace('_your name_', 'Ada');
     fs.writeFileSync(first.md, edited);
     // then checks again: a new result, a new trace
-    const passing = { ...CHECK, status: 'pass' as const, score: 3, assertions: CHECK.assertions.map((a) => ({ ...a, status: 'pass' as const })) };
+    const passing = {
+      ...CHECK,
+      status: 'pass' as const,
+      score: 3,
+      assertions: CHECK.assertions.map((a) => ({ ...a, status: 'pass' as const })),
+    };
     const t0 = performance.now();
     const second = writeReport({ outDir: out, steps, stepsDir: 'steps', fresh: [passing], checksRun: true, state });
     const ms = performance.now() - t0;

@@ -16,7 +16,11 @@ describe("the kit's $ and ~/.bashrc", () => {
       fs.writeFileSync(path.join(home, '.bashrc'), 'echo BASHRC-READ\n');
       const script = `const { $ } = await import(${JSON.stringify(path.join(projectRoot, 'kit/core/shell.ts'))}); const r = await $({ quiet: true })\`echo level=$SHLVL\`; process.stdout.write(r.stdout);`;
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home };
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8', cwd: projectRoot });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env,
+        encoding: 'utf8',
+        cwd: projectRoot,
+      });
       expect(r.stderr).toBe('');
       expect(r.stdout).not.toContain('BASHRC-READ');
       expect(r.stdout.trim()).toBe('level=2');

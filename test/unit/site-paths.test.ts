@@ -27,17 +27,28 @@ export function sitePaths(text: string): string[] {
 /** What the site's build writes (git-ignored, absent in a fresh clone): named by the kit, not pages. */
 const BUILD_OUTPUT = /^site\/\.vitepress\/(dist|cache|\.temp)\b/;
 
-const sources = [...files('steps', /\.ts$/), ...files('solutions', /\.ts$/), ...files('checks', /\.ts$/), ...files('kit', /\.ts$/), 'README.md'];
+const sources = [
+  ...files('steps', /\.ts$/),
+  ...files('solutions', /\.ts$/),
+  ...files('checks', /\.ts$/),
+  ...files('kit', /\.ts$/),
+  'README.md',
+];
 
 describe('site paths named in the code', () => {
   it('finds the paths it should (the pattern itself works)', () => {
-    expect(sitePaths('// The theory: site/namespaces.md; the task: site/steps/01-pid.md.')).toEqual(['site/namespaces.md', 'site/steps/01-pid.md']);
+    expect(sitePaths('// The theory: site/namespaces.md; the task: site/steps/01-pid.md.')).toEqual([
+      'site/namespaces.md',
+      'site/steps/01-pid.md',
+    ]);
   });
 
   it('steps/, solutions/, checks/, kit/ and the README name only site/ paths that exist', () => {
     const missing = sources.flatMap((file) =>
       sitePaths(fs.readFileSync(path.join(projectRoot, file), 'utf8'))
-        .filter((p) => !BUILD_OUTPUT.test(p) && !fs.existsSync(path.join(projectRoot, p)) && !fs.existsSync(path.join(projectRoot, `${p}.md`)))
+        .filter(
+          (p) => !BUILD_OUTPUT.test(p) && !fs.existsSync(path.join(projectRoot, p)) && !fs.existsSync(path.join(projectRoot, `${p}.md`)),
+        )
         .map((p) => `${file}: ${p}`),
     );
     expect(missing).toEqual([]);

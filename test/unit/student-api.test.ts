@@ -19,9 +19,23 @@ import { importViolations } from '../../kit/core/student-imports.ts';
 
 /** The helpers that did a TODO's work, or handed out its answer, before issue 15. */
 const SHORTCUTS = [
-  'attachHomeImage', 'detachHomeImage', 'createImageFile', 'attachLoop', 'detachLoop', 'makeExt4', // step 2
-  'setupCommands', 'createVethPair', 'moveToNetns', 'runIp', // step 3
-  'createCgroup', 'v1LimitWrites', 'v2LimitWrites', 'createV1', 'createV2', 'killTree', 'destroyTree', // step 4
+  'attachHomeImage',
+  'detachHomeImage',
+  'createImageFile',
+  'attachLoop',
+  'detachLoop',
+  'makeExt4', // step 2
+  'setupCommands',
+  'createVethPair',
+  'moveToNetns',
+  'runIp', // step 3
+  'createCgroup',
+  'v1LimitWrites',
+  'v2LimitWrites',
+  'createV1',
+  'createV2',
+  'killTree',
+  'destroyTree', // step 4
 ];
 
 describe('the student API', () => {
@@ -39,7 +53,7 @@ describe('the student API', () => {
     }
   });
 
-  it('connectNetwork without the student\'s commands refuses, and records nothing', async () => {
+  it("connectNetwork without the student's commands refuses, and records nothing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-student-api-'));
     try {
       const ledger = new Ledger(dir, 'api1');
@@ -69,7 +83,11 @@ describe('the import rule of step files', () => {
   }
 
   const cheats: [string, string, RegExp][] = [
-    ['a deep import of a reference helper', "import { attachHomeImage } from '../kit/host/image/index.ts';", /\.\.\/kit\/host\/image\/index\.ts/],
+    [
+      'a deep import of a reference helper',
+      "import { attachHomeImage } from '../kit/host/image/index.ts';",
+      /\.\.\/kit\/host\/image\/index\.ts/,
+    ],
     ['a re-export of one', "export { createCgroup } from '../kit/host/cgroup/driver.ts';", /driver\.ts/],
     ['a namespace import', "import * as limits from '../kit/host/cgroup/limits.ts'; void limits;", /limits\.ts/],
     ['a literal dynamic import', "const m = await import('../kit/host/net/commands.ts'); void m;", /commands\.ts/],
@@ -83,7 +101,9 @@ describe('the import rule of step files', () => {
       const dir = fs.mkdtempSync(path.join(projectRoot, '.mutant-imports-'));
       try {
         const file = path.join(dir, '01-pid.ts');
-        const source = fs.readFileSync(path.join(solutionsDir, '01-pid.ts'), 'utf8').replace("from '../kit/student.ts';", `from '../kit/student.ts';\n${line}`);
+        const source = fs
+          .readFileSync(path.join(solutionsDir, '01-pid.ts'), 'utf8')
+          .replace("from '../kit/student.ts';", `from '../kit/student.ts';\n${line}`);
         fs.writeFileSync(file, source);
         const err = await loadStep({ id: 1, name: 'pid', file }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(KitError);
@@ -96,7 +116,8 @@ describe('the import rule of step files', () => {
   }
 
   it('allows type-only imports from anywhere (they run nothing) and node:* modules', async () => {
-    const src = "import fs from 'node:fs';\nimport type { Cgroup } from '../kit/host/cgroup/types.ts';\nimport { todo } from '../kit/student.ts';\nexport const x: Cgroup | undefined = undefined; void fs; void todo;\n";
+    const src =
+      "import fs from 'node:fs';\nimport type { Cgroup } from '../kit/host/cgroup/types.ts';\nimport { todo } from '../kit/student.ts';\nexport const x: Cgroup | undefined = undefined; void fs; void todo;\n";
     expect(await importViolations(path.join(solutionsDir, '09-x.ts'), src)).toEqual([]);
   });
 });

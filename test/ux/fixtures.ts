@@ -14,9 +14,11 @@ export const skeleton1 = (): string => skeletonOf(solution1());
 
 /** Step 1's solution with every TODO done except `left`, which stays a todo() call. */
 export function step1With(left: string[]): string {
-  return skeletonOf(solution1().replace(/^([ \t]*)\/\/ @todo ([\w-]+): .*\n[\s\S]*?^[ \t]*\/\/ @end[ \t]*$/gm, (region, _indent: string, id: string) =>
-    left.includes(id) ? region : region.split('\n').slice(1, -1).join('\n'),
-  ));
+  return skeletonOf(
+    solution1().replace(/^([ \t]*)\/\/ @todo ([\w-]+): .*\n[\s\S]*?^[ \t]*\/\/ @end[ \t]*$/gm, (region, _indent: string, id: string) =>
+      left.includes(id) ? region : region.split('\n').slice(1, -1).join('\n'),
+    ),
+  );
 }
 
 export interface Sandbox {

@@ -24,14 +24,15 @@ describe('npm run hint', () => {
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
-  const json = (...args: string[]) => JSON.parse(hint(...args, '--json').stdout) as {
-    kind: string;
-    todo: { id: string };
-    level: number;
-    total: number;
-    hints: { number: number; title: string; body: string }[];
-    remaining: string[];
-  };
+  const json = (...args: string[]) =>
+    JSON.parse(hint(...args, '--json').stdout) as {
+      kind: string;
+      todo: { id: string };
+      level: number;
+      total: number;
+      hints: { number: number; title: string; body: string }[];
+      remaining: string[];
+    };
 
   it('gives the next hint of the first TODO left on each call, up to the last, and remembers the level', () => {
     const hints = page().todos.find((t) => t.id === 'namespaces')!.hints;

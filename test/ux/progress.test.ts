@@ -24,12 +24,12 @@ describe('spinner', () => {
     const out = s.text();
     expect(out).not.toMatch(ESC);
     expect(out).not.toContain('\r');
-    expect(out.split('\n').filter(Boolean).map((l) => l.replace(/\(\d+\.\d s\)/, '(T)'))).toEqual([
-      'cw building the rootfs ...',
-      'cw copying busybox ...',
-      'a line from the build',
-      'cw done: rootfs ready (T)',
-    ]);
+    expect(
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/\(\d+\.\d s\)/, '(T)')),
+    ).toEqual(['cw building the rootfs ...', 'cw copying busybox ...', 'a line from the build', 'cw done: rootfs ready (T)']);
   });
 
   it('on a terminal: redraws one line in color, and ends with a mark', () => {
@@ -74,7 +74,7 @@ describe('bar', () => {
     expect(s.text()).not.toMatch(ESC);
   });
 
-  it('log: a finished line above the bar (the grader\'s one line per student), the bar drawn again below it', () => {
+  it("log: a finished line above the bar (the grader's one line per student), the bar drawn again below it", () => {
     const tty = fakeStream(true);
     const b = bar('graded', 4, { stream: tty, env: env() });
     expect(b.live).toBe(true);

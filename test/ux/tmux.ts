@@ -47,7 +47,10 @@ export class Tmux {
   async waitFor(pattern: RegExp, opts: { timeoutMs?: number; after?: number } = {}): Promise<string> {
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     for (;;) {
-      const screen = this.screen().split('\n').slice(opts.after ?? 0).join('\n');
+      const screen = this.screen()
+        .split('\n')
+        .slice(opts.after ?? 0)
+        .join('\n');
       if (pattern.test(screen)) return screen;
       if (Date.now() > deadline) throw new Error(`the screen never showed ${pattern}; it shows:\n${screen}`);
       await new Promise((r) => setTimeout(r, 100));

@@ -8,11 +8,24 @@ import { formatBlocker, formatDiff, teach } from '../../kit/tools/ux/check-view.
 import { diffResults } from '../../kit/tools/ux/diff.ts';
 
 const plain = new Chalk({ level: 0 });
-const spec = (id: string): Omit<AssertionResult, 'status'> => ({ id, name: `assertion ${id}`, points: 1, hint: `hint ${id}`, page: `/steps/01-pid#${id}` });
+const spec = (id: string): Omit<AssertionResult, 'status'> => ({
+  id,
+  name: `assertion ${id}`,
+  points: 1,
+  hint: `hint ${id}`,
+  page: `/steps/01-pid#${id}`,
+});
 const result = (statuses: Record<string, Partial<AssertionResult> & { status: AssertionResult['status'] }>): CheckResult => {
   const assertions = Object.entries(statuses).map(([id, a]) => ({ ...spec(id), ...a }));
   const score = assertions.filter((a) => a.status === 'pass').length;
-  const status = score === assertions.length ? 'pass' : assertions.some((a) => a.status === 'fail') ? 'fail' : assertions.every((a) => a.status === 'not-attempted') ? 'not-attempted' : 'error';
+  const status =
+    score === assertions.length
+      ? 'pass'
+      : assertions.some((a) => a.status === 'fail')
+        ? 'fail'
+        : assertions.every((a) => a.status === 'not-attempted')
+          ? 'not-attempted'
+          : 'error';
   return { step: 1, title: 'step one', stepsDir: '/x/steps', status, assertions, score, maxScore: assertions.length, durationMs: 1 };
 };
 
@@ -35,7 +48,8 @@ describe('diffResults / formatDiff', () => {
 
   it('says a reason shared by several assertions once, and notices another reason', () => {
     const load = 'steps/01-pid.ts could not be loaded: Expected ")" at steps/01-pid.ts:32:39';
-    const childOp = 'mount(NULL, "/", NULL, MS_REC | MS_PRIVATE | MS_NOSUID, NULL) failed in the container: EINVAL (built at steps/01-pid.ts:28)';
+    const childOp =
+      'mount(NULL, "/", NULL, MS_REC | MS_PRIVATE | MS_NOSUID, NULL) failed in the container: EINVAL (built at steps/01-pid.ts:28)';
     const e1 = result({ a: { status: 'error', message: load }, b: { status: 'error', message: load } });
     const e2 = result({ a: { status: 'error', message: childOp }, b: { status: 'error', message: childOp } });
     const first = formatDiff(diffResults(result({ a: { status: 'pass' }, b: { status: 'pass' } }), e1), plain);
@@ -55,7 +69,7 @@ describe('diffResults / formatDiff', () => {
 });
 
 describe('teach', () => {
-  it('makes the student\'s file:line and the errno stand out', () => {
+  it("makes the student's file:line and the errno stand out", () => {
     const c = new Chalk({ level: 1 });
     const text = teach('mount(...) failed in the container: EINVAL (built at steps/02-mount.ts:41)', c);
     expect(text).toContain(c.bold.underline('steps/02-mount.ts:41'));

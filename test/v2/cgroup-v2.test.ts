@@ -12,7 +12,7 @@ import { cgroupSuite, machineLayout } from '../integration/cgroup-suite.ts';
 cgroupSuite('cgroup driver on v2', ['v2']);
 
 describe.skipIf(machineLayout() !== 'v2')('v2 rules the driver follows', () => {
-  it('enables memory, cpu and pids for the kit\'s parent; the parent holds no process (no internal processes)', async () => {
+  it("enables memory, cpu and pids for the kit's parent; the parent holds no process (no internal processes)", async () => {
     const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-cgv2-'));
     const cg = await createCgroup(new Ledger(runs, 'v2rules'), `v2rules-${process.pid}`, { pids: 5 });
     try {

@@ -25,7 +25,8 @@ try {
     console.log(`kernel ${image.kver}: ${image.kernel}\ninitramfs: ${image.initrd}\nmodules: ${image.modules}`);
     process.exit(0);
   }
-  if (!positionals.length) throw new VmUnavailable('no command given', 'usage: test/vm/cli.ts [--rw DIR]... [--timeout SEC] -- COMMAND [ARGS...]');
+  if (!positionals.length)
+    throw new VmUnavailable('no command given', 'usage: test/vm/cli.ts [--rw DIR]... [--timeout SEC] -- COMMAND [ARGS...]');
   const r = await runInVm({ argv: positionals, rw: values.rw, timeoutSec: Number(values.timeout) }, image);
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);

@@ -27,7 +27,9 @@ describe.skipIf(machineLayout() === undefined || machineLayout() === 'v2')('when
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/1 skipped/);
       const end = r.stdout.trimEnd().split('\n').slice(-3).join('\n');
-      expect(end).toMatch(/^!{40,}\n!! cgroup v2 was NOT tested: QEMU \(\/nonexistent\/qemu-system-x86_64\) is not installed\. What to do: .*apt-get install qemu-system-x86\n!{40,}$/);
+      expect(end).toMatch(
+        /^!{40,}\n!! cgroup v2 was NOT tested: QEMU \(\/nonexistent\/qemu-system-x86_64\) is not installed\. What to do: .*apt-get install qemu-system-x86\n!{40,}$/,
+      );
       // nothing was fetched or built for a VM that could not run
       expect(fs.readdirSync(cache)).toEqual([]);
     } finally {

@@ -16,9 +16,11 @@ export function v2Verdict(modules: ReadonlyArray<TestModule>): { tested: boolean
   if (tests.length === 0) return { tested: false, line: `cgroup v2 was NOT tested: ${V2_TEST_FILE} did not load (see its error above)` };
   const results = tests.map((t) => t.result());
   const skipped = results.find((r) => r.state === 'skipped');
-  if (skipped?.state === 'skipped') return { tested: false, line: `cgroup v2 was NOT tested: ${skipped.note ?? 'the test was skipped in this run'}` };
+  if (skipped?.state === 'skipped')
+    return { tested: false, line: `cgroup v2 was NOT tested: ${skipped.note ?? 'the test was skipped in this run'}` };
   if (results.some((r) => r.state === 'failed')) return { tested: false, line: `cgroup v2 tests FAILED (${V2_TEST_FILE}, above)` };
-  if (results.some((r) => r.state === 'pending')) return { tested: false, line: 'cgroup v2 was NOT tested: the run stopped before its test' };
+  if (results.some((r) => r.state === 'pending'))
+    return { tested: false, line: 'cgroup v2 was NOT tested: the run stopped before its test' };
   return { tested: true, line: 'cgroup v2 was tested for real (test/v2 on a pure v2 hierarchy)' };
 }
 

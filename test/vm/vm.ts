@@ -48,7 +48,12 @@ const KERNEL_META = ['linux-image-amd64', 'linux-image-generic', 'linux-image-vi
 /** what the initramfs needs to reach the host (the rest loads from the cache over 9p) */
 const INITRD_MODULES = ['virtio_pci', '9pnet_virtio', '9p', 'overlay'];
 /** hardware a VM without devices never loads: keeps the cache at about 230 MB instead of 470 */
-const PRUNED = ['sound', ...['gpu', 'media', 'infiniband', 'iio', 'staging', 'hwmon', 'usb', 'scsi', 'bluetooth', 'isdn', 'net/wireless', 'net/ethernet'].map((d) => `drivers/${d}`)];
+const PRUNED = [
+  'sound',
+  ...['gpu', 'media', 'infiniband', 'iio', 'staging', 'hwmon', 'usb', 'scsi', 'bluetooth', 'isdn', 'net/wireless', 'net/ethernet'].map(
+    (d) => `drivers/${d}`,
+  ),
+];
 
 /** Why the VM cannot run here, and what to do about it. */
 export class VmUnavailable extends Error {
@@ -63,11 +68,24 @@ export class VmUnavailable extends Error {
 
 /** The cheap checks (no apt, no download): undefined when the VM can be tried. */
 export function vmUnavailable(): VmUnavailable | undefined {
-  if (process.getuid?.() !== 0) return new VmUnavailable('not root', 'run npm test as root: exporting / to the VM and reading the kernel need it');
-  if (process.arch !== 'x64') return new VmUnavailable(`this is ${process.arch}, and the test VM is x86-64 only`, 'run the v2 tests on an x86-64 machine, or on a machine booted with pure cgroup v2');
-  if (!(QEMU.includes('/') ? fs.existsSync(QEMU) : which(QEMU))) return new VmUnavailable(`QEMU (${QEMU}) is not installed`, 'the preflight of npm test installs it: apt-get install qemu-system-x86');
-  for (const [cmd, pkg] of [['apt-get', 'apt'], ['dpkg', 'dpkg'], ['cpio', 'cpio'], ['xz', 'xz-utils'], ['setpriv', 'util-linux']]) {
-    if (!which(cmd)) return new VmUnavailable(`${cmd} is missing`, `the VM fetches a Debian or Ubuntu kernel package: apt-get install ${pkg}`);
+  if (process.getuid?.() !== 0)
+    return new VmUnavailable('not root', 'run npm test as root: exporting / to the VM and reading the kernel need it');
+  if (process.arch !== 'x64')
+    return new VmUnavailable(
+      `this is ${process.arch}, and the test VM is x86-64 only`,
+      'run the v2 tests on an x86-64 machine, or on a machine booted with pure cgroup v2',
+    );
+  if (!(QEMU.includes('/') ? fs.existsSync(QEMU) : which(QEMU)))
+    return new VmUnavailable(`QEMU (${QEMU}) is not installed`, 'the preflight of npm test installs it: apt-get install qemu-system-x86');
+  for (const [cmd, pkg] of [
+    ['apt-get', 'apt'],
+    ['dpkg', 'dpkg'],
+    ['cpio', 'cpio'],
+    ['xz', 'xz-utils'],
+    ['setpriv', 'util-linux'],
+  ]) {
+    if (!which(cmd))
+      return new VmUnavailable(`${cmd} is missing`, `the VM fetches a Debian or Ubuntu kernel package: apt-get install ${pkg}`);
   }
   if (!staticBusybox()) return new VmUnavailable('no static busybox for the initramfs', 'apt-get install busybox-static');
   return undefined;
@@ -102,7 +120,8 @@ export async function prepareVm(log: (msg: string) => void = () => {}): Promise<
     fs.renameSync(link, current);
     // the kernels this one replaces
     for (const old of fs.readdirSync(VM_CACHE)) {
-      if (![kver, 'current', 'jobs'].includes(old) && !old.startsWith('.')) fs.rmSync(path.join(VM_CACHE, old), { recursive: true, force: true });
+      if (![kver, 'current', 'jobs'].includes(old) && !old.startsWith('.'))
+        fs.rmSync(path.join(VM_CACHE, old), { recursive: true, force: true });
     }
   }
   const dir = path.join(VM_CACHE, kver);
@@ -140,7 +159,7 @@ async function resolveKernel(): Promise<string[]> {
   if (!image) {
     throw new VmUnavailable(
       `no kernel package found (none of ${KERNEL_META.join(', ')} is known to apt)`,
-      'check that apt can reach the distribution\'s archive (apt-get update), or set CW_VM_CACHE to a prepared cache',
+      "check that apt can reach the distribution's archive (apt-get update), or set CW_VM_CACHE to a prepared cache",
     );
   }
   const kver = image.replace(/^linux-image-/, '');
@@ -159,13 +178,20 @@ async function fetchKernel(kver: string, pkgs: string[], log: (msg: string) => v
     fs.chmodSync(tmp, 0o755); // apt's _apt sandbox user writes the download there
     const dl = await sh({ cwd: tmp })`apt-get download -q ${pkgs}`;
     if (dl.exitCode !== 0) {
-      throw new VmUnavailable(`apt-get download ${pkgs.join(' ')} failed: ${dl.stderr.trim().split('\n').pop() ?? ''}`, 'check that apt can reach the distribution\'s archive (apt-get update)');
+      throw new VmUnavailable(
+        `apt-get download ${pkgs.join(' ')} failed: ${dl.stderr.trim().split('\n').pop() ?? ''}`,
+        "check that apt can reach the distribution's archive (apt-get update)",
+      );
     }
     const x = path.join(tmp, 'x');
     for (const deb of fs.readdirSync(tmp).filter((f) => f.endsWith('.deb'))) await $({ quiet: true })`dpkg -x ${path.join(tmp, deb)} ${x}`;
     const config = fs.readFileSync(path.join(x, 'boot', `config-${kver}`), 'utf8');
     for (const opt of ['CONFIG_9P_FS', 'CONFIG_NET_9P_VIRTIO', 'CONFIG_OVERLAY_FS', 'CONFIG_CGROUPS', 'CONFIG_MEMCG']) {
-      if (!new RegExp(`^${opt}=[ym]$`, 'm').test(config)) throw new VmUnavailable(`kernel ${kver} lacks ${opt}`, 'set CW_VM_CACHE to a cache holding a kernel with 9p, overlayfs and cgroups');
+      if (!new RegExp(`^${opt}=[ym]$`, 'm').test(config))
+        throw new VmUnavailable(
+          `kernel ${kver} lacks ${opt}`,
+          'set CW_VM_CACHE to a cache holding a kernel with 9p, overlayfs and cgroups',
+        );
     }
     const out = path.join(tmp, 'out');
     fs.mkdirSync(path.join(out, 'lib/modules'), { recursive: true });
@@ -192,13 +218,20 @@ async function fetchKernel(kver: string, pkgs: string[], log: (msg: string) => v
 
 /** busybox modprobe loads plain .ko only: unpack .ko.xz/.ko.zst/.ko.gz (Ubuntu, newer Debian). */
 async function unpackModules(dir: string): Promise<void> {
-  const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.ko\.(xz|zst|gz)$/.test(f)).map((f) => path.join(dir, f));
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => /\.ko\.(xz|zst|gz)$/.test(f))
+    .map((f) => path.join(dir, f));
   const by = (ext: string) => files.filter((f) => f.endsWith(ext));
-  const tools: [string, string[], string][] = [['.xz', ['xz', '-d'], 'xz-utils'], ['.zst', ['zstd', '-q', '-d', '--rm'], 'zstd'], ['.gz', ['gzip', '-d'], 'gzip']];
+  const tools: [string, string[], string][] = [
+    ['.xz', ['xz', '-d'], 'xz-utils'],
+    ['.zst', ['zstd', '-q', '-d', '--rm'], 'zstd'],
+    ['.gz', ['gzip', '-d'], 'gzip'],
+  ];
   for (const [ext, [cmd, ...args], pkg] of tools) {
     const list = by(ext);
     if (!list.length) continue;
-    if (!which(cmd)) throw new VmUnavailable(`the kernel's modules are compressed with ${cmd}, which is not installed`, `apt-get install ${pkg}`);
+    if (!which(cmd))
+      throw new VmUnavailable(`the kernel's modules are compressed with ${cmd}, which is not installed`, `apt-get install ${pkg}`);
     for (let i = 0; i < list.length; i += 500) await $({ quiet: true })`${cmd} ${args} ${list.slice(i, i + 500)}`;
   }
 }
@@ -252,7 +285,8 @@ async function ensureInitrd(dir: string, kver: string, log: (msg: string) => voi
     if (cpio.status !== 0) throw new Error(`cpio failed: ${cpio.stderr.toString()}`);
     fs.writeFileSync(path.join(tmp, 'initrd'), zlib.gzipSync(cpio.stdout, { level: 1 }));
     fs.renameSync(path.join(tmp, 'initrd'), initrd);
-    for (const old of fs.readdirSync(dir)) if (/^initrd-.*\.img$/.test(old) && path.join(dir, old) !== initrd) fs.rmSync(path.join(dir, old), { force: true });
+    for (const old of fs.readdirSync(dir))
+      if (/^initrd-.*\.img$/.test(old) && path.join(dir, old) !== initrd) fs.rmSync(path.join(dir, old), { force: true });
     return initrd;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -267,7 +301,13 @@ function moduleClosure(modulesDep: string, names: string[]): string[] {
     const [file, rest] = line.split(':');
     if (!file || rest === undefined) continue;
     deps.set(file, rest.trim().split(/\s+/).filter(Boolean));
-    byName.set(path.basename(file).replace(/\.ko.*$/, '').replace(/-/g, '_'), file);
+    byName.set(
+      path
+        .basename(file)
+        .replace(/\.ko.*$/, '')
+        .replace(/-/g, '_'),
+      file,
+    );
   }
   const out: string[] = [];
   const add = (file: string): void => {
@@ -358,7 +398,12 @@ async function boot(r: VmRun, img: VmImage, accel: 'kvm' | 'tcg'): Promise<VmRes
       `exec ${r.argv.map(q).join(' ')}`,
     ];
     fs.writeFileSync(path.join(job, 'cmd.sh'), `${script.join('\n')}\n`);
-    const config = [`MODDIR=${q(img.modules)}`, `MODULES=${q((r.modules ?? ['loop', 'tun']).join(','))}`, `NRW=${rw.length}`, ...rw.map((d, i) => `RW${i}=${q(d)}`)];
+    const config = [
+      `MODDIR=${q(img.modules)}`,
+      `MODULES=${q((r.modules ?? ['loop', 'tun']).join(','))}`,
+      `NRW=${rw.length}`,
+      ...rw.map((d, i) => `RW${i}=${q(d)}`),
+    ];
     fs.writeFileSync(path.join(job, 'config'), `${config.join('\n')}\n`);
 
     const append = [
@@ -367,20 +412,49 @@ async function boot(r: VmRun, img: VmImage, accel: 'kvm' | 'tcg'): Promise<VmRes
       'mitigations=off tsc=reliable no_timer_check cryptomgr.notests audit=0 i8042.noaux=1 i8042.nokbd=1 quiet loglevel=3',
     ].join(' ');
     const args = [
-      '-nodefaults', '-no-user-config', '-no-reboot',
-      '-machine', 'pc',
-      '-accel', accel === 'kvm' ? 'kvm' : 'tcg,thread=single',
-      '-cpu', accel === 'kvm' ? 'host' : 'max',
-      '-smp', String(Math.min(os.cpus().length, 2)),
-      '-m', r.mem ?? '2G',
-      '-display', 'none', '-vga', 'none', '-monitor', 'none', '-nic', 'none',
-      '-serial', `file:${path.join(job, 'console.log')}`,
-      '-kernel', img.kernel, '-initrd', img.initrd, '-append', append,
-      '-fsdev', 'local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap',
-      '-device', 'virtio-9p-pci,fsdev=fsroot,mount_tag=hostroot',
-      '-fsdev', `local,id=fsjob,path=${qe(job)},security_model=none,multidevs=remap`,
-      '-device', 'virtio-9p-pci,fsdev=fsjob,mount_tag=cwjob',
-      ...rw.flatMap((d, i) => ['-fsdev', `local,id=fsrw${i},path=${qe(d)},security_model=passthrough,multidevs=remap`, '-device', `virtio-9p-pci,fsdev=fsrw${i},mount_tag=rw${i}`]),
+      '-nodefaults',
+      '-no-user-config',
+      '-no-reboot',
+      '-machine',
+      'pc',
+      '-accel',
+      accel === 'kvm' ? 'kvm' : 'tcg,thread=single',
+      '-cpu',
+      accel === 'kvm' ? 'host' : 'max',
+      '-smp',
+      String(Math.min(os.cpus().length, 2)),
+      '-m',
+      r.mem ?? '2G',
+      '-display',
+      'none',
+      '-vga',
+      'none',
+      '-monitor',
+      'none',
+      '-nic',
+      'none',
+      '-serial',
+      `file:${path.join(job, 'console.log')}`,
+      '-kernel',
+      img.kernel,
+      '-initrd',
+      img.initrd,
+      '-append',
+      append,
+      '-fsdev',
+      'local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap',
+      '-device',
+      'virtio-9p-pci,fsdev=fsroot,mount_tag=hostroot',
+      '-fsdev',
+      `local,id=fsjob,path=${qe(job)},security_model=none,multidevs=remap`,
+      '-device',
+      'virtio-9p-pci,fsdev=fsjob,mount_tag=cwjob',
+      ...rw.flatMap((d, i) => [
+        '-fsdev',
+        `local,id=fsrw${i},path=${qe(d)},security_model=passthrough,multidevs=remap`,
+        '-device',
+        `virtio-9p-pci,fsdev=fsrw${i},mount_tag=rw${i}`,
+      ]),
     ];
     const { code: qemuCode, timedOut, log } = await runQemu(args, r.timeoutSec * 1000);
     const read = (f: string): string => fs.readFileSync(path.join(job, f), 'utf8');

@@ -84,7 +84,7 @@ export abstract class BaseCgroup implements Cgroup {
       } catch (err) {
         if (errnoCode(err) === 'ESRCH') {
           throw new KitError(`Process ${pid} could not join the cgroup ${dir}: it does not exist (any more).`, {
-            hint: 'Add the container\'s first process while it waits on its sync pipe (in the setup hook), using the host pid.',
+            hint: "Add the container's first process while it waits on its sync pipe (in the setup hook), using the host pid.",
             page: `${CGROUP_PAGE}#joining-the-cgroup`,
             cause: err,
           });

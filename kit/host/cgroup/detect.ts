@@ -36,8 +36,20 @@ export interface CgroupLayout {
 
 /** Controller names the kernel knows for v1 hierarchies (the rest of the super options are flags). */
 const V1_CONTROLLERS = new Set([
-  'cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'net_cls', 'blkio',
-  'perf_event', 'net_prio', 'hugetlb', 'pids', 'rdma', 'misc',
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'memory',
+  'devices',
+  'freezer',
+  'net_cls',
+  'blkio',
+  'perf_event',
+  'net_prio',
+  'hugetlb',
+  'pids',
+  'rdma',
+  'misc',
 ]);
 
 export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';

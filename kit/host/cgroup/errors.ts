@@ -16,13 +16,16 @@ export function cgroupNotMounted(root: string, fsType: number | undefined): KitE
 
 export function controllerMissing(controller: string, where: { kind: 'v1' | 'v2'; root: string }): KitError {
   if (where.kind === 'v2') {
-    return new KitError(`The ${controller} controller is not available in the cgroup v2 hierarchy at ${where.root} (it is not listed in cgroup.controllers).`, {
-      hint:
-        `A controller shows up in v2 only if it is compiled in, enabled, and not attached to a v1 hierarchy. ` +
-        `Check /proc/cgroups. Some kernels leave memory off by default: add cgroup_enable=${controller} (Raspberry Pi: also cgroup_memory=1) to the kernel command line and reboot; ` +
-        `remove cgroup_disable=${controller} or cgroup_no_v1=... if present.`,
-      page: TROUBLE,
-    });
+    return new KitError(
+      `The ${controller} controller is not available in the cgroup v2 hierarchy at ${where.root} (it is not listed in cgroup.controllers).`,
+      {
+        hint:
+          `A controller shows up in v2 only if it is compiled in, enabled, and not attached to a v1 hierarchy. ` +
+          `Check /proc/cgroups. Some kernels leave memory off by default: add cgroup_enable=${controller} (Raspberry Pi: also cgroup_memory=1) to the kernel command line and reboot; ` +
+          `remove cgroup_disable=${controller} or cgroup_no_v1=... if present.`,
+        page: TROUBLE,
+      },
+    );
   }
   return new KitError(`No cgroup v1 hierarchy with the ${controller} controller is mounted under ${where.root}.`, {
     hint:
@@ -34,14 +37,17 @@ export function controllerMissing(controller: string, where: { kind: 'v1' | 'v2'
 }
 
 export function notDelegated(controller: string, dir: string, err: unknown): KitError {
-  return new KitError(`Could not enable the ${controller} controller for the cgroups below ${dir} (writing +${controller} to its cgroup.subtree_control: ${errText(err)}).`, {
-    hint:
-      `The controller has to be enabled in every ancestor's cgroup.subtree_control, and v2 refuses that for a cgroup that has processes of its own ("no internal processes"). ` +
-      `Under systemd, give the kit a delegated subtree: a unit with Delegate=yes, e.g. \`systemd-run --scope -p Delegate=yes npm run step 4\`. ` +
-      `Inside a container, its manager must delegate the controller.`,
-    page: TROUBLE,
-    cause: err,
-  });
+  return new KitError(
+    `Could not enable the ${controller} controller for the cgroups below ${dir} (writing +${controller} to its cgroup.subtree_control: ${errText(err)}).`,
+    {
+      hint:
+        `The controller has to be enabled in every ancestor's cgroup.subtree_control, and v2 refuses that for a cgroup that has processes of its own ("no internal processes"). ` +
+        `Under systemd, give the kit a delegated subtree: a unit with Delegate=yes, e.g. \`systemd-run --scope -p Delegate=yes npm run step 4\`. ` +
+        `Inside a container, its manager must delegate the controller.`,
+      page: TROUBLE,
+      cause: err,
+    },
+  );
 }
 
 export function writeFailed(file: string, value: string, err: unknown, hint?: string): KitError {
@@ -67,7 +73,8 @@ const COUNTERPARTS: [v2: string, v1: string][] = [
 
 export function noSuchFile(file: string, dir: string, driver: 'v1' | 'v2', layout: string): KitError {
   const pair = COUNTERPARTS.find(([v2, v1]) => v2 === file || v1.split(' and ').includes(file));
-  const other = pair && (driver === 'v1' ? (pair[0] === file ? pair[1] : undefined) : pair[1].split(' and ').includes(file) ? pair[0] : undefined);
+  const other =
+    pair && (driver === 'v1' ? (pair[0] === file ? pair[1] : undefined) : pair[1].split(' and ').includes(file) ? pair[0] : undefined);
   const machine = layout === 'hybrid' ? 'hybrid (its controllers are on cgroup v1 hierarchies)' : `cgroup ${driver}`;
   return new KitError(`There is no ${file} in ${dir}: this machine is ${machine}${other ? `, where that limit is ${other}` : ''}.`, {
     hint: `Choose the file by cg.driver ('v1' or 'v2'): the two versions name their files differently.`,
@@ -79,7 +86,8 @@ export function noSuchFile(file: string, dir: string, driver: 'v1' | 'v2', layou
 export function valueHint(file: string): string {
   const formats: Record<string, string> = {
     'cpu.max': '"QUOTA PERIOD" in microseconds, e.g. "50000 100000" for half a CPU (or "max 100000")',
-    'cpu.cfs_quota_us': 'microseconds per period, e.g. 50000 (with cpu.cfs_period_us 100000) for half a CPU, at least 1000; -1 for no limit',
+    'cpu.cfs_quota_us':
+      'microseconds per period, e.g. 50000 (with cpu.cfs_period_us 100000) for half a CPU, at least 1000; -1 for no limit',
     'cpu.cfs_period_us': 'microseconds, from 1000 to 1000000 (usually 100000)',
     'memory.max': 'a number of bytes, or "max"',
     'memory.limit_in_bytes': 'a number of bytes, or -1',

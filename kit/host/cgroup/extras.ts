@@ -45,7 +45,10 @@ export function forbidSwap(cg: RunCgroup): void {
   if (cg.version === 'v2') {
     if (fs.existsSync(path.join(dir, 'memory.swap.max'))) fs.writeFileSync(path.join(dir, 'memory.swap.max'), '0');
   } else if (fs.existsSync(path.join(dir, 'memory.memsw.limit_in_bytes'))) {
-    fs.writeFileSync(path.join(dir, 'memory.memsw.limit_in_bytes'), fs.readFileSync(path.join(dir, 'memory.limit_in_bytes'), 'utf8').trim());
+    fs.writeFileSync(
+      path.join(dir, 'memory.memsw.limit_in_bytes'),
+      fs.readFileSync(path.join(dir, 'memory.limit_in_bytes'), 'utf8').trim(),
+    );
   }
 }
 
@@ -78,7 +81,10 @@ export function pauseLater(ctx: RunContext, cg: RunCgroup): void {
     void freezeFor(realHost, freezer, 5000).then(
       () => {
         const procs = procsOf(realHost, [...new Set(Object.values(cg.dirs))]);
-        say(ctx, `froze the container (${file} = ${fs.readFileSync(freezer.file, 'utf8').trim()}; processes ${procs.join(' ')} stopped) for ${pauseFor} s`);
+        say(
+          ctx,
+          `froze the container (${file} = ${fs.readFileSync(freezer.file, 'utf8').trim()}; processes ${procs.join(' ')} stopped) for ${pauseFor} s`,
+        );
         const thaw = setTimeout(() => {
           thawFor(realHost, freezer);
           say(ctx, 'thawed the container');
@@ -115,8 +121,8 @@ export function majorMinor(device: string): string {
 export function limitHomeIo(ctx: RunContext, cg: RunCgroup, bytesPerSecond: number): void {
   const home = ctx.facts.home;
   if (!home?.device) {
-    throw new KitError('--io-bps limits I/O on the container\'s /home loop device, and there is none in this run.', {
-      hint: 'It needs step 2\'s /home image (run step 4 or later).',
+    throw new KitError("--io-bps limits I/O on the container's /home loop device, and there is none in this run.", {
+      hint: "It needs step 2's /home image (run step 4 or later).",
       page: `${CGROUP_PAGE}#io-limit`,
     });
   }

@@ -24,7 +24,11 @@ export interface HostCgroupView {
 const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'pids'];
 
 /** Where the process is, per controller; undefined when it is gone. */
-export function hostCgroupsOf(pid: number, layout: CgroupLayout = detectLayout(), seen: ProcCgroups | undefined = procCgroups(pid)): HostCgroupView | undefined {
+export function hostCgroupsOf(
+  pid: number,
+  layout: CgroupLayout = detectLayout(),
+  seen: ProcCgroups | undefined = procCgroups(pid),
+): HostCgroupView | undefined {
   if (!seen) return undefined;
   const view: HostCgroupView = { driver: layout.kind === 'v2' ? 'v2' : 'v1', paths: {}, dirs: {} };
   for (const c of CONTROLLERS) {
@@ -65,8 +69,17 @@ export function oomKillsIn(view: HostCgroupView, host: CgroupHost = realHost): n
 export function limitsIn(view: HostCgroupView, host: CgroupHost = realHost): string {
   const files: [string, string][] =
     view.driver === 'v2'
-      ? [['memory', 'memory.max'], ['cpu', 'cpu.max'], ['pids', 'pids.max']]
-      : [['memory', 'memory.limit_in_bytes'], ['cpu', 'cpu.cfs_quota_us'], ['cpu', 'cpu.cfs_period_us'], ['pids', 'pids.max']];
+      ? [
+          ['memory', 'memory.max'],
+          ['cpu', 'cpu.max'],
+          ['pids', 'pids.max'],
+        ]
+      : [
+          ['memory', 'memory.limit_in_bytes'],
+          ['cpu', 'cpu.cfs_quota_us'],
+          ['cpu', 'cpu.cfs_period_us'],
+          ['pids', 'pids.max'],
+        ];
   return files.map(([c, f]) => `${f}=${view.dirs[c] ? (readOr(host, path.join(view.dirs[c], f)) ?? '?') : '?'}`).join(', ');
 }
 
@@ -91,7 +104,8 @@ export function cgroupMounts(mountinfo: string): CgroupMount[] {
   const out: CgroupMount[] = [];
   for (const { mountPoint, fstype, superOptions } of parseMountinfo(mountinfo)) {
     if (fstype === 'cgroup2') out.push({ mountPoint, version: 2, controllers: [] });
-    else if (fstype === 'cgroup') out.push({ mountPoint, version: 1, controllers: superOptions.split(',').filter((o) => !['rw', 'ro'].includes(o)) });
+    else if (fstype === 'cgroup')
+      out.push({ mountPoint, version: 1, controllers: superOptions.split(',').filter((o) => !['rw', 'ro'].includes(o)) });
   }
   return out;
 }
@@ -108,14 +122,21 @@ function readTrimmed(file: string): string | undefined {
 }
 
 /** Pure part: the limits from a reader of cgroup files (testable against fixtures). */
-export function limitsFrom(procCgroup: string, mounts: CgroupMount[], readFile: (file: string) => string | undefined = readTrimmed): SeenCgroupLimits {
+export function limitsFrom(
+  procCgroup: string,
+  mounts: CgroupMount[],
+  readFile: (file: string) => string | undefined = readTrimmed,
+): SeenCgroupLimits {
   const limits: SeenCgroupLimits = {};
   for (const line of procCgroup.split('\n')) {
     const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
     if (!m) continue;
     const [, , ctrl, cgPath] = m;
     const controllers = ctrl.split(',').filter(Boolean);
-    const mount = controllers.length === 0 ? mounts.find((x) => x.version === 2) : mounts.find((x) => x.version === 1 && controllers.every((c) => x.controllers.includes(c)));
+    const mount =
+      controllers.length === 0
+        ? mounts.find((x) => x.version === 2)
+        : mounts.find((x) => x.version === 1 && controllers.every((c) => x.controllers.includes(c)));
     if (!mount) continue;
     const dir = path.join(mount.mountPoint, cgPath);
     if (mount.version === 2) {

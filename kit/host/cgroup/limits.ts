@@ -32,7 +32,8 @@ export function validateLimits(l: CgroupLimits): void {
   if (l.ioBps) {
     if (!/^\d+:\d+$/.test(l.ioBps.device)) throw badLimit('ioBps.device', l.ioBps.device, "'MAJOR:MINOR' of a block device, like '7:0'");
     const { read, write } = l.ioBps;
-    if ((read === undefined && write === undefined) || !positiveInt(read) || !positiveInt(write)) throw badLimit('ioBps', l.ioBps, 'read/write in whole bytes per second > 0');
+    if ((read === undefined && write === undefined) || !positiveInt(read) || !positiveInt(write))
+      throw badLimit('ioBps', l.ioBps, 'read/write in whole bytes per second > 0');
   }
 }
 

@@ -38,7 +38,8 @@ export interface CgroupOptions {
 /** The limits of step 4's options (or their defaults), checked against what a container and this machine can take. */
 export function cgroupOptions(o: RunOptions): CgroupOptions {
   const memoryBytes = o.memory ?? CGROUP_OPTIONS.memory.default;
-  if (!Number.isSafeInteger(memoryBytes) || memoryBytes < MIN_MEMORY_BYTES) throw badOption('memory', formatSize(memoryBytes), `at least ${MIN_MEMORY_BYTES / MiB}M`);
+  if (!Number.isSafeInteger(memoryBytes) || memoryBytes < MIN_MEMORY_BYTES)
+    throw badOption('memory', formatSize(memoryBytes), `at least ${MIN_MEMORY_BYTES / MiB}M`);
 
   const cpuFraction = o.cpus ?? CGROUP_OPTIONS.cpus.default;
   const ncpu = os.availableParallelism();
@@ -52,7 +53,8 @@ export function cgroupOptions(o: RunOptions): CgroupOptions {
   const out: CgroupOptions = { memoryBytes, cpuFraction, pids };
   if (o.cpuWeight !== undefined) {
     const w = o.cpuWeight;
-    if (!Number.isInteger(w) || w < 1 || w > 10_000) throw badOption('cpu-weight', w, 'a whole number from 1 to 10000 (100 is the default)');
+    if (!Number.isInteger(w) || w < 1 || w > 10_000)
+      throw badOption('cpu-weight', w, 'a whole number from 1 to 10000 (100 is the default)');
     out.cpuWeight = w;
   }
   if (o.ioBps !== undefined) {

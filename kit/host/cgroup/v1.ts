@@ -81,7 +81,14 @@ export function v1Controllers(limits: CgroupLimits): { required: string[]; optio
   return { required: ['memory', 'cpu', 'cpuacct', 'pids', ...(limits.ioBps ? ['blkio'] : [])], optional: ['freezer', 'blkio'] };
 }
 
-export function createV1(host: CgroupHost, layout: CgroupLayout, ledger: Ledger, name: string, limits: CgroupLimits, parent = KIT_PARENT): V1Cgroup {
+export function createV1(
+  host: CgroupHost,
+  layout: CgroupLayout,
+  ledger: Ledger,
+  name: string,
+  limits: CgroupLimits,
+  parent = KIT_PARENT,
+): V1Cgroup {
   const { required, optional } = v1Controllers(limits);
   const used: Record<string, V1Hierarchy> = {};
   for (const c of required) {
@@ -93,7 +100,11 @@ export function createV1(host: CgroupHost, layout: CgroupLayout, ledger: Ledger,
   // one directory per hierarchy (cpu and cpuacct are often mounted together)
   const mounts = [...new Set(Object.values(used).map((h) => h.mountPoint))];
   const dirs = mounts.map((m) => path.join(m, parent, name));
-  const cpusetMounts = new Set(Object.values(used).filter((h) => h.controllers.includes('cpuset')).map((h) => h.mountPoint));
+  const cpusetMounts = new Set(
+    Object.values(used)
+      .filter((h) => h.controllers.includes('cpuset'))
+      .map((h) => h.mountPoint),
+  );
   const ledgerId = createDirs(host, ledger, dirs, () => {
     for (const m of mounts) {
       if (!parent) continue; // the hierarchy's root: there already
@@ -102,7 +113,11 @@ export function createV1(host: CgroupHost, layout: CgroupLayout, ledger: Ledger,
     }
   });
   for (const m of cpusetMounts) inheritCpuset(host, path.join(m, parent, name));
-  return new V1Cgroup({ host, ledger, ledgerId, name, layout: layout.kind, paths: dirs, controllers: Object.keys(used), limits }, used, parent);
+  return new V1Cgroup(
+    { host, ledger, ledgerId, name, layout: layout.kind, paths: dirs, controllers: Object.keys(used), limits },
+    used,
+    parent,
+  );
 }
 
 /**

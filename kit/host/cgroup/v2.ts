@@ -70,7 +70,14 @@ export function v2Controllers(limits: CgroupLimits): string[] {
   return ['cpu', 'memory', 'pids', ...(limits.ioBps ? ['io'] : [])];
 }
 
-export function createV2(host: CgroupHost, layout: CgroupLayout, ledger: Ledger, name: string, limits: CgroupLimits, parentName = KIT_PARENT): V2Cgroup {
+export function createV2(
+  host: CgroupHost,
+  layout: CgroupLayout,
+  ledger: Ledger,
+  name: string,
+  limits: CgroupLimits,
+  parentName = KIT_PARENT,
+): V2Cgroup {
   const root = layout.unified ?? layout.root;
   const controllers = v2Controllers(limits);
   const parent = path.join(root, parentName);

@@ -71,7 +71,11 @@ export async function probeImage(file: string): Promise<ImageContent> {
   }
   const type = /^TYPE=(.*)$/m.exec(out.stdout)?.[1];
   if (out.exitCode !== 0 || !type) {
-    return { kind: 'corrupt', bytes, reason: `blkid could not tell what it holds (${(out.stderr || out.stdout).trim() || `exit ${out.exitCode}`})` };
+    return {
+      kind: 'corrupt',
+      bytes,
+      reason: `blkid could not tell what it holds (${(out.stderr || out.stdout).trim() || `exit ${out.exitCode}`})`,
+    };
   }
   return { kind: 'corrupt', bytes, reason: `it holds a ${type} filesystem, not ext4` };
 }
@@ -110,7 +114,9 @@ export async function makeExt4(target: string, label: string, from?: { rootDir: 
   const out = await sh`mkfs.ext4 -q -F -m 0 -L ${label} ${fromDir} ${target}`;
   if (out.exitCode !== 0) {
     throw new KitError(`mkfs.ext4 on ${target} failed: ${(out.stderr || out.stdout).trim()}`, {
-      hint: /no space/i.test(out.stderr) ? 'The disk holding the kit\'s state folder is full.' : 'Is e2fsprogs installed? (sudo apt-get install -y e2fsprogs)',
+      hint: /no space/i.test(out.stderr)
+        ? "The disk holding the kit's state folder is full."
+        : 'Is e2fsprogs installed? (sudo apt-get install -y e2fsprogs)',
       page: TROUBLESHOOTING,
     });
   }

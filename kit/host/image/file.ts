@@ -59,8 +59,9 @@ export async function createImageFile(ledger: Ledger, file: string, bytes: numbe
 
 export function diskFullError(file: string, bytes: number, dir: string): KitError {
   return new KitError(`Not enough disk space for a ${formatSize(bytes)} image at ${file} (${formatSize(freeBytes(dir))} free there).`, {
-    hint: 'Free some space, or ask for a smaller image: --home-size 32M. ' +
-      'CW_STATE_DIR=/somewhere/bigger moves the kit\'s state folder (rootfs and images) to another disk.',
+    hint:
+      'Free some space, or ask for a smaller image: --home-size 32M. ' +
+      "CW_STATE_DIR=/somewhere/bigger moves the kit's state folder (rootfs and images) to another disk.",
     page: TROUBLESHOOTING,
   });
 }

@@ -19,7 +19,12 @@ import { formatSize, MiB, parseSize } from '../../core/size.ts';
 /** Step 2's options, read here (homeImageOptions); step 2 lists them in its `options`. */
 export const HOME_IMAGE_OPTIONS = {
   homeSize: { type: 'size', default: 64 * MiB, help: 'size of the /home image, e.g. 64M' },
-  homeImage: { type: 'string', default: 'home.img', placeholder: 'NAME|PATH', help: 'which image file holds /home (a NAME is in state/images/)' },
+  homeImage: {
+    type: 'string',
+    default: 'home.img',
+    placeholder: 'NAME|PATH',
+    help: 'which image file holds /home (a NAME is in state/images/)',
+  },
   recreateImage: { type: 'boolean', help: 'recreate a damaged or too small /home image without asking' },
 } as const satisfies StepOptions;
 /** ext4 with its journal and metadata needs a few MiB before there is room for files. */
@@ -173,10 +178,13 @@ function refuseLeftoverDevices(file: string): void {
   if (!fs.existsSync(file)) return;
   const devices = attachedLoopDevices(file);
   if (devices.length === 0) return;
-  throw new KitError(`The home image ${file} is still attached to ${devices.join(', ')} (left by a run that did not finish, or attached by hand).`, {
-    hint: `Run \`npm run clean\`, or detach it yourself: sudo losetup -d ${devices[0]} (if it is still mounted somewhere, \`grep ${path.basename(devices[0])} /proc/*/mountinfo\` shows where).`,
-    page: TROUBLESHOOTING,
-  });
+  throw new KitError(
+    `The home image ${file} is still attached to ${devices.join(', ')} (left by a run that did not finish, or attached by hand).`,
+    {
+      hint: `Run \`npm run clean\`, or detach it yourself: sudo losetup -d ${devices[0]} (if it is still mounted somewhere, \`grep ${path.basename(devices[0])} /proc/*/mountinfo\` shows where).`,
+      page: TROUBLESHOOTING,
+    },
+  );
 }
 
 /**

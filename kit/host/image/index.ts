@@ -4,8 +4,28 @@
 import type { Reclaimer, ResourceKind } from '../../core/ledger.ts';
 import { reclaimLoop } from './loop.ts';
 
-export { attachHomeImage, claimHomeImage, detachHomeImage, describeHomeImage, homeImageOptions, imagesDir, HOME_IMAGE_OPTIONS, MIN_HOME_BYTES, type HomeImage, type HomeImageClaim, type HomeImageOptions } from './home.ts';
-export { attachLoop, detachLoop, loopReclaimedByLedger, loopDevicesFor, attachedLoopDevices, backingFileOf, deviceNumbers } from './loop.ts';
+export {
+  attachHomeImage,
+  claimHomeImage,
+  detachHomeImage,
+  describeHomeImage,
+  homeImageOptions,
+  imagesDir,
+  HOME_IMAGE_OPTIONS,
+  MIN_HOME_BYTES,
+  type HomeImage,
+  type HomeImageClaim,
+  type HomeImageOptions,
+} from './home.ts';
+export {
+  attachLoop,
+  detachLoop,
+  loopReclaimedByLedger,
+  loopDevicesFor,
+  attachedLoopDevices,
+  backingFileOf,
+  deviceNumbers,
+} from './loop.ts';
 export { probeImage, fsckImage, makeExt4, readExt4Superblock } from './ext4.ts';
 export { createImageFile } from './file.ts';
 export { lockImage, imageLockHolder, releaseLocksOfRun } from './lock.ts';

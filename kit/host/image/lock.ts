@@ -126,7 +126,8 @@ export function imageBusyError(image: string, owner: LockOwner | undefined): Kit
     ? `run ${owner.runId} (pid ${owner.pid}${isAlive(owner.pid) ? '' : ', exiting'}, since ${owner.since.slice(11, 19)})`
     : 'another run';
   return new KitError(`The home image ${image} is busy: ${who} is using it.`, {
-    hint: 'One image can be mounted by one container at a time (ext4 mounted twice is corrupted). ' +
+    hint:
+      'One image can be mounted by one container at a time (ext4 mounted twice is corrupted). ' +
       'Wait for the other container to exit, or give this one its own image: --home-image other.img.',
     page: TROUBLESHOOTING,
   });

@@ -50,7 +50,10 @@ export function attachedLoopDevices(file: string): string[] {
 export async function loopDevicesFor(file: string): Promise<string[]> {
   if (!fs.existsSync(file)) return [];
   const out = await sh`losetup --noheadings --output NAME --associated ${file}`;
-  return out.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return out.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Why no loop device can be had, as a KitError; `detail` is what losetup said. */
@@ -62,7 +65,8 @@ export function noLoopDeviceError(detail: string, loopControl = LOOP_CONTROL): K
     });
   }
   return new KitError(`No free loop device: losetup said "${detail.trim()}".`, {
-    hint: 'See what holds them with `losetup -a`; `npm run clean` detaches the ones left by killed runs. ' +
+    hint:
+      'See what holds them with `losetup -a`; `npm run clean` detaches the ones left by killed runs. ' +
       'If the driver has a fixed number of devices, raise it: `sudo modprobe loop max_loop=64` (or loop.max_loop=64 on the kernel command line).',
     page: TROUBLESHOOTING,
   });
@@ -100,10 +104,13 @@ export async function detachLoop(device: string, backingFile: string, timeoutMs 
   while (attachedTo(device, backingFile)) {
     if (Date.now() > deadline) {
       const holders = whoHolds(device);
-      throw new KitError(`${device} (${backingFile}) is still attached after losetup -d${out.stderr ? `: ${out.stderr.trim()}` : ''}${holders.length ? `; ${holders.join(', ')}` : ''}.`, {
-        hint: `Something still has it open or mounted: see \`grep ${path.basename(device)} /proc/*/mountinfo\` and \`losetup -a\`; then \`npm run clean\`.`,
-        page: TROUBLESHOOTING,
-      });
+      throw new KitError(
+        `${device} (${backingFile}) is still attached after losetup -d${out.stderr ? `: ${out.stderr.trim()}` : ''}${holders.length ? `; ${holders.join(', ')}` : ''}.`,
+        {
+          hint: `Something still has it open or mounted: see \`grep ${path.basename(device)} /proc/*/mountinfo\` and \`losetup -a\`; then \`npm run clean\`.`,
+          page: TROUBLESHOOTING,
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 2));
   }
@@ -125,10 +132,14 @@ function whoHolds(device: string): string[] {
       const ns = fs.readlinkSync(`/proc/${pid}/ns/mnt`);
       if (!namespaces.has(ns)) {
         namespaces.add(ns);
-        const mount = fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').find((l) => l.split(' ')[2] === majorMinor);
+        const mount = fs
+          .readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+          .split('\n')
+          .find((l) => l.split(' ')[2] === majorMinor);
         if (mount) found.push(`mounted on ${mount.split(' ')[4]} in the mount namespace of pid ${pid} (${comm})`);
       }
-      if (fs.readdirSync(`/proc/${pid}/fd`).some((fd) => safeReadlink(`/proc/${pid}/fd/${fd}`) === device)) found.push(`open in pid ${pid} (${comm})`);
+      if (fs.readdirSync(`/proc/${pid}/fd`).some((fd) => safeReadlink(`/proc/${pid}/fd/${fd}`) === device))
+        found.push(`open in pid ${pid} (${comm})`);
     } catch {
       // the process went away while we looked
     }

@@ -29,7 +29,7 @@ function treeUsage(dir: string): { bytes: number; entries: number } {
  */
 export async function buildRootfsImage(ledger: Ledger, rootfsDir: string, out: string): Promise<{ file: string; bytes: number }> {
   const usage = treeUsage(rootfsDir);
-  const bytes = Math.ceil((usage.bytes * 4 / 3 + 16 * MiB) / MiB) * MiB;
+  const bytes = Math.ceil(((usage.bytes * 4) / 3 + 16 * MiB) / MiB) * MiB;
   const inodes = Math.max(1024, usage.entries * 2);
   fs.rmSync(out, { force: true });
   await createImageFile(ledger, out, bytes, (tmp) => makeExt4(tmp, 'rootfs', { rootDir: rootfsDir, inodes }));

@@ -16,7 +16,23 @@ import { staticBusybox, which } from '../preflight.ts';
 const RECIPE = '1';
 const STAMP = '.cw-rootfs';
 
-const DIRS = ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'proc', 'sys', 'dev', 'tmp', 'home', 'root', 'run', 'var/tmp', 'mnt', '.old_root'];
+const DIRS = [
+  'bin',
+  'sbin',
+  'usr/bin',
+  'usr/sbin',
+  'etc',
+  'proc',
+  'sys',
+  'dev',
+  'tmp',
+  'home',
+  'root',
+  'run',
+  'var/tmp',
+  'mnt',
+  '.old_root',
+];
 
 export function rootfsReady(dir = rootfsDir()): boolean {
   try {
@@ -70,7 +86,7 @@ function buildInto(root: string): void {
 
   const busybox = staticBusybox();
   if (!busybox) {
-    throw new KitError('A static busybox is needed for the container\'s root filesystem.', {
+    throw new KitError("A static busybox is needed for the container's root filesystem.", {
       hint: 'sudo apt-get install -y busybox-static (or run `npm run preflight`).',
       page: '/guide/troubleshooting#missing-tools',
     });

@@ -27,7 +27,8 @@ export async function lxcAvailability(): Promise<LxcAvailability> {
   }
   if (missing.length) return { ok: false, note: `LXC is not installed (no ${missing.join(', ')})`, install: INSTALL_HINT };
   if (!fs.existsSync(TEMPLATE)) return { ok: false, note: `LXC's busybox template is missing (${TEMPLATE})`, install: INSTALL_HINT };
-  if ((await q`which busybox`).exitCode !== 0) return { ok: false, note: 'busybox is not installed (the template copies the host\'s)', install: INSTALL_HINT };
+  if ((await q`which busybox`).exitCode !== 0)
+    return { ok: false, note: "busybox is not installed (the template copies the host's)", install: INSTALL_HINT };
   const version = (await q`lxc-create --version`).stdout.trim();
   return { ok: true, version };
 }
@@ -44,7 +45,7 @@ export async function lxcPath(): Promise<string> {
  */
 export function benchConfig(): string {
   return [
-    '# container-workshop: a benchmark twin of the student\'s container',
+    "# container-workshop: a benchmark twin of the student's container",
     'lxc.net.0.type = empty',
     'lxc.apparmor.profile = unconfined',
     // the host's /usr, read-only: the same sysbench binary and libraries as the host
@@ -75,7 +76,10 @@ export async function createLxc(ledger: Ledger, name: string, scratchDir: string
   if (!NAME_RE.test(name)) throw new Error(`refusing LXC name ${name}`);
   const lxcpath = await lxcPath();
   const ledgerEntry = ledger.record({ kind: 'lxc', name });
-  pivotBefore.set(name, pivotCgroups().filter((p) => fs.existsSync(p)));
+  pivotBefore.set(
+    name,
+    pivotCgroups().filter((p) => fs.existsSync(p)),
+  );
   try {
     await lxcCreate(ledger, name, scratchDir);
     const log = path.join(lxcpath, name, 'start.log');
@@ -106,7 +110,10 @@ async function lxcCreate(ledger: Ledger, name: string, scratchDir: string): Prom
 }
 
 export class LxcError extends Error {
-  constructor(readonly tool: string, readonly output: string) {
+  constructor(
+    readonly tool: string,
+    readonly output: string,
+  ) {
     super(`${tool} failed: ${output.trim().split('\n').slice(-3).join(' | ') || 'no output'}`);
     this.name = 'LxcError';
   }
@@ -122,7 +129,18 @@ const readIfExists = (file: string): string => {
 
 /** lxc-attach with a clean environment: the host's variables do not leak in. */
 export function attachArgv(name: string, argv: string[]): string[] {
-  return ['lxc-attach', '-n', name, '--clear-env', '--set-var', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', '--set-var', 'HOME=/root', '--', ...argv];
+  return [
+    'lxc-attach',
+    '-n',
+    name,
+    '--clear-env',
+    '--set-var',
+    'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+    '--set-var',
+    'HOME=/root',
+    '--',
+    ...argv,
+  ];
 }
 
 // cgroup directories lxc makes for a container, per hierarchy. "lxc.pivot" is

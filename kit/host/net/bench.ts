@@ -103,7 +103,8 @@ export async function benchNetworkSetup(opts: { iterations?: number; variants?: 
 
 /** Lines for the perf report. */
 export function formatNetBench(r: NetBenchResult): string[] {
-  const line = (label: string, s: Summary) => `${label.padEnd(46)} median ${s.median.toFixed(1)} ms  p90 ${s.p90.toFixed(1)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
+  const line = (label: string, s: Summary) =>
+    `${label.padEnd(46)} median ${s.median.toFixed(1)} ms  p90 ${s.p90.toFixed(1)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
   return [
     `network setup, ${r.iterations} runs each (goal: median < 30 ms)`,
     ...Object.entries(r.setup).map(([label, s]) => line(`  ${label} (${s.processes} ip)`, s)),

@@ -35,8 +35,7 @@ export const addAddress = (dev: string, address: string, prefix: number, netns?:
   netns ? ip`-n ${netns} addr add ${address}/${prefix} dev ${dev}` : ip`addr add ${address}/${prefix} dev ${dev}`;
 
 /** `ip [-n NS] link set D up` */
-export const linkUp = (dev: string, netns?: string): IpCommand =>
-  netns ? ip`-n ${netns} link set ${dev} up` : ip`link set ${dev} up`;
+export const linkUp = (dev: string, netns?: string): IpCommand => (netns ? ip`-n ${netns} link set ${dev} up` : ip`link set ${dev} up`);
 
 /** `ip -n NS route add default via GW`: everything not on the pair goes to the host end. */
 export const defaultRoute = (via: string, netns: string): IpCommand => ip`-n ${netns} route add default via ${via}`;

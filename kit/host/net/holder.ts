@@ -22,7 +22,12 @@ export async function spawnNetnsHolder(ledger?: Ledger, seconds = 60): Promise<N
   ledger?.record({ kind: 'process', pid, startTime: processStartTime(pid) });
   // unshare execs sleep once the namespace exists: wait for /proc/PID/ns/net to change
   const hostNet = namespaceId('self', 'net');
-  if (!(await waitFor(() => { const id = namespaceId(pid, 'net'); return id !== undefined && id !== hostNet; }, 5000))) {
+  if (
+    !(await waitFor(() => {
+      const id = namespaceId(pid, 'net');
+      return id !== undefined && id !== hostNet;
+    }, 5000))
+  ) {
     child.kill('SIGKILL');
     throw new Error('`unshare --net` did not create a network namespace within 5 s');
   }

@@ -139,11 +139,18 @@ function ipError(c: IpCommand, stderr: string): IpCommandError {
 }
 
 function hintFor(c: IpCommand, reason: string): string {
-  if (/File exists/.test(reason) && c.args[0] === 'link') return 'An interface with this name already exists: a run was killed before its teardown. Run `npm run clean`.';
+  if (/File exists/.test(reason) && c.args[0] === 'link')
+    return 'An interface with this name already exists: a run was killed before its teardown. Run `npm run clean`.';
   if (/File exists/.test(reason) && c.args[0] === 'route') return 'The namespace already has a default route; add it once.';
-  if (/Network is unreachable|Nexthop has invalid gateway/.test(reason)) return 'The gateway is not on a connected network: give the container end its address and bring it up before adding the route.';
-  if (/Cannot find device/.test(reason)) return c.netns ? 'That interface is not in the container\'s namespace: was it moved there with `link set NAME netns PID`?' : 'That interface is not on the host: it may already have been moved into the container\'s namespace (use `-n NETNS`).';
-  if (/Cannot open network namespace|No such file/.test(reason)) return 'The named namespace does not exist yet: `netns attach NAME PID` (a bind mount of /proc/PID/ns/net on /run/netns/NAME) must come first.';
-  if (/Invalid "netns" value|No such process/.test(reason)) return 'The pid is not a running process: move the interface while the child is paused (in setup).';
+  if (/Network is unreachable|Nexthop has invalid gateway/.test(reason))
+    return 'The gateway is not on a connected network: give the container end its address and bring it up before adding the route.';
+  if (/Cannot find device/.test(reason))
+    return c.netns
+      ? "That interface is not in the container's namespace: was it moved there with `link set NAME netns PID`?"
+      : "That interface is not on the host: it may already have been moved into the container's namespace (use `-n NETNS`).";
+  if (/Cannot open network namespace|No such file/.test(reason))
+    return 'The named namespace does not exist yet: `netns attach NAME PID` (a bind mount of /proc/PID/ns/net on /run/netns/NAME) must come first.';
+  if (/Invalid "netns" value|No such process/.test(reason))
+    return 'The pid is not a running process: move the interface while the child is paused (in setup).';
   return 'Try the same command by hand as root to see what the kernel says (`man ip-link`, `man ip-address`, `man ip-route`).';
 }

@@ -68,7 +68,10 @@ export async function allocateNetwork(ctx: RunContext, opts: NetworkOptions = ne
   try {
     parsed = parsePoolOptions(opts.pool, opts.prefix);
   } catch (err) {
-    throw new KitError(`bad subnet option: ${(err as Error).message}`, { hint: 'e.g. --subnet-pool 10.200.0.0/16 --subnet-prefix 30', page: `${NET_PAGE}#options` });
+    throw new KitError(`bad subnet option: ${(err as Error).message}`, {
+      hint: 'e.g. --subnet-pool 10.200.0.0/16 --subnet-prefix 30',
+      page: `${NET_PAGE}#options`,
+    });
   }
   const occupied = await hostOccupiedNetworks();
   const dir = leasesDir(ctx.stateDir);
@@ -101,10 +104,13 @@ export class HostNetnsError extends KitError {
     readonly netnsId: string,
     readonly net?: NetFacts,
   ) {
-    super(`the container has no network namespace of its own (its /proc/PID/ns/net is the host's, ${netnsId}): refusing to run the network setup, which would reconfigure the host`, {
-      hint: "Ask clone() for a new network namespace in configure: spec.cloneFlags.add('CLONE_NEWNET').",
-      page: `${NET_PAGE}#the-namespace`,
-    });
+    super(
+      `the container has no network namespace of its own (its /proc/PID/ns/net is the host's, ${netnsId}): refusing to run the network setup, which would reconfigure the host`,
+      {
+        hint: "Ask clone() for a new network namespace in configure: spec.cloneFlags.add('CLONE_NEWNET').",
+        page: `${NET_PAGE}#the-namespace`,
+      },
+    );
     this.name = 'HostNetnsError';
   }
 }

@@ -38,14 +38,27 @@ export async function benchCommand(argv: string[]): Promise<number> {
   // step options (--home-size 512M, --memory 256M ...) go to the container's steps, checked against their declarations
   const steps = await loadStepsUpTo(dir, 5);
   args = parseArgs(argv, [...booleans, ...booleanOptions(steps)]);
-  const options: RunOptions = { ...stepOptions(args.flags, steps, BENCH_FLAGS), argv: [], solution: args.flags.solution === true, stepsDir: dir };
+  const options: RunOptions = {
+    ...stepOptions(args.flags, steps, BENCH_FLAGS),
+    argv: [],
+    solution: args.flags.solution === true,
+    stepsDir: dir,
+  };
 
   const bench = asBenchStep(steps.at(-1), `${path.basename(dir)}/05-bench.ts`);
   const ctx = newContext(options);
   try {
     const envs: BenchEnvironment[] = [hostEnvironment({ ledger: ctx.ledger, stateDir: ctx.stateDir, runId: ctx.runId })];
     if (!args.flags['no-container']) {
-      envs.push(containerEnvironment({ steps, bench, options, ledger: ctx.ledger, scratchDir: path.join(ctx.stateDir, 'bench', `container-${ctx.runId}`) }));
+      envs.push(
+        containerEnvironment({
+          steps,
+          bench,
+          options,
+          ledger: ctx.ledger,
+          scratchDir: path.join(ctx.stateDir, 'bench', `container-${ctx.runId}`),
+        }),
+      );
     }
     const unavailable: UnavailableEnvironment[] = [];
     if (!args.flags['no-lxc']) {
@@ -81,7 +94,9 @@ export async function runAndWrite(o: {
   const onSignal = () => abort.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  say(`benchmark (${o.profile.mode}): ${o.envs.map((e) => e.name).join(', ')}${o.unavailable.length ? ` (not: ${o.unavailable.map((u) => u.name).join(', ')})` : ''}`);
+  say(
+    `benchmark (${o.profile.mode}): ${o.envs.map((e) => e.name).join(', ')}${o.unavailable.length ? ` (not: ${o.unavailable.map((u) => u.name).join(', ')})` : ''}`,
+  );
   // the schedule's length comes with the first event
   let bar: Bar | undefined;
   try {
@@ -114,4 +129,3 @@ export async function runAndWrite(o: {
     for (const e of await o.ledger.teardown({ ...reclaimers, ...lxcReclaimers })) warn(`could not clean up: ${e.message}`);
   }
 }
-

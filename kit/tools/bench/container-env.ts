@@ -113,4 +113,3 @@ export function containerEnvironment(o: ContainerEnvOptions): BenchEnvironment {
     },
   };
 }
-

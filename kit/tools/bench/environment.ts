@@ -62,7 +62,16 @@ export interface UnavailableEnvironment {
 }
 
 export const fromProbe = (p: ProcessProbe | undefined): Pick<EnvRunResult, 'nsIds' | 'cgroup' | 'cwdFs' | 'pid' | 'cmdline' | 'limits'> =>
-  p ? { nsIds: p.ns, cgroup: p.cgroup, pid: p.pid, cmdline: p.cmdline, ...(p.cwd ? { cwdFs: p.cwd } : {}), ...(p.limits ? { limits: p.limits } : {}) } : {};
+  p
+    ? {
+        nsIds: p.ns,
+        cgroup: p.cgroup,
+        pid: p.pid,
+        cmdline: p.cmdline,
+        ...(p.cwd ? { cwdFs: p.cwd } : {}),
+        ...(p.limits ? { limits: p.limits } : {}),
+      }
+    : {};
 
 /** Free bytes of the filesystem holding `dir` (statfs(2)), as seen from the host. */
 export function statfsFree(dir: string): number | undefined {
@@ -87,4 +96,11 @@ export function dfAvailable(output: string): number | undefined {
  * building a shell string: the directory and the command stay separate argv
  * entries ("$1" and "$@"), so no quoting can go wrong.
  */
-export const inDirectory = (cwd: string, argv: string[]): string[] => ['/bin/sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', cwd, ...argv];
+export const inDirectory = (cwd: string, argv: string[]): string[] => [
+  '/bin/sh',
+  '-c',
+  'cd "$1" && shift && exec "$@"',
+  'sh',
+  cwd,
+  ...argv,
+];

@@ -13,7 +13,7 @@ export function hostEnvironment(opts: { ledger: Ledger; stateDir: string; runId:
   let entry: number | undefined;
   return {
     name: 'host',
-    description: 'the host: sysbench as an ordinary process, files on the host\'s filesystem',
+    description: "the host: sysbench as an ordinary process, files on the host's filesystem",
     workDir,
     async setup() {
       entry = opts.ledger.record({ kind: 'path', path: workDir });

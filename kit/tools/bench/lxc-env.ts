@@ -8,7 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { $ } from '../../core/shell.ts';
 import type { Ledger } from '../../core/ledger.ts';
-import { fromProbe, inDirectory, statfsFree, type BenchEnvironment, type EnvRunResult, type UnavailableEnvironment } from './environment.ts';
+import {
+  fromProbe,
+  inDirectory,
+  statfsFree,
+  type BenchEnvironment,
+  type EnvRunResult,
+  type UnavailableEnvironment,
+} from './environment.ts';
 import { watchFor } from './probe.ts';
 import { attachArgv, containerName, createLxc, destroyLxc, lxcAvailability, type LxcContainer } from '../../host/lxc/lxc.ts';
 
@@ -49,7 +56,11 @@ export function lxcEnvironment(opts: { ledger: Ledger; stateDir: string; runId: 
 }
 
 /** The LXC environment, or why there is none (with the command that installs it). */
-export async function lxcEnvironmentIfAvailable(o: { ledger: Ledger; stateDir: string; runId: string }): Promise<BenchEnvironment | UnavailableEnvironment> {
+export async function lxcEnvironmentIfAvailable(o: {
+  ledger: Ledger;
+  stateDir: string;
+  runId: string;
+}): Promise<BenchEnvironment | UnavailableEnvironment> {
   const lxc = await lxcAvailability();
   if (!lxc.ok) return { name: 'lxc', note: lxc.note, install: lxc.install };
   return lxcEnvironment({ ...o, version: lxc.version });

@@ -39,7 +39,9 @@ export function benchTable(results: BenchResults, rows: Row[]): string {
   const head = ['Workload', 'What', ...envs.map((e) => ENV_LABELS[e]), ...others.map((e) => `${ENV_LABELS[e]} / host`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
-    lines.push(`| ${WORKLOAD_TITLES[r.workload]} | ${r.label} | ${envs.map((e) => valueCell(r, e)).join(' | ')} | ${others.map((e) => ratioCell(r, e)).join(' | ')} |`);
+    lines.push(
+      `| ${WORKLOAD_TITLES[r.workload]} | ${r.label} | ${envs.map((e) => valueCell(r, e)).join(' | ')} | ${others.map((e) => ratioCell(r, e)).join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -93,7 +95,7 @@ export function renderMarkdown(results: BenchResults, rows: Row[], opts: { chart
     '',
     environmentList(results),
     '',
-    'Each cell: median, then the range of the runs and their coefficient of variation (CV). The ratio is the median of the environment over the host\'s (higher is faster); a difference is only called one when it exceeds twice the combined noise and the runs do not overlap.',
+    "Each cell: median, then the range of the runs and their coefficient of variation (CV). The ratio is the median of the environment over the host's (higher is faster); a difference is only called one when it exceeds twice the combined noise and the runs do not overlap.",
     '',
     benchTable(results, rows),
     '',

@@ -48,16 +48,24 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
     if (cpus !== undefined && cpus < 1) {
       const band = Math.max(2 * v.noise, 0.1);
       const near = Math.abs(v.ratio / cpus - 1) <= band;
-      const fit = !near ? `, where the quota alone predicts ${formatRatio(cpus)}` : band <= LOUD ? ', just what the quota allows' : ', consistent with the quota within the (large) noise';
+      const fit = !near
+        ? `, where the quota alone predicts ${formatRatio(cpus)}`
+        : band <= LOUD
+          ? ', just what the quota allows'
+          : ', consistent with the quota within the (large) noise';
       out.push(
         `CPU: ${who} ran at ${formatRatio(v.ratio)} of the host's speed under a cgroup CPU quota of ${cpus} CPU (cpu.max or cpu.cfs_quota_us)${fit}: a single-threaded loop gets ${Math.round(cpus * 100)} ms of every 100 ms period and then waits. Namespaces themselves cost nothing here; to see that, run the benchmark with the quota lifted (e.g. --cpus 1).`,
       );
       continue;
     }
     if (v.kind === 'slower') {
-      out.push(`CPU: ${who} is ${phrase(v)}. A CPU-bound loop makes no system calls, so namespaces cannot slow it down; look for a CPU limit on its cgroup (cpu.max or cpu.cfs_quota_us) below one CPU, or another load on the machine during its runs.`);
+      out.push(
+        `CPU: ${who} is ${phrase(v)}. A CPU-bound loop makes no system calls, so namespaces cannot slow it down; look for a CPU limit on its cgroup (cpu.max or cpu.cfs_quota_us) below one CPU, or another load on the machine during its runs.`,
+      );
     } else {
-      out.push(`CPU: ${who} is ${phrase(v)}. A process in namespaces is an ordinary process of the same kernel on the same CPU; a loop that makes no system calls never even asks the kernel which namespace it is in.`);
+      out.push(
+        `CPU: ${who} is ${phrase(v)}. A process in namespaces is an ordinary process of the same kernel on the same CPU; a loop that makes no system calls never even asks the kernel which namespace it is in.`,
+      );
     }
   }
 
@@ -71,7 +79,9 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
     const both = (xs: { label: string; v: Verdict }[]) => xs.map((x) => `${x.label} reads are ${phrase(x.v)}`).join('; ');
     const cached = reads(['fileio-read/seqrd', 'fileio-read/rndrd']);
     if (cached.length && cached.every((x) => isSame(x.v))) {
-      out.push(`File reads through the page cache: ${who} reads as fast as the host (${cached.map((x) => `${x.label} ${formatRatio(x.v.ratio)}`).join(', ')}): the files were just written, so both read them from memory, and the filesystem underneath hardly matters.`);
+      out.push(
+        `File reads through the page cache: ${who} reads as fast as the host (${cached.map((x) => `${x.label} ${formatRatio(x.v.ratio)}`).join(', ')}): the files were just written, so both read them from memory, and the filesystem underneath hardly matters.`,
+      );
     } else if (cached.length) {
       const slow = cached.some((x) => x.v.kind === 'slower' || x.v.kind === 'unclear');
       out.push(`File reads through the page cache in ${who}: ${both(cached)}.${slow ? cachedReadNote(results, env) : ''}`);
@@ -81,7 +91,9 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
     if (direct.length) {
       const faster = direct.filter((x) => x.v.kind === 'faster');
       if (env === 'container' && faster.length) {
-        out.push(`O_DIRECT reads: our container reads ${faster.map((x) => `${formatRatio(x.v.ratio)} (${x.label})`).join(' and ')} as fast as the host. O_DIRECT only skips the cache of the filesystem the file is on: /home is ext4 on a loop device, and the loop device reads its backing file through the host's page cache, where the image already is. The host's O_DIRECT reads really go to the disk. Two caches, and "direct" bypasses only one of them.`);
+        out.push(
+          `O_DIRECT reads: our container reads ${faster.map((x) => `${formatRatio(x.v.ratio)} (${x.label})`).join(' and ')} as fast as the host. O_DIRECT only skips the cache of the filesystem the file is on: /home is ext4 on a loop device, and the loop device reads its backing file through the host's page cache, where the image already is. The host's O_DIRECT reads really go to the disk. Two caches, and "direct" bypasses only one of them.`,
+        );
       } else {
         out.push(`O_DIRECT reads in ${who}: ${both(direct)}.`);
       }
@@ -91,12 +103,14 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
       .map((id) => ({ id, v: verdictOf(row(id), env) }))
       .filter((x): x is { id: string; v: Verdict } => !!x.v);
     if (writes.length) {
-      const list = writes.map((w) => `${w.id.split('/')[1]} ${formatRatio(w.v.ratio)}${w.v.kind === 'same' || w.v.kind === 'unclear' ? ' (≈)' : ''}`).join(', ');
+      const list = writes
+        .map((w) => `${w.id.split('/')[1]} ${formatRatio(w.v.ratio)}${w.v.kind === 'same' || w.v.kind === 'unclear' ? ' (≈)' : ''}`)
+        .join(', ');
       const note =
         env === 'container'
           ? ' Writes end in fsync(): on the loop device, ext4 flushes to the loop, which writes into the backing file, whose own flush reaches the disk; how much that costs depends on whether the loop uses direct I/O on its backing file.'
           : env === 'lxc'
-            ? ' LXC\'s files live in its rootfs, a folder of the host\'s own filesystem: the same path to the disk as the host.'
+            ? " LXC's files live in its rootfs, a folder of the host's own filesystem: the same path to the disk as the host."
             : '';
       out.push(`File writes: ${who} relative to the host: ${list}.${note}`);
     }
@@ -119,7 +133,10 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
         out.push(`${what}: ${who} is ${phrase(v)}: ${why}; namespaces play no part in it.`);
         continue;
       }
-      const why = id === 'memory' ? 'memory is accessed without the kernel\'s help once mapped' : 'the scheduler and futexes are the same kernel code for every process; only a CPU or pids limit could differ';
+      const why =
+        id === 'memory'
+          ? "memory is accessed without the kernel's help once mapped"
+          : 'the scheduler and futexes are the same kernel code for every process; only a CPU or pids limit could differ';
       out.push(`${what}: ${who} is ${phrase(v)}; ${why}.`);
     }
   }
@@ -133,7 +150,8 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
     });
     const alike = both.filter((r) => !differ.includes(r));
     const names = (rs: Row[]) => rs.map((r) => r.variant).join(', ');
-    const why = 'both are namespaces and cgroups of the same kernel, so differences come from where the files are (a loop device vs a folder) and from limits, not from the isolation itself.';
+    const why =
+      'both are namespaces and cgroups of the same kernel, so differences come from where the files are (a loop device vs a folder) and from limits, not from the isolation itself.';
     out.push(
       differ.length === 0
         ? 'Our container vs LXC: no clear difference anywhere; both are namespaces and cgroups of the same kernel.'
@@ -149,10 +167,14 @@ export function observations(results: BenchResults, rows: Row[]): string[] {
     .flatMap((r) => r.cells.filter((c) => c.summary && c.summary.n > 1).map((c) => ({ r, c })))
     .sort((a, b) => (b.c.summary?.cv ?? 0) - (a.c.summary?.cv ?? 0))[0];
   if (noisy?.c.summary && noisy.c.summary.cv > 0.05) {
-    out.push(`Noise: the least stable measurement was ${noisy.r.variant} on ${ENV_LABELS[noisy.c.env]} (coefficient of variation ${pct(noisy.c.summary.cv)}); differences smaller than about twice that are not evidence of anything${results.mode === 'quick' ? '; the full mode (longer, more runs) narrows it' : ''}.`);
+    out.push(
+      `Noise: the least stable measurement was ${noisy.r.variant} on ${ENV_LABELS[noisy.c.env]} (coefficient of variation ${pct(noisy.c.summary.cv)}); differences smaller than about twice that are not evidence of anything${results.mode === 'quick' ? '; the full mode (longer, more runs) narrows it' : ''}.`,
+    );
   }
 
-  const failed = rows.flatMap((r) => r.cells.filter((c) => c.failures > 0).map((c) => `${r.variant} on ${ENV_LABELS[c.env]} (${c.failures})`));
+  const failed = rows.flatMap((r) =>
+    r.cells.filter((c) => c.failures > 0).map((c) => `${r.variant} on ${ENV_LABELS[c.env]} (${c.failures})`),
+  );
   if (failed.length) out.push(`Failed runs, left out of the numbers: ${failed.join(', ')}; see results/bench.json for their output.`);
   for (const e of results.environments.filter((x) => !x.available)) {
     out.push(`${ENV_LABELS[e.name]} was not measured: ${e.note}${e.install ? ` (install: ${e.install})` : ''}.`);
@@ -179,7 +201,9 @@ function cachedReadNote(results: BenchResults, env: EnvName): string {
   const notes: string[] = [];
   const cpus = limits?.cpus;
   if (cpus !== undefined && cpus < 1) {
-    notes.push(` Reading from the page cache is a copy for every read, CPU work that the cgroup's CPU quota (${cpus} CPU) throttles like any other.`);
+    notes.push(
+      ` Reading from the page cache is a copy for every read, CPU work that the cgroup's CPU quota (${cpus} CPU) throttles like any other.`,
+    );
   }
   const bytes = limits?.memoryBytes;
   const files = filesBytes(results);

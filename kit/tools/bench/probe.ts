@@ -72,7 +72,10 @@ export function probeProcess(pid: number, cwdInside?: string): ProcessProbe | un
       if (id) ns[n] = id;
     }
     const cgroup = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+    const cmdline = fs
+      .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a, i, all) => a !== '' || i < all.length - 1);
     const probe: ProcessProbe = { pid, comm, cmdline, ns, cgroup };
     const limits = cgroupLimitsOf(pid);
     if (limits) probe.limits = limits;

@@ -11,7 +11,20 @@ import { parseSysbench } from './parse.ts';
 import { NAMESPACES, type NamespaceIds } from './probe.ts';
 import { RESULTS_SCHEMA, type BenchProfile, type BenchResults, type BenchRun, type EnvironmentRecord } from './results.ts';
 import { interleave } from './schedule.ts';
-import { amountFor, calibrationAmount, cleanupArgv, measuredArgv, metricOf, prepareArgv, timedArgv, variants as allVariants, type FileSet, type SysbenchCommands, type Variant, type WorkloadId } from './workloads.ts';
+import {
+  amountFor,
+  calibrationAmount,
+  cleanupArgv,
+  measuredArgv,
+  metricOf,
+  prepareArgv,
+  timedArgv,
+  variants as allVariants,
+  type FileSet,
+  type SysbenchCommands,
+  type Variant,
+  type WorkloadId,
+} from './workloads.ts';
 import { NotDoneError } from '../../core/errors.ts';
 
 export const PROFILES: Record<'quick' | 'check' | 'grade' | 'full', BenchProfile> = {
@@ -62,7 +75,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   let profile = opts.profile;
   const selected = (files: FileSet) => allVariants(files, opts.commands).filter((v) => !opts.only || opts.only.includes(v.id));
   let vs = selected(profile.files);
-  const records: EnvironmentRecord[] = (opts.unavailable ?? []).map((u) => ({ name: u.name, available: false, note: u.note, ...(u.install ? { install: u.install } : {}) }));
+  const records: EnvironmentRecord[] = (opts.unavailable ?? []).map((u) => ({
+    name: u.name,
+    available: false,
+    note: u.note,
+    ...(u.install ? { install: u.install } : {}),
+  }));
   const ready: BenchEnvironment[] = [];
   const runs: BenchRun[] = [];
 
@@ -84,7 +102,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (vs.some((v) => v.needsFiles)) {
       const files = await fitFiles(profile.files, ready);
       if (files.totalSize !== profile.files.totalSize) {
-        opts.onNote?.(`fileio uses ${files.totalSize} of files instead of ${profile.files.totalSize}: that is what fits in every environment (a bigger /home: --home-size)`);
+        opts.onNote?.(
+          `fileio uses ${files.totalSize} of files instead of ${profile.files.totalSize}: that is what fits in every environment (a bigger /home: --home-size)`,
+        );
         profile = { ...profile, files };
         vs = selected(files);
       }
@@ -97,14 +117,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     }
 
     const repsOf = (variant: string): number => profile.repsFor?.[variant] ?? profile.reps;
-    const schedule = interleave(vs.map((v) => v.id), ready.map((e) => e.name), repsOf);
+    const schedule = interleave(
+      vs.map((v) => v.id),
+      ready.map((e) => e.name),
+      repsOf,
+    );
     const amounts = new Map<string, number>();
     let done = 0;
     for (const item of schedule) {
-      if (opts.signal?.aborted) throw new KitError('The benchmark was interrupted; everything it set up has been removed.', { exitCode: 130 });
+      if (opts.signal?.aborted)
+        throw new KitError('The benchmark was interrupted; everything it set up has been removed.', { exitCode: 130 });
       const v = vs.find((x) => x.id === item.variant) as Variant;
       const env = ready.find((e) => e.name === item.env) as BenchEnvironment;
-      opts.onProgress?.({ done, total: schedule.length, label: `${v.id} · ${env.name} · ${item.warmup ? 'warm-up' : `run ${item.rep}/${repsOf(v.id)}`}` });
+      opts.onProgress?.({
+        done,
+        total: schedule.length,
+        label: `${v.id} · ${env.name} · ${item.warmup ? 'warm-up' : `run ${item.rep}/${repsOf(v.id)}`}`,
+      });
       const calibrating = item.warmup && env === ready[0];
       const amount = amounts.get(v.id);
       const prepared = records.find((r) => r.name === env.name)?.prepare;
@@ -113,7 +142,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         run = skipped(item, v, `fileio prepare failed: ${prepared.error}`);
       } else if (calibrating) {
         // warmupS 0: calibrate on a small fixed amount instead of a whole second (sysbench's shortest --time)
-        const argv = profile.warmupS >= 1 ? timedArgv(v, profile.warmupS) : measuredArgv(v, calibrationAmount(v), profile.targetS * profile.capFactor);
+        const argv =
+          profile.warmupS >= 1 ? timedArgv(v, profile.warmupS) : measuredArgv(v, calibrationAmount(v), profile.targetS * profile.capFactor);
         run = await execute(env, item, v, argv, undefined, opts.read);
         const a = amountFor(v, run.report, profile.targetS);
         if (a !== undefined) amounts.set(v.id, a);
@@ -228,11 +258,26 @@ async function runOnce(env: BenchEnvironment, argv: string[]): Promise<EnvRunRes
 }
 
 function skipped(item: { rep: number; warmup: boolean; env?: EnvName }, v: Variant, error: string): BenchRun {
-  return { variant: v.id, env: item.env ?? 'host', rep: item.rep, warmup: item.warmup, argv: [], startedAt: iso(), wallS: 0, exitCode: -1, report: {}, error, stdout: '' };
+  return {
+    variant: v.id,
+    env: item.env ?? 'host',
+    rep: item.rep,
+    warmup: item.warmup,
+    argv: [],
+    startedAt: iso(),
+    wallS: 0,
+    exitCode: -1,
+    report: {},
+    error,
+    stdout: '',
+  };
 }
 
 function firstLine(out: { stdout: string; stderr: string; exitCode: number }): string {
-  const lines = `${out.stderr}\n${out.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${out.stderr}\n${out.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /fatal|error|cannot|not found|denied/i.test(l)) ?? lines.at(-1) ?? `exit code ${out.exitCode}`;
 }
 

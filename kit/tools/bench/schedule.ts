@@ -16,7 +16,11 @@ export interface ScheduledRun<E extends string = string> {
  * warm-up also calibrates the amount of work), then `reps` rounds of one run
  * per environment.
  */
-export function interleave<E extends string>(variantIds: readonly string[], envs: readonly E[], reps: number | ((variant: string) => number)): ScheduledRun<E>[] {
+export function interleave<E extends string>(
+  variantIds: readonly string[],
+  envs: readonly E[],
+  reps: number | ((variant: string) => number),
+): ScheduledRun<E>[] {
   const out: ScheduledRun<E>[] = [];
   for (const variant of variantIds) {
     for (const env of envs) out.push({ variant, env, rep: 0, warmup: true });

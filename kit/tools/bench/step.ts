@@ -33,7 +33,9 @@ export interface BenchStep extends StepDefinition {
 export function asBenchStep(step: StepDefinition | undefined, file = 'step 5'): BenchStep {
   const s = step as Partial<BenchStep> | undefined;
   const missing = (['sysbench', 'workDir', 'run', 'read'] as const).filter((k) => s?.[k] === undefined);
-  const commands = s?.sysbench ? (['cpu', 'fileio', 'memory', 'threads'] as const).filter((k) => typeof s.sysbench?.[k] !== 'function') : [];
+  const commands = s?.sysbench
+    ? (['cpu', 'fileio', 'memory', 'threads'] as const).filter((k) => typeof s.sysbench?.[k] !== 'function')
+    : [];
   if (!s || missing.length || commands.length) {
     throw new KitError(`${file} does not define ${[...missing, ...commands.map((c) => `sysbench.${c}`)].join(', ')}.`, {
       hint: 'Keep the structure of the skeleton steps/05-bench.ts: sysbench { cpu, fileio, memory, threads }, workDir, run and read.',

@@ -57,27 +57,38 @@ export function renderSvg(rows: Row[], opts: { title?: string; subtitle?: string
   const rowH = Math.max(34, envs.length * (barH + 3) + 10);
   const plotW = W - left - right;
   const H = top + rows.length * rowH + 44;
-  const x = (v: number): number => left + ((Math.log2(Math.min(Math.max(v, min), max)) - Math.log2(min)) / (Math.log2(max) - Math.log2(min))) * plotW;
+  const x = (v: number): number =>
+    left + ((Math.log2(Math.min(Math.max(v, min), max)) - Math.log2(min)) / (Math.log2(max) - Math.log2(min))) * plotW;
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12" role="img">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12" role="img">`,
+  );
   out.push(`<title>${esc(opts.title ?? 'Speed relative to the host')}</title>`);
   out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="16" y="24" font-size="16" font-weight="600" fill="#222">${esc(opts.title ?? 'Speed relative to the host (1 = same as the host, log scale)')}</text>`);
+  out.push(
+    `<text x="16" y="24" font-size="16" font-weight="600" fill="#222">${esc(opts.title ?? 'Speed relative to the host (1 = same as the host, log scale)')}</text>`,
+  );
   if (opts.subtitle) out.push(`<text x="16" y="42" fill="#666">${esc(opts.subtitle)}</text>`);
 
   // legend
   let lx = left;
   for (const env of envs) {
-    out.push(`<rect x="${lx}" y="52" width="12" height="10" fill="${ENV_COLORS[env]}"/><text x="${lx + 16}" y="61" fill="#333">${esc(ENV_LABELS[env])}</text>`);
+    out.push(
+      `<rect x="${lx}" y="52" width="12" height="10" fill="${ENV_COLORS[env]}"/><text x="${lx + 16}" y="61" fill="#333">${esc(ENV_LABELS[env])}</text>`,
+    );
     lx += 120;
   }
-  out.push(`<rect x="${lx}" y="52" width="12" height="10" fill="#999" fill-opacity="0.35"/><text x="${lx + 16}" y="61" fill="#333">pale: within the noise</text>`);
+  out.push(
+    `<rect x="${lx}" y="52" width="12" height="10" fill="#999" fill-opacity="0.35"/><text x="${lx + 16}" y="61" fill="#333">pale: within the noise</text>`,
+  );
 
   // grid: powers of two
   for (let v = min; v <= max * 1.0001; v *= 2) {
     const gx = fmt(x(v));
-    out.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${top + rows.length * rowH}" stroke="${v === 1 ? '#222' : '#ddd'}" stroke-width="${v === 1 ? 1.5 : 1}"/>`);
+    out.push(
+      `<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${top + rows.length * rowH}" stroke="${v === 1 ? '#222' : '#ddd'}" stroke-width="${v === 1 ? 1.5 : 1}"/>`,
+    );
     out.push(`<text x="${gx}" y="${top + rows.length * rowH + 16}" text-anchor="middle" fill="#444">${esc(formatRatio(v))}</text>`);
   }
   out.push(`<text x="${fmt(x(min))}" y="${top + rows.length * rowH + 34}" fill="#666">← slower than the host</text>`);
@@ -87,7 +98,9 @@ export function renderSvg(rows: Row[], opts: { title?: string; subtitle?: string
     const y0 = top + i * rowH;
     if (i % 2 === 0) out.push(`<rect x="8" y="${y0}" width="${W - 16}" height="${rowH}" fill="#f6f8fa"/>`);
     const mid = y0 + rowH / 2;
-    out.push(`<text x="${left - 10}" y="${fmt(mid - 3)}" text-anchor="end" fill="#222" font-weight="600">${esc(WORKLOAD_TITLES[r.workload])}</text>`);
+    out.push(
+      `<text x="${left - 10}" y="${fmt(mid - 3)}" text-anchor="end" fill="#222" font-weight="600">${esc(WORKLOAD_TITLES[r.workload])}</text>`,
+    );
     out.push(`<text x="${left - 10}" y="${fmt(mid + 12)}" text-anchor="end" fill="#555" font-size="11">${esc(r.label)}</text>`);
     const first = mid - (envs.length * (barH + 3)) / 2;
     bars[i].forEach((b, j) => {
@@ -103,9 +116,14 @@ export function renderSvg(rows: Row[], opts: { title?: string; subtitle?: string
       );
       const wy = fmt(by + barH / 2);
       out.push(`<line x1="${fmt(x(b.lo))}" y1="${wy}" x2="${fmt(x(b.hi))}" y2="${wy}" stroke="#222" stroke-width="1"/>`);
-      for (const v of [b.lo, b.hi]) out.push(`<line x1="${fmt(x(v))}" y1="${fmt(by + 2)}" x2="${fmt(x(v))}" y2="${fmt(by + barH - 2)}" stroke="#222" stroke-width="1"/>`);
+      for (const v of [b.lo, b.hi])
+        out.push(
+          `<line x1="${fmt(x(v))}" y1="${fmt(by + 2)}" x2="${fmt(x(v))}" y2="${fmt(by + barH - 2)}" stroke="#222" stroke-width="1"/>`,
+        );
       const labelX = Math.max(x(1), x(b.ratio), x(b.hi)) + 4;
-      out.push(`<text x="${fmt(Math.min(labelX, W - right + 4))}" y="${fmt(by + barH - 1)}" fill="#333" font-size="10">${esc(formatRatio(b.ratio))}</text>`);
+      out.push(
+        `<text x="${fmt(Math.min(labelX, W - right + 4))}" y="${fmt(by + barH - 1)}" fill="#333" font-size="10">${esc(formatRatio(b.ratio))}</text>`,
+      );
     });
   });
   out.push('</svg>');

@@ -85,7 +85,13 @@ export function flagValue(args: string[], name: string): string | undefined {
 /** 'sysbench cpu ...' -> ['cpu', ...]: the runner puts the program name back. */
 const withoutProgram = (argv: string[]): string[] => (argv[0] === 'sysbench' || argv[0]?.endsWith('/sysbench') ? argv.slice(1) : argv);
 
-function fileVariant(workload: 'fileio-read' | 'fileio-write', mode: FileMode, direct: boolean, fs: FileSet, commands: SysbenchCommands): Variant {
+function fileVariant(
+  workload: 'fileio-read' | 'fileio-write',
+  mode: FileMode,
+  direct: boolean,
+  fs: FileSet,
+  commands: SysbenchCommands,
+): Variant {
   const m = FILE_MODES[mode];
   return {
     id: `${workload}/${mode}${direct ? '-direct' : ''}`,

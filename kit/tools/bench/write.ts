@@ -74,10 +74,15 @@ export function readResults(dir = resultsDir()): BenchResults {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new KitError(missing ? `No benchmark results yet (${path.relative(projectRoot, file)} is missing).` : `${path.relative(projectRoot, file)} is not valid JSON.`, {
-      hint: 'Run the benchmark first: npm run bench -- --quick (or the full run: npm run bench).',
-      page: '/steps/05-bench',
-    });
+    throw new KitError(
+      missing
+        ? `No benchmark results yet (${path.relative(projectRoot, file)} is missing).`
+        : `${path.relative(projectRoot, file)} is not valid JSON.`,
+      {
+        hint: 'Run the benchmark first: npm run bench -- --quick (or the full run: npm run bench).',
+        page: '/steps/05-bench',
+      },
+    );
   }
   const r = data as Partial<BenchResults>;
   if (r.schema !== RESULTS_SCHEMA || !Array.isArray(r.runs) || !Array.isArray(r.environments) || !Array.isArray(r.variants)) {

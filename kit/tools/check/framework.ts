@@ -104,7 +104,8 @@ export interface RunCheckOptions {
 }
 
 /** Why a `benchmark` assertion is skipped in grading mode (reports show it). */
-export const GRADING_SKIP_MESSAGE = 'not graded in grading mode: it needs a whole benchmark (grade with --bench, or run `npm run check` without --grading)';
+export const GRADING_SKIP_MESSAGE =
+  'not graded in grading mode: it needs a whole benchmark (grade with --bench, or run `npm run check` without --grading)';
 
 export async function runCheck(def: CheckDefinition, opts: RunCheckOptions): Promise<CheckResult> {
   const started = performance.now();
@@ -150,7 +151,11 @@ export async function runCheck(def: CheckDefinition, opts: RunCheckOptions): Pro
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           abort.abort();
-          reject(new KitError(`the check did not finish within ${Math.round(timeoutMs / 1000)} s`, { hint: 'Is the container hanging (a command that never exits, a blocked operation)? A busy machine can also be the cause: try --timeout with more seconds.' }));
+          reject(
+            new KitError(`the check did not finish within ${Math.round(timeoutMs / 1000)} s`, {
+              hint: 'Is the container hanging (a command that never exits, a blocked operation)? A busy machine can also be the cause: try --timeout with more seconds.',
+            }),
+          );
         }, timeoutMs);
       }),
     ]);
@@ -213,12 +218,7 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function startProbe(
-  steps: Awaited<ReturnType<typeof loadStepsUpTo>>,
-  p: StartProbe,
-  tmp: string,
-  stepsDir: string,
-): Promise<Probe> {
+async function startProbe(steps: Awaited<ReturnType<typeof loadStepsUpTo>>, p: StartProbe, tmp: string, stepsDir: string): Promise<Probe> {
   const outFile = path.join(tmp, `probe-${crypto.randomBytes(3).toString('hex')}.out`);
   const out = fs.openSync(outFile, 'w');
   const devnull = fs.openSync('/dev/null', 'r');

@@ -34,7 +34,13 @@ export function formatResult(r: CheckResult): string {
       lines.push(`      read:     ${docLink(a.page)}`);
     }
   }
-  const verdict = { pass: chalk.green('PASS'), fail: chalk.red('FAIL'), 'not-attempted': chalk.gray('NOT DONE'), error: chalk.magenta('ERROR'), 'not-graded': chalk.gray('NOT GRADED') }[r.status];
+  const verdict = {
+    pass: chalk.green('PASS'),
+    fail: chalk.red('FAIL'),
+    'not-attempted': chalk.gray('NOT DONE'),
+    error: chalk.magenta('ERROR'),
+    'not-graded': chalk.gray('NOT GRADED'),
+  }[r.status];
   lines.push(`  score ${r.score}/${r.maxScore}  ${verdict}`);
   return lines.join('\n');
 }

@@ -74,7 +74,13 @@ export const booleanOptions = (steps: readonly StepDefinition[]): string[] =>
 const GiB = 2 ** 30;
 /** 268435456 -> '256M': a size as the command line writes it. */
 const sizeText = (bytes: number): string =>
-  [['G', GiB], ['M', 2 ** 20], ['K', 1024]].map(([u, n]) => (bytes % Number(n) === 0 ? `${bytes / Number(n)}${u}` : '')).find(Boolean) ?? String(bytes);
+  [
+    ['G', GiB],
+    ['M', 2 ** 20],
+    ['K', 1024],
+  ]
+    .map(([u, n]) => (bytes % Number(n) === 0 ? `${bytes / Number(n)}${u}` : ''))
+    .find(Boolean) ?? String(bytes);
 
 function valueName(o: DeclaredOption): string {
   const { spec } = o;
@@ -111,7 +117,11 @@ export function optionsHelp(steps: readonly StepDefinition[]): string {
  * option, what it expects and the step's page.
  * `kitFlags`: the command's own flags (--solution, --yes ...), not the steps'.
  */
-export function stepOptions(flags: ParsedArgs['flags'], steps: readonly StepDefinition[], kitFlags: readonly string[]): Partial<StepOptionValues> {
+export function stepOptions(
+  flags: ParsedArgs['flags'],
+  steps: readonly StepDefinition[],
+  kitFlags: readonly string[],
+): Partial<StepOptionValues> {
   const declared = declaredOptions(steps);
   const last = steps.at(-1);
   const out: Record<string, string | number | boolean> = {};

@@ -41,7 +41,9 @@ Exit status 0 only when every assertion passes.
       ids = [id];
     } else {
       const have = new Set(listStepFiles(dir).map((s) => s.id));
-      ids = checkFiles().map((c) => c.step).filter((s) => have.has(s));
+      ids = checkFiles()
+        .map((c) => c.step)
+        .filter((s) => have.has(s));
     }
     await ready({ yes: args.flags.yes === true, step: Math.max(1, ...ids) });
     const timeoutMs = typeof args.flags.timeout === 'string' ? Number(args.flags.timeout) * 1000 : undefined;
@@ -70,7 +72,15 @@ export function rememberResults(results: CheckResult[]): void {
     // first check
   }
   for (const r of results) {
-    all[`${r.stepsDir}#${r.step}`] = { step: r.step, stepsDir: r.stepsDir, status: r.status, score: r.score, maxScore: r.maxScore, at: new Date().toISOString(), result: r };
+    all[`${r.stepsDir}#${r.step}`] = {
+      step: r.step,
+      stepsDir: r.stepsDir,
+      status: r.status,
+      score: r.score,
+      maxScore: r.maxScore,
+      at: new Date().toISOString(),
+      result: r,
+    };
   }
   fs.mkdirSync(stateDir(), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(all, null, 2));

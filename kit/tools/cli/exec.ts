@@ -26,10 +26,14 @@ examples:
   async run(argv) {
     const args = parseArgs(argv);
     if (args.positional.length) {
-      throw new KitError(`Unexpected ${JSON.stringify(args.positional.join(' '))}: the command goes after \`--\`, e.g. \`npm run exec -- -- ps\`.`, { page: PAGE, exitCode: 2 });
+      throw new KitError(
+        `Unexpected ${JSON.stringify(args.positional.join(' '))}: the command goes after \`--\`, e.g. \`npm run exec -- -- ps\`.`,
+        { page: PAGE, exitCode: 2 },
+      );
     }
     const wanted = args.flags.run;
-    if (wanted === true) throw new KitError('--run needs a run id, e.g. `--run 1a2b3c` (`npm run ps` lists them).', { page: PAGE, exitCode: 2 });
+    if (wanted === true)
+      throw new KitError('--run needs a run id, e.g. `--run 1a2b3c` (`npm run ps` lists them).', { page: PAGE, exitCode: 2 });
     ensureLinux();
     ensureRoot();
     const run = pick(runningContainers(runsDir()), wanted);
@@ -43,7 +47,11 @@ examples:
 
 function pick(runs: RunningRun[], wanted: string | undefined): RunningRun {
   if (runs.length === 0) {
-    throw new KitError('No container of the kit is running.', { hint: 'Start one first, e.g. `npm run step 4` in another terminal.', page: PAGE, exitCode: 2 });
+    throw new KitError('No container of the kit is running.', {
+      hint: 'Start one first, e.g. `npm run step 4` in another terminal.',
+      page: PAGE,
+      exitCode: 2,
+    });
   }
   if (wanted === undefined) return runs[0];
   const run = runs.find((r) => r.runId === wanted);
@@ -69,16 +77,33 @@ and the namespaces it does not share with the host (/proc/PID/ns/*).`,
     ensureRoot();
     const runs = runningContainers(runsDir());
     if (args.flags.json) {
-      process.stdout.write(`${JSON.stringify(runs.map((r) => ({ runId: r.runId, step: r.container.step, pid: r.container.pid, createdAt: r.createdAt, namespaces: r.namespaces })), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          runs.map((r) => ({
+            runId: r.runId,
+            step: r.container.step,
+            pid: r.container.pid,
+            createdAt: r.createdAt,
+            namespaces: r.namespaces,
+          })),
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
-    const rows = [['RUN', 'STEP', 'PID', 'STARTED', 'NAMESPACES'], ...runs.map((r) => [
-      r.runId,
-      String(r.container.step),
-      String(r.container.pid),
-      r.createdAt.replace('T', ' ').slice(0, 19),
-      Object.entries(r.namespaces).map(([ns, id]) => `${ns}:${/\[(\d+)\]/.exec(id ?? '')?.[1] ?? id}`).join(' ') || '(the host\'s)',
-    ])];
+    const rows = [
+      ['RUN', 'STEP', 'PID', 'STARTED', 'NAMESPACES'],
+      ...runs.map((r) => [
+        r.runId,
+        String(r.container.step),
+        String(r.container.pid),
+        r.createdAt.replace('T', ' ').slice(0, 19),
+        Object.entries(r.namespaces)
+          .map(([ns, id]) => `${ns}:${/\[(\d+)\]/.exec(id ?? '')?.[1] ?? id}`)
+          .join(' ') || "(the host's)",
+      ]),
+    ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     for (const r of rows) process.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
     if (runs.length === 0) process.stderr.write('no container of the kit is running\n');

@@ -14,7 +14,9 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const entry = name ? commands[name] : undefined;
   if (!entry) {
-    const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n');
+    const list = Object.entries(commands)
+      .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
+      .join('\n');
     if (name && name !== '--help' && name !== 'help') {
       throw new KitError(`Unknown command "${name}". The commands are:\n${list}`, { exitCode: 2 });
     }

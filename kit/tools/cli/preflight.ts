@@ -28,7 +28,8 @@ missing Debian packages with apt-get (automatically with --yes or CI=true).
       ...(args.flags.pdf ? [PDF_REQUIREMENT] : []),
     ];
     await preflight({ yes: args.flags.yes === true, quiet: args.flags.quiet === true, requirements, log: say });
-    if (!args.flags.pdf && !args.flags.quiet && !findChromium()) say(`for the report's PDF (optional): ${browserInstall().command}, or npm run preflight -- --pdf`);
+    if (!args.flags.pdf && !args.flags.quiet && !findChromium())
+      say(`for the report's PDF (optional): ${browserInstall().command}, or npm run preflight -- --pdf`);
     return 0;
   },
 };

@@ -31,7 +31,10 @@ Your version is kept in state/backups/NN-name.<date>.ts first.
       async confirm(s) {
         if (args.flags.yes) return true;
         if (!isTerminal()) {
-          throw new KitError(`Not resetting ${shownPath(s.file)}: nobody to ask (not a terminal).`, { hint: 'Run again with --yes.', exitCode: 2 });
+          throw new KitError(`Not resetting ${shownPath(s.file)}: nobody to ask (not a terminal).`, {
+            hint: 'Run again with --yes.',
+            exitCode: 2,
+          });
         }
         const ask = asker();
         try {

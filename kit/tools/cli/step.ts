@@ -32,6 +32,7 @@ with its exit code. The container's output is the only thing on stdout.
                     written under /sys/fs/cgroup, the syscalls the child made
                     with their results, each with the step file's line that
                     asked for it (kept in state/traces/step-N.jsonl either way)
+  --help            this help; after N, with the options of steps 1..N
 `;
 
 const EXAMPLES = `examples:
@@ -47,7 +48,10 @@ const EXAMPLES = `examples:
  * 1..N (without N: of every step), made from the steps' declarations.
  */
 async function usage(argv: string[]): Promise<string> {
-  const args = parseArgs(argv, KIT_FLAGS.filter((f) => f !== 'steps-dir'));
+  const args = parseArgs(
+    argv,
+    KIT_FLAGS.filter((f) => f !== 'steps-dir'),
+  );
   const dir = stepsDirFrom(args.flags);
   const id = Number(args.positional[0]);
   let options: string;
@@ -63,10 +67,16 @@ async function usage(argv: string[]): Promise<string> {
 export const stepCommand: Command = {
   usage,
   async run(argv) {
-    let args = parseArgs(argv, KIT_FLAGS.filter((f) => f !== 'steps-dir'));
+    let args = parseArgs(
+      argv,
+      KIT_FLAGS.filter((f) => f !== 'steps-dir'),
+    );
     const id = Number(args.positional[0]);
     if (!Number.isInteger(id) || args.positional.length !== 1) {
-      throw new KitError(`Which step? Give one step number, e.g. \`npm run step 1\` (got ${JSON.stringify(args.positional.join(' ') || 'nothing')}).`, { exitCode: 2 });
+      throw new KitError(
+        `Which step? Give one step number, e.g. \`npm run step 1\` (got ${JSON.stringify(args.positional.join(' ') || 'nothing')}).`,
+        { exitCode: 2 },
+      );
     }
     const dir = stepsDirFrom(args.flags);
     stepFile(dir, id); // unknown step: fail before asking for root
@@ -75,14 +85,26 @@ export const stepCommand: Command = {
     args = parseArgs(argv, [...KIT_FLAGS.filter((f) => f !== 'steps-dir'), ...booleanOptions(steps)]);
     const stepOpts = stepOptions(args.flags, steps, KIT_FLAGS);
     await ready({ yes: args.flags.yes === true, step: id });
-    const options: RunOptions = { ...stepOpts, argv: args.rest, solution: args.flags.solution === true, stepsDir: dir, yes: args.flags.yes === true };
+    const options: RunOptions = {
+      ...stepOpts,
+      argv: args.rest,
+      solution: args.flags.solution === true,
+      stepsDir: dir,
+      yes: args.flags.yes === true,
+    };
     const onTrace = args.flags.trace === true ? printTraceEvent : undefined;
 
     const interactive = args.rest.length === 0;
     const signals = forwardSignals({ interactive: interactive && process.stdin.isTTY === true });
     try {
       if (interactive) say(`step ${id}: starting a shell in the container (exit or Ctrl-D to leave)`);
-      const c = await startContainer({ steps, options, signal: signals.abortSignal, foreground: interactive && process.stdin.isTTY === true, onTrace });
+      const c = await startContainer({
+        steps,
+        options,
+        signal: signals.abortSignal,
+        foreground: interactive && process.stdin.isTTY === true,
+        onTrace,
+      });
       signals.attach(c.pid);
       const status = await c.exited;
       signals.containerExited();
@@ -104,6 +126,7 @@ export const stepCommand: Command = {
 /** --trace: one line per event on stderr (stdout is the container's), failures in red, the student's lines in bold. */
 function printTraceEvent(e: TraceEvent): void {
   const line = formatTraceEvent(e);
-  const shown = !e.ok && e.kind !== 'lifecycle' ? chalk.red(line) : e.origin ? chalk.bold(line) : e.kind === 'lifecycle' ? chalk.dim(line) : line;
+  const shown =
+    !e.ok && e.kind !== 'lifecycle' ? chalk.red(line) : e.origin ? chalk.bold(line) : e.kind === 'lifecycle' ? chalk.dim(line) : line;
   process.stderr.write(`${chalk.cyan('cw trace')} ${shown}\n`);
 }

@@ -26,7 +26,13 @@ export async function loadCatalog(checksDir?: string): Promise<Catalog> {
 }
 
 /** A step that produced no usable result: every assertion with the same status and reason. */
-export function blanketResult(cat: StepCatalog, status: 'error' | 'not-attempted' | 'fail', message: string, stepsDir = '', durationMs = 0): CheckResult {
+export function blanketResult(
+  cat: StepCatalog,
+  status: 'error' | 'not-attempted' | 'fail',
+  message: string,
+  stepsDir = '',
+  durationMs = 0,
+): CheckResult {
   const assertions: AssertionResult[] = cat.assertions.map((a) => ({ ...a, status, message }));
   return {
     step: cat.step,

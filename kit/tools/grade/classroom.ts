@@ -47,7 +47,15 @@ export const runnerId = (step: number): string => `step${step}`;
 
 function testOf(r: CheckResult, a: AssertionResult, siteUrl?: string): ClassroomTest {
   if (a.status === 'skipped') {
-    return { name: `Step ${r.step} · ${a.name} (not graded)`, status: 'pass', score: 0, message: a.message ?? 'not graded', filename: '', line_no: 0, duration: 0 };
+    return {
+      name: `Step ${r.step} · ${a.name} (not graded)`,
+      status: 'pass',
+      score: 0,
+      message: a.message ?? 'not graded',
+      filename: '',
+      line_no: 0,
+      duration: 0,
+    };
   }
   const name = `Step ${r.step} · ${a.name}`;
   const status = a.status === 'pass' ? 'pass' : a.status === 'error' ? 'error' : 'fail';
@@ -57,7 +65,12 @@ function testOf(r: CheckResult, a: AssertionResult, siteUrl?: string): Classroom
   if (a.message) detail.push(a.message);
   if (a.status !== 'pass') detail.push(`hint:     ${a.hint}`, `read:     ${pageLink(a.page, siteUrl)}`);
   // the reporter shows only `message` for errors, and only the name otherwise
-  const message = a.status === 'pass' ? '' : a.status === 'error' ? `${name}: ${a.message ?? 'the check could not run'}` : (a.message ?? (a.seen !== undefined ? `seen ${a.seen}` : 'failed'));
+  const message =
+    a.status === 'pass'
+      ? ''
+      : a.status === 'error'
+        ? `${name}: ${a.message ?? 'the check could not run'}`
+        : (a.message ?? (a.seen !== undefined ? `seen ${a.seen}` : 'failed'));
   return {
     name,
     status,

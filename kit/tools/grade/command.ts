@@ -128,7 +128,12 @@ export function parseGradeArgs(argv: string[]): GradeRunOptions {
     fresh: f.fresh === true,
     reference: f['no-reference'] !== true,
     workRoot: path.resolve(str('work') ?? path.join(stateDir(), 'grade')),
-    exclusiveSteps: f['exclusive-steps'] === undefined ? [4] : typeof f['exclusive-steps'] === 'string' && f['exclusive-steps'].trim() ? (parseSteps(f['exclusive-steps']) ?? []) : [],
+    exclusiveSteps:
+      f['exclusive-steps'] === undefined
+        ? [4]
+        : typeof f['exclusive-steps'] === 'string' && f['exclusive-steps'].trim()
+          ? (parseSteps(f['exclusive-steps']) ?? [])
+          : [],
     bench: f.bench === true,
     quiet: f.quiet === true,
   };
@@ -173,7 +178,8 @@ export async function checkReference(cfg: EngineConfig, catalog: Catalog, refere
   const dir = path.join(cfg.workRoot, `reference-${crypto.randomBytes(3).toString('hex')}`);
   fs.mkdirSync(path.join(dir, 'steps'), { recursive: true });
   try {
-    for (const f of fs.readdirSync(referenceDir)) if (/^\d\d-[\w-]+\.ts$/.test(f)) fs.copyFileSync(path.join(referenceDir, f), path.join(dir, 'steps', f));
+    for (const f of fs.readdirSync(referenceDir))
+      if (/^\d\d-[\w-]+\.ts$/.test(f)) fs.copyFileSync(path.join(referenceDir, f), path.join(dir, 'steps', f));
     const g = await gradeSubmission({ key: 'reference', path: dir, kind: 'folder' }, { ...cfg, resume: undefined });
     const notGraded = new Map<number, string>();
     for (const r of g.results) {
@@ -191,10 +197,13 @@ export async function checkReference(cfg: EngineConfig, catalog: Catalog, refere
     const graded = cfg.steps.filter((s) => catalog.has(s) && !notGraded.has(s));
     if (g.status !== 'graded' || graded.length === 0) {
       const why = g.status !== 'graded' ? [g.reason ?? 'rejected'] : [...notGraded].map(([s, r]) => `step ${s}: ${r}`);
-      throw new KitError(`The reference solutions do not pass on this machine, so no step can be graded fairly here:\n  ${why.slice(0, 8).join('\n  ')}`, {
-        hint: `Make \`npm run check N -- --solution\` pass first (steps ${[...catalog.keys()].join(', ')}), or grade with --no-reference if you know why.`,
-        page: `${PAGE}#the-reference-run`,
-      });
+      throw new KitError(
+        `The reference solutions do not pass on this machine, so no step can be graded fairly here:\n  ${why.slice(0, 8).join('\n  ')}`,
+        {
+          hint: `Make \`npm run check N -- --solution\` pass first (steps ${[...catalog.keys()].join(', ')}), or grade with --no-reference if you know why.`,
+          page: `${PAGE}#the-reference-run`,
+        },
+      );
     }
     return notGraded;
   } finally {
@@ -210,7 +219,12 @@ export async function gradeRun(o: GradeRunOptions, signal?: AbortSignal): Promis
   // by default, the steps that count: an optional step (6, 7) at weight 0 would cost every student its check for nothing
   const steps = (o.steps ?? [...catalog.keys()].filter((s) => stepWeight(o.weights, s) > 0)).filter((s) => catalog.has(s));
   const missing = (o.steps ?? []).filter((s) => !catalog.has(s));
-  if (missing.length) throw new KitError(`No check for step(s) ${missing.join(', ')}.`, { hint: `The steps with checks are ${[...catalog.keys()].join(', ')}.`, page: PAGE, exitCode: 2 });
+  if (missing.length)
+    throw new KitError(`No check for step(s) ${missing.join(', ')}.`, {
+      hint: `The steps with checks are ${[...catalog.keys()].join(', ')}.`,
+      page: PAGE,
+      exitCode: 2,
+    });
 
   fs.mkdirSync(o.outDir, { recursive: true });
   fs.mkdirSync(o.workRoot, { recursive: true });
@@ -260,7 +274,9 @@ export async function gradeRun(o: GradeRunOptions, signal?: AbortSignal): Promis
         const v = viewOf(g, o.weights);
         running = Math.max(0, running - 1);
         graded++;
-        progress?.log(`[${graded}/${sources.length}] ${g.key}: ${v.totals.score}/${v.totals.maxScore}${g.status === 'rejected' ? ` (rejected: ${g.reason})` : ''}${(g as { resumed?: boolean }).resumed ? ' (from the earlier run)' : ''}`);
+        progress?.log(
+          `[${graded}/${sources.length}] ${g.key}: ${v.totals.score}/${v.totals.maxScore}${g.status === 'rejected' ? ` (rejected: ${g.reason})` : ''}${(g as { resumed?: boolean }).resumed ? ' (from the earlier run)' : ''}`,
+        );
         redraw();
       },
     });
@@ -288,7 +304,8 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   await ready({ yes: argv.includes('--yes') });
   const stop = new AbortController();
   const onSignal = () => {
-    if (!stop.signal.aborted) process.stderr.write('\nstopping: the students being graded now will be graded again next time (finished ones are kept)\n');
+    if (!stop.signal.aborted)
+      process.stderr.write('\nstopping: the students being graded now will be graded again next time (finished ones are kept)\n');
     stop.abort();
   };
   process.on('SIGINT', onSignal);

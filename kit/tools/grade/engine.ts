@@ -63,7 +63,17 @@ function rejected(src: SubmissionSource, sha256: string, reason: string, cfg: En
     if (cat && notGraded !== undefined) return [notGradedResult(cat, notGraded)];
     return cat ? [blanketResult(cat, 'error', `submission rejected: ${reason}`)] : [];
   });
-  return { key: src.key, source: src.path, sha256, status: 'rejected', reason, results, notes: [], gradedAt: now(), durationMs: Date.now() - started };
+  return {
+    key: src.key,
+    source: src.path,
+    sha256,
+    status: 'rejected',
+    reason,
+    results,
+    notes: [],
+    gradedAt: now(),
+    durationMs: Date.now() - started,
+  };
 }
 
 const normalize = (s: string) => s.replace(/\r\n/g, '\n').trim();
@@ -101,7 +111,9 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
       const untouched = mine === undefined || isPristine(cfg.kit.skeletonDir, mine.file, read.raw.steps.find((s) => s.step === step)?.data);
       if (untouched) {
         // the check would only meet the skeleton's todo(): no need to start it
-        results.push(blanketResult(cat, 'not-attempted', mine ? 'the step is the skeleton, unchanged' : 'the step was not handed in', ws.stepsDir));
+        results.push(
+          blanketResult(cat, 'not-attempted', mine ? 'the step is the skeleton, unchanged' : 'the step was not handed in', ws.stepsDir),
+        );
         continue;
       }
       let outcome: Awaited<ReturnType<typeof runStep>>;
@@ -109,7 +121,16 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
         const alone = attempt > 0 || (cfg.exclusiveSteps?.has(step) ?? false);
         const release = cfg.gate ? await (alone ? cfg.gate.enterExclusive() : cfg.gate.enterShared()) : () => undefined;
         try {
-          outcome = await runStep({ ws, cat, timeoutMs: cfg.timeoutMs, limits: cfg.jail, jails: cfg.jails, ledger: cfg.ledger, signal: cfg.signal, grading: cfg.grading });
+          outcome = await runStep({
+            ws,
+            cat,
+            timeoutMs: cfg.timeoutMs,
+            limits: cfg.jail,
+            jails: cfg.jails,
+            ledger: cfg.ledger,
+            signal: cfg.signal,
+            grading: cfg.grading,
+          });
         } finally {
           release();
         }
@@ -124,10 +145,23 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
       if (cfg.logsDir) {
         const logDir = path.join(cfg.logsDir, src.key);
         fs.mkdirSync(logDir, { recursive: true });
-        fs.writeFileSync(path.join(logDir, `step${step}.log`), `exit: ${JSON.stringify(outcome.exit)} timedOut: ${outcome.timedOut} oom: ${outcome.oom}\n${outcome.stderrTail}`);
+        fs.writeFileSync(
+          path.join(logDir, `step${step}.log`),
+          `exit: ${JSON.stringify(outcome.exit)} timedOut: ${outcome.timedOut} oom: ${outcome.oom}\n${outcome.stderrTail}`,
+        );
       }
     }
-    return { key: src.key, source: src.path, sha256: read.sha256, manifest: written.manifest, status: 'graded', results, notes, gradedAt: now(), durationMs: Date.now() - started };
+    return {
+      key: src.key,
+      source: src.path,
+      sha256: read.sha256,
+      manifest: written.manifest,
+      status: 'graded',
+      results,
+      notes,
+      gradedAt: now(),
+      durationMs: Date.now() - started,
+    };
   } finally {
     const left = removeWorkspace(dir);
     if (left) notes.push(left);
@@ -136,15 +170,24 @@ export async function gradeSubmission(src: SubmissionSource, cfg: EngineConfig):
 }
 
 function sameNotGraded(g: StudentGrade, cfg: EngineConfig): boolean {
-  const then = g.results.filter((r) => r.status === 'not-graded').map((r) => r.step).sort().join(',');
-  const now = [...(cfg.notGraded?.keys() ?? [])].filter((s) => cfg.steps.includes(s)).sort().join(',');
+  const then = g.results
+    .filter((r) => r.status === 'not-graded')
+    .map((r) => r.step)
+    .sort()
+    .join(',');
+  const now = [...(cfg.notGraded?.keys() ?? [])]
+    .filter((s) => cfg.steps.includes(s))
+    .sort()
+    .join(',');
   return then === now;
 }
 
 function isPristine(skeletonDir: string, file: string, data: Buffer | undefined): boolean {
   if (!data) return true;
   const id = file.slice(0, 2);
-  const skeleton = fs.existsSync(skeletonDir) ? fs.readdirSync(skeletonDir).find((f) => f.startsWith(`${id}-`) && f.endsWith('.ts')) : undefined;
+  const skeleton = fs.existsSync(skeletonDir)
+    ? fs.readdirSync(skeletonDir).find((f) => f.startsWith(`${id}-`) && f.endsWith('.ts'))
+    : undefined;
   if (!skeleton) return false;
   return normalize(fs.readFileSync(path.join(skeletonDir, skeleton), 'utf8')) === normalize(data.toString('utf8'));
 }
@@ -155,7 +198,12 @@ export interface ClassCallbacks {
 }
 
 /** Grade every submission, `jobs` at a time; finished ones go to the resume file as they end. */
-export async function gradeClass(sources: SubmissionSource[], jobs: number, cfg: EngineConfig, cb: ClassCallbacks = {}): Promise<StudentGrade[]> {
+export async function gradeClass(
+  sources: SubmissionSource[],
+  jobs: number,
+  cfg: EngineConfig,
+  cb: ClassCallbacks = {},
+): Promise<StudentGrade[]> {
   const grades = await runPool(
     sources,
     jobs,
@@ -167,7 +215,13 @@ export async function gradeClass(sources: SubmissionSource[], jobs: number, cfg:
       } catch (err) {
         if (err instanceof Aborted || cfg.signal?.aborted) return undefined;
         // a grader bug must not cost the other students their grades
-        g = rejected(src, '', `the grader itself failed on this submission (not the student's fault): ${(err as Error).message}`, cfg, Date.now());
+        g = rejected(
+          src,
+          '',
+          `the grader itself failed on this submission (not the student's fault): ${(err as Error).message}`,
+          cfg,
+          Date.now(),
+        );
       }
       if (!g.resumed) cfg.resume?.add(g);
       cb.onDone?.(g);

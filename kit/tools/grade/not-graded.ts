@@ -33,7 +33,6 @@ export function notGradedReason(r: CheckResult): string | undefined {
   return m.startsWith('not graded on this machine: ') ? m.slice('not graded on this machine: '.length) : m || 'not graded on this machine';
 }
 
-
 /** Every step some student has as not graded, once, with its reason. */
 export function notGradedSteps(views: StudentView[]): { step: number; reason: string }[] {
   const seen = new Map<number, string>();

@@ -12,7 +12,8 @@ import type { StepCatalog } from './catalog.ts';
 const STATUSES: AssertionStatus[] = ['pass', 'fail', 'not-attempted', 'error', 'skipped'];
 const MAX_TEXT = 2000;
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? (v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT)}…` : v) : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? (v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT)}…` : v) : undefined;
 
 /** The last top-level JSON array printed on stdout, or undefined. */
 export function lastJsonArray(stdout: string): unknown[] | undefined {
@@ -39,7 +40,9 @@ export function lastJsonArray(stdout: string): unknown[] | undefined {
 /** The step's result as the catalog allows it, or a reason why there is none. */
 export function trustedResult(parsed: unknown[] | undefined, cat: StepCatalog, stepsDir: string, durationMs: number): CheckResult | string {
   if (!parsed) return 'the check printed no results';
-  const raw = parsed.find((r): r is Record<string, unknown> => !!r && typeof r === 'object' && (r as Record<string, unknown>).step === cat.step);
+  const raw = parsed.find(
+    (r): r is Record<string, unknown> => !!r && typeof r === 'object' && (r as Record<string, unknown>).step === cat.step,
+  );
   if (!raw) return `the check's output has no result for step ${cat.step}`;
   const seen = new Map<string, Record<string, unknown>>();
   if (Array.isArray(raw.assertions)) {
@@ -52,7 +55,7 @@ export function trustedResult(parsed: unknown[] | undefined, cat: StepCatalog, s
   }
   const assertions: AssertionResult[] = cat.assertions.map((spec) => {
     const got = seen.get(spec.id);
-    if (!got) return { ...spec, status: 'error', message: 'missing from the check\'s output' };
+    if (!got) return { ...spec, status: 'error', message: "missing from the check's output" };
     let status = STATUSES.includes(got.status as AssertionStatus) ? (got.status as AssertionStatus) : 'error';
     // only the grading mode skips, and only what the instructor's check marks as a benchmark
     if (status === 'skipped' && !spec.benchmark) status = 'error';

@@ -8,7 +8,12 @@ export function boundJobs(requested: number | undefined, cores = os.availablePar
   return Math.max(1, Math.min(n, cores));
 }
 
-export async function runPool<T, R>(items: T[], jobs: number, work: (item: T, index: number) => Promise<R>, stop?: AbortSignal): Promise<(R | undefined)[]> {
+export async function runPool<T, R>(
+  items: T[],
+  jobs: number,
+  work: (item: T, index: number) => Promise<R>,
+  stop?: AbortSignal,
+): Promise<(R | undefined)[]> {
   const out: (R | undefined)[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -16,7 +16,21 @@ export function csvField(value: string | number | undefined): string {
 export function renderCsv(views: StudentView[]): string {
   const steps = stepColumns(views);
   // a step not graded on this machine: "not graded" in its column, the reason in not_graded
-  const header = ['student', 'name', 'id', 'status', ...steps.map((s) => `step${s.step}`), 'score', 'max_score', 'percent', 'reason', 'notes', 'not_graded', 'source', 'sha256'];
+  const header = [
+    'student',
+    'name',
+    'id',
+    'status',
+    ...steps.map((s) => `step${s.step}`),
+    'score',
+    'max_score',
+    'percent',
+    'reason',
+    'notes',
+    'not_graded',
+    'source',
+    'sha256',
+  ];
   const rows = views.map((v) => {
     const byStep = new Map(v.results.map((r) => [r.step, r]));
     return [
@@ -33,10 +47,12 @@ export function renderCsv(views: StudentView[]): string {
       v.totals.percent,
       v.reason,
       v.notes.join('; ') || undefined,
-      v.results.flatMap((r) => {
-        const why = notGradedReason(r);
-        return why === undefined ? [] : [`step ${r.step}: ${why}`];
-      }).join('; ') || undefined,
+      v.results
+        .flatMap((r) => {
+          const why = notGradedReason(r);
+          return why === undefined ? [] : [`step ${r.step}: ${why}`];
+        })
+        .join('; ') || undefined,
       v.source,
       v.sha256,
     ];

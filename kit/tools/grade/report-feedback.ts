@@ -13,7 +13,13 @@ const MARK: Record<AssertionResult['status'], string> = {
   error: '⚠️',
   skipped: '➖',
 };
-const VERDICT: Record<CheckResult['status'], string> = { pass: 'pass', fail: 'fail', 'not-attempted': 'not done', error: 'error', 'not-graded': 'not graded on this machine' };
+const VERDICT: Record<CheckResult['status'], string> = {
+  pass: 'pass',
+  fail: 'fail',
+  'not-attempted': 'not done',
+  error: 'error',
+  'not-graded': 'not graded on this machine',
+};
 
 /** Text that may contain anything: escaped so Markdown and HTML stay inert. */
 export function mdText(s: string, max = 500): string {
@@ -75,7 +81,10 @@ export function renderFeedback(v: StudentView, opts: { siteUrl?: string; course?
   }
   if (v.results.length) {
     lines.push('| Step | Result | Points |', '|---|---|---|');
-    for (const r of v.results) lines.push(`| ${r.step}. ${trusted(r.title).replace(/\|/g, '\\|')} | ${VERDICT[r.status]} | ${r.status === 'not-graded' ? '-' : `${r.score}/${r.maxScore}`} |`);
+    for (const r of v.results)
+      lines.push(
+        `| ${r.step}. ${trusted(r.title).replace(/\|/g, '\\|')} | ${VERDICT[r.status]} | ${r.status === 'not-graded' ? '-' : `${r.score}/${r.maxScore}`} |`,
+      );
     lines.push('');
   }
   if (v.status === 'graded') for (const r of v.results) lines.push(...stepSection(r, opts.siteUrl));

@@ -30,4 +30,3 @@ export function renderJson(views: StudentView[], meta: { kitVersion: string; wei
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
-

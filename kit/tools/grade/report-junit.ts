@@ -14,7 +14,8 @@ import { pageLink, type StudentView } from './view.ts';
 
 // Allowed: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 // eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlEscape(s: string): string {
   return s
@@ -48,7 +49,8 @@ function summary(a: AssertionResult): string {
 }
 
 /** "earned/possible", what a property and a message say (a skipped assertion is worth nothing). */
-export const pointsOf = (a: AssertionResult): string => (a.status === 'skipped' ? '0/0' : `${a.status === 'pass' ? a.points : 0}/${a.points}`);
+export const pointsOf = (a: AssertionResult): string =>
+  a.status === 'skipped' ? '0/0' : `${a.status === 'pass' ? a.points : 0}/${a.points}`;
 
 function testcase(v: StudentView, step: number, a: AssertionResult, siteUrl?: string): string {
   const name = `${a.id}: ${a.name}`;
@@ -89,10 +91,14 @@ export function renderJunit(views: StudentView[], opts: { siteUrl?: string; name
   const sum = (k: keyof Counts) => all.reduce((s, c) => s + c[k], 0);
   const time = views.reduce((s, v) => s + v.durationMs, 0);
   // junit-10.xsd allows no `skipped` on <testsuites> (each <testsuite> has its own)
-  out.push(`<testsuites ${attr('name', opts.name ?? 'container-workshop grades')} ${attr('tests', sum('tests'))} ${attr('failures', sum('failures'))} ${attr('errors', sum('errors'))} ${attr('time', seconds(time))}>`);
+  out.push(
+    `<testsuites ${attr('name', opts.name ?? 'container-workshop grades')} ${attr('tests', sum('tests'))} ${attr('failures', sum('failures'))} ${attr('errors', sum('errors'))} ${attr('time', seconds(time))}>`,
+  );
   views.forEach((v, i) => {
     const c = all[i];
-    out.push(`  <testsuite ${attr('name', v.key)} ${attr('tests', c.tests)} ${attr('failures', c.failures)} ${attr('errors', c.errors)} ${attr('skipped', c.skipped)} ${attr('time', seconds(v.durationMs))} ${attr('timestamp', v.gradedAt)}>`);
+    out.push(
+      `  <testsuite ${attr('name', v.key)} ${attr('tests', c.tests)} ${attr('failures', c.failures)} ${attr('errors', c.errors)} ${attr('skipped', c.skipped)} ${attr('time', seconds(v.durationMs))} ${attr('timestamp', v.gradedAt)}>`,
+    );
     const props: [string, string | number | undefined][] = [
       ['student', v.name],
       ['student_id', v.studentId],
@@ -105,10 +111,18 @@ export function renderJunit(views: StudentView[], opts: { siteUrl?: string; name
       ['sha256', v.sha256],
       ...v.results.flatMap((r): [string, string][] => {
         const why = notGradedReason(r);
-        return [...(why !== undefined ? [[`step${r.step}.not_graded`, why] as [string, string]] : []), ...r.assertions.map((a): [string, string] => [`step${r.step}.${a.id}.points`, pointsOf(a)])];
+        return [
+          ...(why !== undefined ? [[`step${r.step}.not_graded`, why] as [string, string]] : []),
+          ...r.assertions.map((a): [string, string] => [`step${r.step}.${a.id}.points`, pointsOf(a)]),
+        ];
       }),
     ];
-    out.push(`    <properties>${props.filter(([, val]) => val !== undefined).map(([n, val]) => `<property ${attr('name', n)} ${attr('value', val as string | number)}/>`).join('')}</properties>`);
+    out.push(
+      `    <properties>${props
+        .filter(([, val]) => val !== undefined)
+        .map(([n, val]) => `<property ${attr('name', n)} ${attr('value', val as string | number)}/>`)
+        .join('')}</properties>`,
+    );
     for (const r of v.results) for (const a of r.assertions) out.push(testcase(v, r.step, a, opts.siteUrl));
     if (v.notes.length) out.push(`    <system-out>${xmlEscape(v.notes.join('\n'))}</system-out>`);
     out.push('  </testsuite>');

@@ -35,15 +35,23 @@ export function renderTable(views: StudentView[]): string {
     return [clean(name, 32), ...cells, `${v.totals.score}/${v.totals.maxScore}`, String(v.totals.percent), note];
   });
   const widths = header.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i]))));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i]))
+      .join('  ')
+      .trimEnd();
   const out = [chalk.bold(line(header)), ...rows.map(line)];
   if (views.length) {
     const pct = views.map((v) => v.totals.percent).sort((a, b) => a - b);
     const mean = pct.reduce((s, p) => s + p, 0) / pct.length;
     const median = pct.length % 2 ? pct[(pct.length - 1) / 2] : (pct[pct.length / 2 - 1] + pct[pct.length / 2]) / 2;
     const rejected = views.filter((v) => v.status === 'rejected').length;
-    out.push('', `${views.length} submission(s), mean ${mean.toFixed(1)} %, median ${median.toFixed(1)} %${rejected ? `, ${rejected} rejected` : ''}`);
-    for (const { step, reason: why } of notGradedSteps(views)) out.push(chalk.yellow(`step ${step} not graded on this machine: ${clean(why, 300)}`));
+    out.push(
+      '',
+      `${views.length} submission(s), mean ${mean.toFixed(1)} %, median ${median.toFixed(1)} %${rejected ? `, ${rejected} rejected` : ''}`,
+    );
+    for (const { step, reason: why } of notGradedSteps(views))
+      out.push(chalk.yellow(`step ${step} not graded on this machine: ${clean(why, 300)}`));
   }
   return out.join('\n');
 }

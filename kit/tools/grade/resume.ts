@@ -17,7 +17,10 @@ export class ResumeFile {
   readonly file: string;
   private done = new Map<string, StudentGrade>();
 
-  constructor(outDir: string, readonly fingerprint: string) {
+  constructor(
+    outDir: string,
+    readonly fingerprint: string,
+  ) {
     this.file = path.join(outDir, 'progress.jsonl');
     let text = '';
     try {

@@ -61,7 +61,19 @@ export async function runStep(o: StepRunOptions): Promise<StepOutcome> {
   const step = o.cat.step;
   const jail = await o.jails(`cw-grade-${crypto.randomBytes(4).toString('hex')}-s${step}`, o.limits);
   const inner = Math.max(5, Math.floor((o.timeoutMs - GRACE_MS) / 1000));
-  const command = [process.execPath, o.ws.cli, 'check', String(step), '--json', '--yes', '--steps-dir', o.ws.stepsDir, '--timeout', String(inner), ...(o.grading === false ? [] : ['--grading'])];
+  const command = [
+    process.execPath,
+    o.ws.cli,
+    'check',
+    String(step),
+    '--json',
+    '--yes',
+    '--steps-dir',
+    o.ws.stepsDir,
+    '--timeout',
+    String(inner),
+    ...(o.grading === false ? [] : ['--grading']),
+  ];
   const tmpDir = path.join(o.ws.stateDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o1777 });
   // A kit (or workspace) that lives under /tmp would be hidden by the
@@ -187,8 +199,14 @@ interface JudgeInput {
 
 function judge(j: JudgeInput): { result: CheckResult; note?: string } {
   const { cat, ws, timeoutMs, limits } = j.o;
-  const blanket = (message: string) => ({ result: blanketResult(cat, 'error', message, ws.stepsDir, j.durationMs), note: `step ${cat.step}: ${message}` });
-  if (j.timedOut) return blanket(`the step did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (an endless loop or a wait that never ends?)`);
+  const blanket = (message: string) => ({
+    result: blanketResult(cat, 'error', message, ws.stepsDir, j.durationMs),
+    note: `step ${cat.step}: ${message}`,
+  });
+  if (j.timedOut)
+    return blanket(
+      `the step did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (an endless loop or a wait that never ends?)`,
+    );
   if (j.flooded) return blanket(`the step printed more than ${formatSize(MAX_STDOUT)} and was stopped`);
   // hitting the grader's own walls is misbehaviour, whatever the check saw meanwhile
   if (j.oom) return blanket(`the step used more than ${formatSize(limits.memoryBytes)} of memory and was killed (a memory hog?)`);

@@ -64,7 +64,21 @@ export interface SandboxSpec {
 /** argv for spawn(): runs spec.argv inside the sandbox. */
 export function sandboxArgv(spec: SandboxSpec): { argv: string[]; env: Record<string, string> } {
   return {
-    argv: ['unshare', '--mount', '--uts', '--ipc', '--net', '--propagation', 'private', '--', 'sh', '-c', SANDBOX_SCRIPT, 'cw-grade-sandbox', ...spec.argv],
+    argv: [
+      'unshare',
+      '--mount',
+      '--uts',
+      '--ipc',
+      '--net',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      SANDBOX_SCRIPT,
+      'cw-grade-sandbox',
+      ...spec.argv,
+    ],
     env: {
       CW_SB_PROCS: spec.procsFiles.join('\n'),
       CW_SB_RW: spec.writable.join('\n'),

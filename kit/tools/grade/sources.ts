@@ -16,7 +16,11 @@ function looksLikeSubmission(dir: string): boolean {
 }
 
 export function safeKey(name: string): string {
-  const k = name.replace(/\.zip$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+/, '').slice(0, 64);
+  const k = name
+    .replace(/\.zip$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 64);
   return k || 'submission';
 }
 
@@ -48,7 +52,12 @@ export function expandSources(args: string[]): SubmissionSource[] {
       }
     }
   }
-  if (found.length === 0) throw new KitError(`No submissions found in ${args.join(', ')}.`, { hint: 'Submissions are .zip files from `npm run submit`, or folders with a steps/ folder.', page: PAGE, exitCode: 2 });
+  if (found.length === 0)
+    throw new KitError(`No submissions found in ${args.join(', ')}.`, {
+      hint: 'Submissions are .zip files from `npm run submit`, or folders with a steps/ folder.',
+      page: PAGE,
+      exitCode: 2,
+    });
   const used = new Set<string>();
   return found.map((f) => {
     const base = safeKey(path.basename(f.path));

@@ -23,15 +23,30 @@ export async function throughput(argv: string[]): Promise<{ n: number; seconds: 
     for (let i = 0; i < n; i++) {
       const dir = path.join(tmp, 'subs', `student${String(i).padStart(3, '0')}`, 'steps');
       fs.mkdirSync(dir, { recursive: true });
-      for (const f of fs.readdirSync(solutionsDir)) if (/^\d\d-[\w-]+\.ts$/.test(f)) fs.copyFileSync(path.join(solutionsDir, f), path.join(dir, f));
+      for (const f of fs.readdirSync(solutionsDir))
+        if (/^\d\d-[\w-]+\.ts$/.test(f)) fs.copyFileSync(path.join(solutionsDir, f), path.join(dir, f));
     }
-    const o = parseGradeArgs([path.join(tmp, 'subs'), '--out', path.join(tmp, 'out'), '--jobs', jobs, '--steps', steps, '--work', work, '--no-reference', '--quiet']);
+    const o = parseGradeArgs([
+      path.join(tmp, 'subs'),
+      '--out',
+      path.join(tmp, 'out'),
+      '--jobs',
+      jobs,
+      '--steps',
+      steps,
+      '--work',
+      work,
+      '--no-reference',
+      '--quiet',
+    ]);
     const started = performance.now();
     const r = await gradeRun(o);
     const seconds = (performance.now() - started) / 1000;
     const full = r.grades.filter((g) => g.results.every((x) => x.status === 'pass')).length;
     const perMinute = (r.grades.length / seconds) * 60;
-    process.stdout.write(`graded ${r.grades.length} complete submissions (steps ${o.steps?.join(',') ?? 'all'}, --jobs ${jobs}) in ${seconds.toFixed(1)} s: ${perMinute.toFixed(1)} submissions/min; ${full}/${r.grades.length} got full marks\n`);
+    process.stdout.write(
+      `graded ${r.grades.length} complete submissions (steps ${o.steps?.join(',') ?? 'all'}, --jobs ${jobs}) in ${seconds.toFixed(1)} s: ${perMinute.toFixed(1)} submissions/min; ${full}/${r.grades.length} got full marks\n`,
+    );
     return { n: r.grades.length, seconds, perMinute };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -65,7 +65,11 @@ export function readFolderSubmission(dir: string, limits: UnpackLimits): RawSubm
   if (typeof chosen === 'string') return chosen;
   const budget = new ByteBudget(limits.maxTotalBytes);
   try {
-    const steps = chosen.steps.map((s) => ({ step: s.step, file: s.file, data: readFileLimited(s.item, limits.maxFileBytes, budget, `steps/${s.file}`) }));
+    const steps = chosen.steps.map((s) => ({
+      step: s.step,
+      file: s.file,
+      data: readFileLimited(s.item, limits.maxFileBytes, budget, `steps/${s.file}`),
+    }));
     const manifest = chosen.manifest ? readFileLimited(chosen.manifest, limits.maxFileBytes, budget, MANIFEST_FILE) : undefined;
     return { steps, manifest };
   } catch (err) {

@@ -21,12 +21,19 @@ const S_IFLNK = 0o120000;
 
 export async function readZipSubmission(file: string, limits: UnpackLimits): Promise<RawSubmission | string> {
   const size = fs.statSync(file).size;
-  if (size > limits.maxArchiveBytes) return `the archive is ${formatSize(size)}, more than the limit of ${formatSize(limits.maxArchiveBytes)}`;
+  if (size > limits.maxArchiveBytes)
+    return `the archive is ${formatSize(size)}, more than the limit of ${formatSize(limits.maxArchiveBytes)}`;
 
   let zip: yauzl.ZipFile;
   try {
     // decodeStrings: false so that we see the raw names and judge them ourselves
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
+    zip = await yauzl.openPromise(file, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: false,
+      validateEntrySizes: true,
+      strictFileNames: true,
+    });
   } catch (err) {
     return `not a readable zip archive (${(err as Error).message})`;
   }
@@ -41,9 +48,11 @@ export async function readZipSubmission(file: string, limits: UnpackLimits): Pro
     const budget = new ByteBudget(limits.maxTotalBytes);
     const read = async (entry: yauzl.Entry, what: string): Promise<Buffer> => {
       if (entry.isEncrypted()) throw new Error(`${what} is encrypted`);
-      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new Error(`${what} uses an unsupported compression method (${entry.compressionMethod})`);
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
+        throw new Error(`${what} uses an unsupported compression method (${entry.compressionMethod})`);
       // a header that admits to too much is refused early; one that lies is caught by the count
-      if (entry.uncompressedSize > limits.maxFileBytes) throw new Error(`${what} is larger than ${formatSize(limits.maxFileBytes)} once uncompressed`);
+      if (entry.uncompressedSize > limits.maxFileBytes)
+        throw new Error(`${what} is larger than ${formatSize(limits.maxFileBytes)} once uncompressed`);
       const stream = await zip.openReadStreamPromise(entry);
       return readLimited(stream, limits.maxFileBytes, budget, what);
     };

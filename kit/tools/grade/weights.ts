@@ -34,7 +34,11 @@ export function loadWeights(file: string): Weights {
 
 export function validateWeights(raw: unknown, where = 'weights'): Weights {
   const bad = (what: string) =>
-    new KitError(`${where}: ${what}`, { hint: 'Weights are non-negative numbers; keys are step numbers ("4") or step.assertion ("1.pid1").', page: PAGE, exitCode: 2 });
+    new KitError(`${where}: ${what}`, {
+      hint: 'Weights are non-negative numbers; keys are step numbers ("4") or step.assertion ("1.pid1").',
+      page: PAGE,
+      exitCode: 2,
+    });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('expected a JSON object');
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) if (!['steps', 'assertions', 'scale'].includes(key)) throw bad(`unknown key "${key}"`);
@@ -66,7 +70,10 @@ export const stepWeight = (w: Weights, step: number): number => w.steps?.[String
 export function applyWeights(results: CheckResult[], w: Weights = {}): CheckResult[] {
   const weighted = results.map((r) => {
     const mult = stepWeight(w, r.step);
-    const assertions: AssertionResult[] = r.assertions.map((a) => ({ ...a, points: (w.assertions?.[`${r.step}.${a.id}`] ?? a.points) * mult }));
+    const assertions: AssertionResult[] = r.assertions.map((a) => ({
+      ...a,
+      points: (w.assertions?.[`${r.step}.${a.id}`] ?? a.points) * mult,
+    }));
     return { ...r, assertions };
   });
   const max = weighted.reduce((s, r) => s + scoreOf(r.assertions).maxScore, 0);

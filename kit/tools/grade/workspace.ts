@@ -78,7 +78,8 @@ export function createWorkspace(dir: string, src: KitSources): Workspace {
     const from = path.join(src.projectRoot, rel);
     // not .build/compiled/: the instructor's cache of step files (by path, so of no use here)
     const skip = [`${path.sep}node_modules${path.sep}`, path.join(src.projectRoot, BUILD_DIR, 'compiled')];
-    if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, rel), { recursive: true, preserveTimestamps: true, filter: (f) => !skip.some((s) => f.includes(s)) });
+    if (fs.existsSync(from))
+      fs.cpSync(from, path.join(dir, rel), { recursive: true, preserveTimestamps: true, filter: (f) => !skip.some((s) => f.includes(s)) });
   };
   copy('kit');
   copy(BUILD_DIR);

@@ -41,7 +41,12 @@ export function runcConfig(rootfs: string, homeDevice: string): object {
       { destination: '/proc', type: 'proc', source: 'proc', options: nodev },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: [...nodev, 'ro'] },
       { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=64k'] },
-      { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
+      {
+        destination: '/dev/pts',
+        type: 'devpts',
+        source: 'devpts',
+        options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'],
+      },
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: [...nodev, 'mode=1777', 'size=65536k'] },
       { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777', 'size=65536k'] },
     ],
@@ -105,7 +110,10 @@ export async function figure2(runs = 100): Promise<FigureResult> {
     const series = await interleave(runs, [kit, peer]);
     return summarize(2, title, series, 'ratio <= 1.0', [
       'both attach and detach the same image each run; the kit also locks it and reads its superblock first (e2fsck -p only when it was not cleanly unmounted)',
-      `runc ${(await runcVersion(runc)) ?? ''} also creates and removes a cgroup per run; the kit has none before step 4`.replace('  ', ' '),
+      `runc ${(await runcVersion(runc)) ?? ''} also creates and removes a cgroup per run; the kit has none before step 4`.replace(
+        '  ',
+        ' ',
+      ),
     ]);
   } finally {
     await ledger.teardown({ ...reclaimers, ...imageReclaimers });

@@ -31,30 +31,31 @@ export async function figure0(runs = 100): Promise<FigureResult> {
   const peers = [
     { name: 'npm run step 1 -- --solution -- true', argv: ['npm', 'run', '-s', 'step', '1', '--', '--solution', '--', 'true'] },
     { name: 'node -e 0', argv: [node, '-e', '0'] },
-    { name: 'node bin/kit.mjs step 1 --solution -- true (the kit\'s own start)', argv: [node, kitLauncher, 'step', '1', '--solution', '--', 'true'] },
+    {
+      name: "node bin/kit.mjs step 1 --solution -- true (the kit's own start)",
+      argv: [node, kitLauncher, 'step', '1', '--solution', '--', 'true'],
+    },
     { name: 'node --import tsx -e 0', argv: [node, '--import', 'tsx', '-e', '0'] },
     { name: `npm run ${NPM_FLOOR_SCRIPT} (npm run of \`node -e 0\`: npm's floor)`, argv: ['npm', 'run', '-s', NPM_FLOOR_SCRIPT] },
     { name: 'npm run check 1 -- --solution', argv: ['npm', 'run', '-s', 'check', '1', '--', '--solution'] },
   ];
-  const series = await interleave(n, peers.map((p) => ({ name: p.name, once: () => whole(p.argv) })), 1);
+  const series = await interleave(
+    n,
+    peers.map((p) => ({ name: p.name, once: () => whole(p.argv) })),
+    1,
+  );
   series.push({ name: 'npm run watch 1: a save of 01-pid.ts -> the verdict', samplesMs: await watchVerdicts(n) });
 
   const m = (i: number): number => median(series[i].samplesMs);
   const [npmStep, nodeE0, kitStep, tsxE0, npmFloor, check1, watch] = series.map((_, i) => m(i));
   const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
-  return summarize(
-    0,
-    'whole-command latency (what a student waits for), next to node -e 0',
-    series,
-    'npm run step 1 <= 450 ms',
-    [
-      `npm run step 1: ${npmStep.toFixed(0)} ms (goal <= 450 ms: ${verdict(npmStep <= 450)}); npm's own part: npm run of node -e 0 takes ${npmFloor.toFixed(0)} ms, ${(npmFloor - nodeE0).toFixed(0)} ms more than node -e 0`,
-      `the kit's start: node bin/kit.mjs step 1 = node -e 0 + ${(kitStep - nodeE0).toFixed(0)} ms (goal <= +200 ms: ${verdict(kitStep - nodeE0 <= 200)}); node --import tsx -e 0 alone = node -e 0 + ${(tsxE0 - nodeE0).toFixed(0)} ms`,
-      `npm run check 1: ${check1.toFixed(0)} ms (goal <= 600 ms: ${verdict(check1 <= 600)})`,
-      `watch, save -> verdict for step 1: ${watch.toFixed(0)} ms (goal <= 500 ms: ${verdict(watch <= 500)})`,
-      `ratios to node -e 0: npm run step 1 ${(npmStep / nodeE0).toFixed(2)}, kit start ${(kitStep / nodeE0).toFixed(2)}, npm run check 1 ${(check1 / nodeE0).toFixed(2)}, node --import tsx ${(tsxE0 / nodeE0).toFixed(2)}`,
-    ],
-  );
+  return summarize(0, 'whole-command latency (what a student waits for), next to node -e 0', series, 'npm run step 1 <= 450 ms', [
+    `npm run step 1: ${npmStep.toFixed(0)} ms (goal <= 450 ms: ${verdict(npmStep <= 450)}); npm's own part: npm run of node -e 0 takes ${npmFloor.toFixed(0)} ms, ${(npmFloor - nodeE0).toFixed(0)} ms more than node -e 0`,
+    `the kit's start: node bin/kit.mjs step 1 = node -e 0 + ${(kitStep - nodeE0).toFixed(0)} ms (goal <= +200 ms: ${verdict(kitStep - nodeE0 <= 200)}); node --import tsx -e 0 alone = node -e 0 + ${(tsxE0 - nodeE0).toFixed(0)} ms`,
+    `npm run check 1: ${check1.toFixed(0)} ms (goal <= 600 ms: ${verdict(check1 <= 600)})`,
+    `watch, save -> verdict for step 1: ${watch.toFixed(0)} ms (goal <= 500 ms: ${verdict(watch <= 500)})`,
+    `ratios to node -e 0: npm run step 1 ${(npmStep / nodeE0).toFixed(2)}, kit start ${(kitStep / nodeE0).toFixed(2)}, npm run check 1 ${(check1 / nodeE0).toFixed(2)}, node --import tsx ${(tsxE0 / nodeE0).toFixed(2)}`,
+  ]);
 }
 
 /**
@@ -70,7 +71,11 @@ async function watchVerdicts(n: number): Promise<number[]> {
   fs.writeFileSync(file, source);
   let child: ChildProcess | undefined;
   try {
-    child = spawn(node, [kitLauncher, 'watch', '1', '--json', '--steps-dir', dir], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, NO_COLOR: '1' } });
+    child = spawn(node, [kitLauncher, 'watch', '1', '--json', '--steps-dir', dir], {
+      cwd: projectRoot,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     const lines: string[] = [];
     let waiting: (() => void) | undefined;
     let partial = '';
@@ -84,7 +89,8 @@ async function watchVerdicts(n: number): Promise<number[]> {
     const verdict = async (count: number): Promise<void> => {
       const deadline = Date.now() + 60_000;
       while (lines.length < count) {
-        if (Date.now() > deadline || child?.exitCode !== null) throw new Error(`watch mode gave no verdict (${lines.length} of ${count}); is step 1 checkable here?`);
+        if (Date.now() > deadline || child?.exitCode !== null)
+          throw new Error(`watch mode gave no verdict (${lines.length} of ${count}); is step 1 checkable here?`);
         await new Promise<void>((r) => {
           waiting = r;
           setTimeout(r, 200);

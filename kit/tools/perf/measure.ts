@@ -24,7 +24,11 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-export const median = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5);
+export const median = (xs: number[]): number =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 export async function interleave(runs: number, peers: { name: string; once: () => Promise<void> }[], warmup = 3): Promise<Series[]> {
   for (let i = 0; i < warmup; i++) for (const p of peers) await p.once();
@@ -42,7 +46,13 @@ export async function interleave(runs: number, peers: { name: string; once: () =
 export function summarize(figure: number, title: string, series: Series[], goal?: string, notes: string[] = []): FigureResult {
   const rows = series.map((s) => {
     const sorted = [...s.samplesMs].sort((a, b) => a - b);
-    return { name: s.name, medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), runs: sorted.length };
+    return {
+      name: s.name,
+      medianMs: quantile(sorted, 0.5),
+      p10Ms: quantile(sorted, 0.1),
+      p90Ms: quantile(sorted, 0.9),
+      runs: sorted.length,
+    };
   });
   const ratio = rows.length >= 2 ? rows[0].medianMs / rows[1].medianMs : undefined;
   return { figure, title, series: rows, ratio, goal, notes };
@@ -51,9 +61,14 @@ export function summarize(figure: number, title: string, series: Series[], goal?
 export function formatFigure(f: FigureResult): string {
   const lines = [`Figure ${f.figure}: ${f.title}`];
   for (const s of f.series) {
-    lines.push(`  ${s.name.padEnd(58)} median ${s.medianMs.toFixed(2).padStart(8)} ms   p10 ${s.p10Ms.toFixed(2).padStart(7)}   p90 ${s.p90Ms.toFixed(2).padStart(7)}   (${s.runs} runs)`);
+    lines.push(
+      `  ${s.name.padEnd(58)} median ${s.medianMs.toFixed(2).padStart(8)} ms   p10 ${s.p10Ms.toFixed(2).padStart(7)}   p90 ${s.p90Ms.toFixed(2).padStart(7)}   (${s.runs} runs)`,
+    );
   }
-  if (f.ratio !== undefined) lines.push(`  ratio ${f.series[0].name.split(' ')[0]} / ${f.series[1].name.split(' ')[0]}: ${f.ratio.toFixed(2)}${f.goal ? `   (goal: ${f.goal})` : ''}`);
+  if (f.ratio !== undefined)
+    lines.push(
+      `  ratio ${f.series[0].name.split(' ')[0]} / ${f.series[1].name.split(' ')[0]}: ${f.ratio.toFixed(2)}${f.goal ? `   (goal: ${f.goal})` : ''}`,
+    );
   for (const n of f.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }

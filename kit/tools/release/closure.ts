@@ -28,7 +28,10 @@ export function importClosure(root: string, entries: string[], never: readonly s
     seen.add(rel);
     if (!/\.(ts|mjs|js)$/.test(rel)) continue;
     for (const spec of relativeImports(fs.readFileSync(file, 'utf8'))) {
-      const target = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
+      const target = path
+        .relative(root, path.resolve(path.dirname(file), spec))
+        .split(path.sep)
+        .join('/');
       if (!target.startsWith('..') && !blocked(target) && !seen.has(target)) queue.push(target);
     }
   }

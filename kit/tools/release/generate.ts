@@ -46,14 +46,18 @@ export function editionWorkflow(full: string, trustedKit: string | undefined): s
   const anchors = ['CW_TRUSTED_KIT: ""', "if: env.CW_TRUSTED_KIT != ''"];
   const missing = anchors.filter((a) => !full.includes(a));
   if (missing.length) {
-    throw new KitError(`classroom/classroom.yml no longer has ${missing.map((m) => `\`${m}\``).join(' and ')}: the release cannot wire its workflow to the trusted kit.`, {
-      hint: 'Update kit/tools/release/generate.ts (editionWorkflow) to the workflow\'s new shape.',
-      page: '/guide/instructor-grading#github-classroom',
-    });
+    throw new KitError(
+      `classroom/classroom.yml no longer has ${missing.map((m) => `\`${m}\``).join(' and ')}: the release cannot wire its workflow to the trusted kit.`,
+      {
+        hint: "Update kit/tools/release/generate.ts (editionWorkflow) to the workflow's new shape.",
+        page: '/guide/instructor-grading#github-classroom',
+      },
+    );
   }
   const kit = trustedKit ?? TRUSTED_KIT_PLACEHOLDER;
   const guard = `if [ -z "$CW_TRUSTED_KIT" ] || [ "$CW_TRUSTED_KIT" = "${TRUSTED_KIT_PLACEHOLDER}" ]; then echo "::error::CW_TRUSTED_KIT is not set: the instructor sets it to owner/name@ref of the full kit (site/guide/instructor-grading.md)"; exit 1; fi`;
-  const header = "# The student edition's workflow, written by `npm run release`: the checks and\n# the kit always come from the instructor's trusted kit (CW_TRUSTED_KIT).\n";
+  const header =
+    "# The student edition's workflow, written by `npm run release`: the checks and\n# the kit always come from the instructor's trusted kit (CW_TRUSTED_KIT).\n";
   const out =
     header +
     full
@@ -63,10 +67,13 @@ export function editionWorkflow(full: string, trustedKit: string | undefined): s
       // ...and every step that takes it (fetch, use) runs always, not only when set
       .replace(/^[ \t]*if: env\.CW_TRUSTED_KIT != ''\n/gm, '');
   if (!out.includes(guard) || out.includes("if: env.CW_TRUSTED_KIT != ''")) {
-    throw new KitError('classroom/classroom.yml\'s trusted-kit step no longer has the shape the release knows (`if:` then `run: |`): the edition\'s workflow would not require the trusted kit.', {
-      hint: 'Update kit/tools/release/generate.ts (editionWorkflow) to the workflow\'s new shape.',
-      page: '/guide/instructor-grading#github-classroom',
-    });
+    throw new KitError(
+      "classroom/classroom.yml's trusted-kit step no longer has the shape the release knows (`if:` then `run: |`): the edition's workflow would not require the trusted kit.",
+      {
+        hint: "Update kit/tools/release/generate.ts (editionWorkflow) to the workflow's new shape.",
+        page: '/guide/instructor-grading#github-classroom',
+      },
+    );
   }
   return out;
 }

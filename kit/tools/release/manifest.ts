@@ -21,9 +21,27 @@ export const EDITION_MANIFEST = {
    */
   kitEntries: ['kit/tools/cli/main.ts', 'kit/student.ts', 'kit/check.ts', 'kit/tools/grade/classroom-report.ts'],
   /** modules (or folders, ending in /) the closure never enters: the instructor's and maintainers' tools */
-  never: ['kit/tools/cli/full-kit.ts', 'kit/tools/grade/command.ts', 'kit/tools/grade/throughput.ts', 'kit/tools/cli/perf.ts', 'kit/tools/cli/skeletons.ts', 'kit/tools/perf/', 'kit/tools/release/', 'solutions/'],
+  never: [
+    'kit/tools/cli/full-kit.ts',
+    'kit/tools/grade/command.ts',
+    'kit/tools/grade/throughput.ts',
+    'kit/tools/cli/perf.ts',
+    'kit/tools/cli/skeletons.ts',
+    'kit/tools/perf/',
+    'kit/tools/release/',
+    'solutions/',
+  ],
   /** npm scripts the edition does not have (the commands explain themselves if run another way) */
   scriptsRemoved: ['grade', 'skeletons', 'perf', 'perf:npm-floor', 'release', 'test'],
   /** written by the release: package.json, tsconfig.json and .gitignore adapted; the rest new */
-  generated: ['package.json', 'tsconfig.json', '.gitignore', 'README.md', 'kit/tools/cli/full-kit.ts', '.github/workflows/classroom.yml', 'kit/edition/edition.json', 'kit/edition/skeletons/'],
+  generated: [
+    'package.json',
+    'tsconfig.json',
+    '.gitignore',
+    'README.md',
+    'kit/tools/cli/full-kit.ts',
+    '.github/workflows/classroom.yml',
+    'kit/edition/edition.json',
+    'kit/edition/skeletons/',
+  ],
 } as const;

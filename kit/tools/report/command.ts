@@ -49,7 +49,14 @@ export function reportTemplate(steps: StepHead[]): string {
     '',
     '## 2. The steps I performed, and why',
     '',
-    ...steps.flatMap((s) => [`### Step ${s.id}: ${s.title}`, '', region(`step-${s.id}`, ''), '', ...(STEP_QUESTIONS[s.id] ?? []).flatMap((q) => [question(q), '']), '']),
+    ...steps.flatMap((s) => [
+      `### Step ${s.id}: ${s.title}`,
+      '',
+      region(`step-${s.id}`, ''),
+      '',
+      ...(STEP_QUESTIONS[s.id] ?? []).flatMap((q) => [question(q), '']),
+      '',
+    ]),
     '## 3. Benchmark: host, my container, LXC',
     '',
     region('bench', ''),
@@ -78,7 +85,10 @@ export async function reportCommand(argv: string[]): Promise<number> {
   let fresh: CheckResult[] = [];
   if (!args.flags['no-checks']) {
     await ready({ yes: args.flags.yes === true });
-    fresh = await runChecks(dir, heads.map((s) => s.id));
+    fresh = await runChecks(
+      dir,
+      heads.map((s) => s.id),
+    );
     (await import('../cli/check.ts')).rememberResults(fresh);
   }
   fs.mkdirSync(outDir, { recursive: true });
@@ -113,7 +123,14 @@ export function sayUnanswered(list: Unanswered[], file: string): void {
 }
 
 /** Write report.md (keeping the student's text), report.html; no checks, no root: the tests call this. */
-export function writeReport(o: { outDir: string; steps: StepHead[]; stepsDir: string; fresh: CheckResult[]; checksRun: boolean; state?: string }): {
+export function writeReport(o: {
+  outDir: string;
+  steps: StepHead[];
+  stepsDir: string;
+  fresh: CheckResult[];
+  checksRun: boolean;
+  state?: string;
+}): {
   md: string;
   html: string;
   unanswered: Unanswered[];
@@ -140,13 +157,21 @@ export function writeReport(o: { outDir: string; steps: StepHead[]; stepsDir: st
   const mdFile = path.join(o.outDir, 'report.md');
   const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : reportTemplate(o.steps);
   const bodies: Record<string, string> = {
-    container: containerSection(checks, bench, o.checksRun ? undefined : 'The checks were not run this time (--no-checks) and none is remembered: run `npm run check` or `npm run report` without --no-checks.'),
+    container: containerSection(
+      checks,
+      bench,
+      o.checksRun
+        ? undefined
+        : 'The checks were not run this time (--no-checks) and none is remembered: run `npm run check` or `npm run report` without --no-checks.',
+    ),
     bench: [benchSection(bench, chart), ...kept.map((k) => keptRunSection(k.label as string, k.dir, o.outDir))].join('\n\n'),
     observations: observationsSection(bench),
     // a report.md from an earlier kit has one "steps" region (the step files' header comments)
-    steps: '_An earlier kit wrote this region. The report now has a section per step, with what the kit observed and questions for you: move this file away, run `npm run report` for the new template, and copy your text into it._',
+    steps:
+      '_An earlier kit wrote this region. The report now has a section per step, with what the kit observed and questions for you: move this file away, run `npm run report` for the new template, and copy your text into it._',
   };
-  for (const s of o.steps) bodies[`step-${s.id}`] = stepEvidenceSection({ ...s, check: checks.find((c) => c.step === s.id), trace: stepTrace(state, s.id) });
+  for (const s of o.steps)
+    bodies[`step-${s.id}`] = stepEvidenceSection({ ...s, check: checks.find((c) => c.step === s.id), trace: stepTrace(state, s.id) });
   const md = fillRegions(previous, bodies);
   fs.writeFileSync(mdFile, md);
   const htmlFile = path.join(o.outDir, 'report.html');
@@ -158,7 +183,9 @@ export function writeReport(o: { outDir: string; steps: StepHead[]; stepsDir: st
 function keptRunSection(label: string, dir: string, outDir: string): string {
   try {
     const r = readResults(dir);
-    const chart = fs.existsSync(path.join(dir, 'bench.svg')) ? path.relative(outDir, path.join(dir, 'bench.svg')).split(path.sep).join('/') : undefined;
+    const chart = fs.existsSync(path.join(dir, 'bench.svg'))
+      ? path.relative(outDir, path.join(dir, 'bench.svg')).split(path.sep).join('/')
+      : undefined;
     return `### Kept run \`${label}\` (results/${path.relative(outDir, dir)})\n\n${benchSection(r, chart)}`;
   } catch (err) {
     if (!(err instanceof KitError)) throw err;

@@ -51,12 +51,16 @@ function readOsRelease(): string {
 
 /** How to install a browser for the PDF on this distribution. */
 export function browserInstall(ids = osIds()): { pkg: string; command: string } {
-  if (ids.includes('ubuntu')) return { pkg: 'chromium-browser', command: 'sudo snap install chromium   (or: sudo apt-get install chromium-browser, which installs the snap)' };
+  if (ids.includes('ubuntu'))
+    return {
+      pkg: 'chromium-browser',
+      command: 'sudo snap install chromium   (or: sudo apt-get install chromium-browser, which installs the snap)',
+    };
   if (ids.includes('debian')) return { pkg: 'chromium', command: 'sudo apt-get install chromium' };
   if (ids.some((i) => ['fedora', 'rhel', 'centos'].includes(i))) return { pkg: 'chromium', command: 'sudo dnf install chromium' };
   if (ids.includes('arch')) return { pkg: 'chromium', command: 'sudo pacman -S chromium' };
   if (ids.some((i) => ['opensuse', 'suse'].includes(i))) return { pkg: 'chromium', command: 'sudo zypper install chromium' };
-  return { pkg: 'chromium', command: 'install Chromium or Google Chrome with your distribution\'s package manager' };
+  return { pkg: 'chromium', command: "install Chromium or Google Chrome with your distribution's package manager" };
 }
 
 /** What to say when there is no browser: how to get one, and how to print without one. */
@@ -66,7 +70,7 @@ export function noBrowserHint(htmlFile: string, ids = osIds()): string {
 
 /** For `npm run preflight -- --pdf`. */
 export const PDF_REQUIREMENT: Requirement = {
-  what: 'Chromium (or Chrome) for the report\'s PDF',
+  what: "Chromium (or Chrome) for the report's PDF",
   present: () => findChromium() !== undefined,
   pkg: browserInstall().pkg,
 };
@@ -79,9 +83,17 @@ export async function printPdf(html: string, pdf: string, ledger: Ledger, chromi
   const entry = ledger.record({ kind: 'path', path: profile });
   try {
     fs.rmSync(pdf, { force: true });
-    const r = await $({ quiet: true, nothrow: true, timeout: '90s' })`${chromium} --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --user-data-dir=${profile} --no-pdf-header-footer --print-to-pdf=${pdf} ${pathToFileURL(html).href}`;
+    const r = await $({
+      quiet: true,
+      nothrow: true,
+      timeout: '90s',
+    })`${chromium} --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --user-data-dir=${profile} --no-pdf-header-footer --print-to-pdf=${pdf} ${pathToFileURL(html).href}`;
     if (!fs.existsSync(pdf) || fs.statSync(pdf).size === 0) {
-      const why = `${r.stderr}`.split('\n').filter((l) => l.trim() && !/dbus|Fontconfig|ERROR:.*(bus|gpu)/i.test(l)).slice(-2).join(' ');
+      const why = `${r.stderr}`
+        .split('\n')
+        .filter((l) => l.trim() && !/dbus|Fontconfig|ERROR:.*(bus|gpu)/i.test(l))
+        .slice(-2)
+        .join(' ');
       return `${path.basename(chromium)} exited with ${r.exitCode ?? 'a signal'} without a PDF${why ? `: ${why}` : ''}`;
     }
     return undefined;

@@ -12,12 +12,12 @@ export const PLACEHOLDERS = ['_your name_', '_your group_', '_date_', ANSWER_PLA
 export const STEP_QUESTIONS: Record<number, string[]> = {
   1: [
     'Why is your probe PID 1, and why does the container need a /proc of its own for `ps` to show only its processes?',
-    'Your container changed its hostname: why did the host\'s hostname not change?',
+    "Your container changed its hostname: why did the host's hostname not change?",
   ],
   2: [
     'Why pivot_root and not chroot? What could a process do after a chroot that it cannot after your pivot_root and the unmount of the old root?',
     'Why make every mount private (MS_PRIVATE, MS_REC) before mounting anything?',
-    'What is the loop device, and why does a file written in the container\'s /home still exist after the container is gone?',
+    "What is the loop device, and why does a file written in the container's /home still exist after the container is gone?",
   ],
   3: [
     'What does each end of the veth pair do, and why does the container see only `lo` and its own end?',
@@ -25,7 +25,7 @@ export const STEP_QUESTIONS: Record<number, string[]> = {
   ],
   4: [
     'What did each cgroup file you wrote do (the memory, CPU and pids limits), and what did the kernel do when the container went past each one?',
-    'Why must the container\'s pid be in the cgroup before it runs its command, not after?',
+    "Why must the container's pid be in the cgroup before it runs its command, not after?",
   ],
   5: ['Why are host, container and LXC runs interleaved rather than run one after the other?'],
 };

@@ -67,13 +67,19 @@ export async function submitCommand(argv: string[], o: SubmitOptions = {}): Prom
   }
 
   // the report: a PDF is part of the assignment; its questions should be answered
-  const pdf = ['report.pdf', 'REPORT.pdf'].map((f) => path.join(results, f)).concat(['report.pdf', 'REPORT.pdf'].map((f) => path.join(root, f))).find((f) => fs.existsSync(f));
+  const pdf = ['report.pdf', 'REPORT.pdf']
+    .map((f) => path.join(results, f))
+    .concat(['report.pdf', 'REPORT.pdf'].map((f) => path.join(root, f)))
+    .find((f) => fs.existsSync(f));
   if (!pdf && !args.flags['no-report']) {
-    throw new KitError(`Not packing: there is no report PDF (${path.relative(process.cwd(), path.join(results, 'report.pdf')) || 'results/report.pdf'}). The assignment asks for the report with your code.`, {
-      hint: `Run \`npm run report\` first (it writes results/report.md, .html and .pdf). Without Chromium or Chrome: ${noBrowserHint('results/report.html')}. To hand in without a report: npm run submit -- --no-report`,
-      page: PAGE,
-      exitCode: 2,
-    });
+    throw new KitError(
+      `Not packing: there is no report PDF (${path.relative(process.cwd(), path.join(results, 'report.pdf')) || 'results/report.pdf'}). The assignment asks for the report with your code.`,
+      {
+        hint: `Run \`npm run report\` first (it writes results/report.md, .html and .pdf). Without Chromium or Chrome: ${noBrowserHint('results/report.html')}. To hand in without a report: npm run submit -- --no-report`,
+        page: PAGE,
+        exitCode: 2,
+      },
+    );
   }
   const reportMd = path.join(results, 'report.md');
   const open = fs.existsSync(reportMd) ? unanswered(fs.readFileSync(reportMd, 'utf8')) : [];
@@ -117,7 +123,10 @@ export async function submitCommand(argv: string[], o: SubmitOptions = {}): Prom
 
   say(`submission for ${student.name} (${student.id}): ${path.relative(process.cwd(), out) || out}`);
   say(`  steps with your work: ${changed.join(', ')}${pristine.length ? `; still the skeleton: ${pristine.join(', ')}` : ''}`);
-  if (manifest.localChecks) say(`  your last checks: passed ${manifest.localChecks.passed.join(', ') || 'none'}${manifest.localChecks.failed.length ? `, not passed ${manifest.localChecks.failed.join(', ')}` : ''}`);
+  if (manifest.localChecks)
+    say(
+      `  your last checks: passed ${manifest.localChecks.passed.join(', ') || 'none'}${manifest.localChecks.failed.length ? `, not passed ${manifest.localChecks.failed.join(', ')}` : ''}`,
+    );
   else say('  you have not run `npm run check` on these steps yet: the instructor will, but you may want to first');
   for (const s of skipped) say(`  left out: ${s}`);
   say(`  with a README.md${pdf ? ` and the report ${path.relative(root, pdf)}` : ' and no report (--no-report)'}`);

@@ -23,8 +23,7 @@ export interface SubmissionManifest {
 
 export const sha256 = (data: Buffer | string): string => crypto.createHash('sha256').update(data).digest('hex');
 
-const str = (v: unknown, max = 200): string | undefined =>
-  typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined;
+const str = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined);
 
 /** Parsed leniently: any field may be missing or wrong in an untrusted manifest. */
 export interface ManifestView {

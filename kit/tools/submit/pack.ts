@@ -77,7 +77,12 @@ function walk(dir: string, rel = ''): string[] {
   return out;
 }
 
-export function collectFiles(projectRoot: string, stepsDir: string, limits: PackLimits = DEFAULT_PACK_LIMITS, resultsDir = path.join(projectRoot, 'results')): { files: PackedFile[]; skipped: string[] } {
+export function collectFiles(
+  projectRoot: string,
+  stepsDir: string,
+  limits: PackLimits = DEFAULT_PACK_LIMITS,
+  resultsDir = path.join(projectRoot, 'results'),
+): { files: PackedFile[]; skipped: string[] } {
   const files: PackedFile[] = [];
   const skipped: string[] = [];
   // every file under steps/, not only NN-name.ts: a helper the student wrote is part of the work
@@ -85,16 +90,15 @@ export function collectFiles(projectRoot: string, stepsDir: string, limits: Pack
   let entries = 0;
   for (const rel of walk(stepsDir)) {
     const size = fs.statSync(path.join(stepsDir, rel)).size;
-    const why =
-      rel.split('/').some((part) => part === 'node_modules' || part === '.git')
-        ? 'a dependency or git folder, not your work'
-        : size > limits.maxStepFile
-          ? `${Math.round(size / 1024)} KiB, over the ${Math.round(limits.maxStepFile / 1024)} KiB limit per file`
-          : stepTotal + size > limits.maxStepTotal
-            ? `steps/ would pass ${Math.round(limits.maxStepTotal / 1024 / 1024)} MiB`
-            : entries >= limits.maxStepEntries
-              ? `more than ${limits.maxStepEntries} files under steps/`
-              : undefined;
+    const why = rel.split('/').some((part) => part === 'node_modules' || part === '.git')
+      ? 'a dependency or git folder, not your work'
+      : size > limits.maxStepFile
+        ? `${Math.round(size / 1024)} KiB, over the ${Math.round(limits.maxStepFile / 1024)} KiB limit per file`
+        : stepTotal + size > limits.maxStepTotal
+          ? `steps/ would pass ${Math.round(limits.maxStepTotal / 1024 / 1024)} MiB`
+          : entries >= limits.maxStepEntries
+            ? `more than ${limits.maxStepEntries} files under steps/`
+            : undefined;
     if (why) {
       skipped.push(`steps/${rel} (${why})`);
       continue;
@@ -130,15 +134,28 @@ export function localChecks(stateDir: string, stepsDir: string): SubmissionManif
   }
   const mine = Object.values(all).filter((r) => r && r.stepsDir === stepsDir && typeof r.step === 'number');
   if (mine.length === 0) return undefined;
-  const at = mine.map((r) => r.at ?? '').sort().at(-1) ?? '';
+  const at =
+    mine
+      .map((r) => r.at ?? '')
+      .sort()
+      .at(-1) ?? '';
   return {
     at,
-    passed: mine.filter((r) => r.status === 'pass').map((r) => r.step as number).sort((a, b) => a - b),
-    failed: mine.filter((r) => r.status !== 'pass').map((r) => r.step as number).sort((a, b) => a - b),
+    passed: mine
+      .filter((r) => r.status === 'pass')
+      .map((r) => r.step as number)
+      .sort((a, b) => a - b),
+    failed: mine
+      .filter((r) => r.status !== 'pass')
+      .map((r) => r.step as number)
+      .sort((a, b) => a - b),
   };
 }
 
-export function buildManifest(files: PackedFile[], o: { student: Student; kit: { name: string; version: string }; localChecks?: SubmissionManifest['localChecks']; now?: Date }): SubmissionManifest {
+export function buildManifest(
+  files: PackedFile[],
+  o: { student: Student; kit: { name: string; version: string }; localChecks?: SubmissionManifest['localChecks']; now?: Date },
+): SubmissionManifest {
   return {
     format: MANIFEST_FORMAT,
     version: 1,

@@ -18,12 +18,13 @@ export interface ReadmeInput {
 export function describeFile(p: string, titles: Map<string, string>): string {
   const step = /^steps\/(\d\d)-[\w-]+\.ts$/.exec(p);
   if (step) return `step ${Number(step[1])}${titles.get(p) ? `: ${titles.get(p)}` : ''} (the student's code)`;
-  if (p.startsWith('steps/')) return 'a file of the student\'s in steps/ (helper or notes)';
+  if (p.startsWith('steps/')) return "a file of the student's in steps/ (helper or notes)";
   if (/(^|\/)report\.pdf$/i.test(p)) return '**the lab report (PDF)**';
-  if (/(^|\/)report\.md$/i.test(p)) return 'the lab report, Markdown source (the student\'s answers and the kit\'s observations)';
+  if (/(^|\/)report\.md$/i.test(p)) return "the lab report, Markdown source (the student's answers and the kit's observations)";
   if (/(^|\/)report\.html$/i.test(p)) return 'the lab report as one HTML page';
   const kept = /^results\/bench-([^/]+)\/bench\.(json|md|svg)$/.exec(p);
-  if (kept) return `benchmark run kept as "${kept[1]}" (${{ json: 'raw data', md: 'table', svg: 'chart' }[kept[2] as 'json' | 'md' | 'svg']})`;
+  if (kept)
+    return `benchmark run kept as "${kept[1]}" (${{ json: 'raw data', md: 'table', svg: 'chart' }[kept[2] as 'json' | 'md' | 'svg']})`;
   const bench = /^results\/bench\.(json|md|svg)$/.exec(p);
   if (bench) return `benchmark (${{ json: 'raw data', md: 'table', svg: 'chart' }[bench[1] as 'json' | 'md' | 'svg']})`;
   if (p === 'results/checks.json') return 'check results saved by the report';

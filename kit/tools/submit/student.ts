@@ -17,7 +17,8 @@ export const studentFile = (stateDir: string): string => path.join(stateDir, 'st
 export function loadStudent(stateDir: string): Student | undefined {
   try {
     const s = JSON.parse(fs.readFileSync(studentFile(stateDir), 'utf8')) as Partial<Student>;
-    if (typeof s.name === 'string' && s.name.trim() && typeof s.id === 'string' && s.id.trim()) return { name: s.name.trim(), id: s.id.trim() };
+    if (typeof s.name === 'string' && s.name.trim() && typeof s.id === 'string' && s.id.trim())
+      return { name: s.name.trim(), id: s.id.trim() };
   } catch {
     // not asked yet
   }
@@ -56,8 +57,20 @@ export async function askStudent(previous?: Partial<Student>): Promise<Student> 
   let cancelled = false;
   const answers = (await prompts(
     [
-      { type: 'text', name: 'name', message: 'Your full name', initial: previous?.name, validate: (v: string) => (v.trim() ? true : 'please type your name') },
-      { type: 'text', name: 'id', message: 'Your student id', initial: previous?.id, validate: (v: string) => (v.trim() ? true : 'please type your student id') },
+      {
+        type: 'text',
+        name: 'name',
+        message: 'Your full name',
+        initial: previous?.name,
+        validate: (v: string) => (v.trim() ? true : 'please type your name'),
+      },
+      {
+        type: 'text',
+        name: 'id',
+        message: 'Your student id',
+        initial: previous?.id,
+        validate: (v: string) => (v.trim() ? true : 'please type your student id'),
+      },
     ],
     { onCancel: () => (cancelled = true) },
   )) as Partial<Student>;

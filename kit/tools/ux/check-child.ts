@@ -28,7 +28,11 @@ export interface CheckChild {
 /** argv for running a kit command in a fresh Node (the compiled kit, rebuilt first if kit/ changed), from the project root. */
 export const kitCommand = (...args: string[]): string[] => [kitLauncher, ...args];
 
-export function runCheckChild(step: number, stepsDir: string, opts: { onLine?: (line: string) => void; extraArgs?: string[] } = {}): CheckChild {
+export function runCheckChild(
+  step: number,
+  stepsDir: string,
+  opts: { onLine?: (line: string) => void; extraArgs?: string[] } = {},
+): CheckChild {
   const child = spawn(process.execPath, kitCommand('check', String(step), '--json', '--steps-dir', stepsDir, ...(opts.extraArgs ?? [])), {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -81,7 +81,8 @@ export function formatDiff(d: CheckDiff, c: ChalkInstance): string {
   return lines.join('\n');
 }
 
-const stripVerdict = (r: CheckResult): string => ({ pass: 'PASS', fail: 'FAIL', 'not-attempted': 'NOT DONE', error: 'ERROR', 'not-graded': 'NOT GRADED' })[r.status];
+const stripVerdict = (r: CheckResult): string =>
+  ({ pass: 'PASS', fail: 'FAIL', 'not-attempted': 'NOT DONE', error: 'ERROR', 'not-graded': 'NOT GRADED' })[r.status];
 
 /** What is in the way right now: the first assertion that does not pass, with its details. */
 export function formatBlocker(r: CheckResult, c: ChalkInstance): string | undefined {

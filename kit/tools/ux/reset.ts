@@ -46,10 +46,13 @@ export async function resetStep(step: StepEntry, req: ResetRequest): Promise<Res
       fs.writeFileSync(backup, current, { flag: 'wx' });
     } catch (err) {
       // never overwrite a student's work without its copy
-      throw new KitError(`Could not keep a backup of ${step.basename} in ${backupsDir()}, so it was left as it is: ${(err as Error).message}`, {
-        hint: 'Make the state folder writable (it may belong to root after a run through sudo: `sudo chown -R $USER state`), then try again.',
-        page: '/guide/troubleshooting',
-      });
+      throw new KitError(
+        `Could not keep a backup of ${step.basename} in ${backupsDir()}, so it was left as it is: ${(err as Error).message}`,
+        {
+          hint: 'Make the state folder writable (it may belong to root after a run through sudo: `sudo chown -R $USER state`), then try again.',
+          page: '/guide/troubleshooting',
+        },
+      );
     }
   }
   fs.mkdirSync(path.dirname(step.file), { recursive: true });
@@ -75,7 +78,8 @@ const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').repla
 export const shownPath = (p: string): string => path.relative(projectRoot, p) || p;
 
 /** The question before a reset: `npm run reset` and the menu ask the same. */
-export const resetQuestion = (file: string): string => `Replace ${shownPath(file)} with its skeleton? (your version is kept in state/backups/)`;
+export const resetQuestion = (file: string): string =>
+  `Replace ${shownPath(file)} with its skeleton? (your version is kept in state/backups/)`;
 
 /** What a reset did, in one line: `npm run reset` and the menu say the same. */
 export function describeReset(o: ResetOutcome): string {

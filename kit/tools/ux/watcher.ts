@@ -146,7 +146,9 @@ export class Watcher {
     }
     const sp = spinner(`checking step ${step.id}`, { stream: this.out });
     this.active = sp;
-    const child = runCheckChild(step.id, this.opts.stepsDir, { onLine: (l) => sp.text(`checking step ${step.id} · ${stripAnsi(l).replace(/^cw\s+/, '')}`) });
+    const child = runCheckChild(step.id, this.opts.stepsDir, {
+      onLine: (l) => sp.text(`checking step ${step.id} · ${stripAnsi(l).replace(/^cw\s+/, '')}`),
+    });
     this.running = { child, step: step.id };
     void child.done.then((res) => {
       sp.stop();
@@ -156,7 +158,12 @@ export class Watcher {
       if (r) this.show(step, r);
       else {
         const why = res.stderr.trim() || `the check exited with ${res.code ?? res.signal}`;
-        this.print(`  ${c.magenta('the check could not run:')}\n${why.split('\n').map((l) => `    ${teach(l, c)}`).join('\n')}`);
+        this.print(
+          `  ${c.magenta('the check could not run:')}\n${why
+            .split('\n')
+            .map((l) => `    ${teach(l, c)}`)
+            .join('\n')}`,
+        );
       }
       if (this.quitting) return this.close();
       const next = this.again;
