@@ -54,11 +54,29 @@ function zx$(): Dollar {
   return loaded;
 }
 
+/**
+ * zx's ProcessOutput class if zx is loaded, else undefined: a failed command
+ * can only be a ProcessOutput once some `$` has run, so whoever tells one
+ * apart (host/host-command.ts) does not load zx on every start for it.
+ */
+export function loadedProcessOutput(): Zx['ProcessOutput'] | undefined {
+  return loaded ? (require('zx') as Zx).ProcessOutput : undefined;
+}
+
 /** zx's `$` (tagged template, options call, `$.sync`, `$.verbose` ...), loaded on first use. */
 export const $: Dollar = new Proxy(function dollar() {} as unknown as Dollar, {
   apply: (_target, thisArg, args: unknown[]) => Reflect.apply(zx$(), thisArg, args),
   get: (_target, key) => Reflect.get(zx$(), key),
   set: (_target, key, value) => Reflect.set(zx$(), key, value),
+});
+
+/**
+ * `$({ quiet: true, nothrow: true })` for the kit's own commands, whose
+ * output and status the caller reads. Made on each call: a module-level
+ * `$(...)` would load zx when the module is imported.
+ */
+export const quiet$: Dollar = new Proxy(function quiet() {} as unknown as Dollar, {
+  apply: (_target, thisArg, args: unknown[]) => Reflect.apply(zx$()({ quiet: true, nothrow: true }), thisArg, args),
 });
 
 /** Run zx commands that the caller records itself, in its own words (the `ip -batch` lines). */

@@ -4,8 +4,8 @@
 // command said (its first line of stderr names the program: "losetup: ...",
 // "dd: ..."), with a hint for the failures the kit knows and the step's page.
 
-import { ProcessOutput } from 'zx';
 import { KitError } from '../core/errors.ts';
+import { loadedProcessOutput } from '../core/shell.ts';
 import { noLoopDeviceError } from './image/loop.ts';
 import type { StepDefinition } from '../core/types.ts';
 
@@ -31,7 +31,8 @@ const KNOWN: Known[] = [
 
 /** `err` as a KitError when it is a failed host command; anything else unchanged. */
 export function explainHostCommand(err: unknown, step: StepDefinition, hook: string): unknown {
-  if (!(err instanceof ProcessOutput)) return err;
+  const ProcessOutput = loadedProcessOutput(); // zx is loaded only once a `$` has run
+  if (!ProcessOutput || !(err instanceof ProcessOutput)) return err;
   const said = (err.stderr.trim() || err.stdout.trim()).split('\n')[0] ?? '';
   const known = KNOWN.find((k) => k.said.test(said));
   const explained = known?.explain(said);

@@ -1,11 +1,11 @@
 // What is inside an image, and making an ext4 filesystem on it.
 
 import fs from 'node:fs';
-import { $ } from '../../core/shell.ts';
+import { $, quiet$ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import { TROUBLESHOOTING } from './file.ts';
 
-const sh = $({ quiet: true, nothrow: true });
+const sh = quiet$;
 
 export type ImageContent =
   | { kind: 'missing' }

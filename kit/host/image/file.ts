@@ -11,7 +11,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from '../../core/shell.ts';
+import { $, quiet$ } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { Ledger } from '../../core/ledger.ts';
 import { formatSize } from '../../core/size.ts';
@@ -19,7 +19,7 @@ import { formatSize } from '../../core/size.ts';
 /** The site section every image and loop-device message points to. */
 export const TROUBLESHOOTING = '/steps/02-mount#troubleshooting';
 
-const sh = $({ quiet: true, nothrow: true });
+const sh = quiet$;
 
 /** Bytes free for root (the kit runs as root, so the filesystem's root reserve counts) where `dir` lives. */
 export function freeBytes(dir: string): number {

@@ -6,13 +6,13 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $, run } from '../../core/shell.ts';
+import { $, quiet$, run } from '../../core/shell.ts';
 import { KitError } from '../../core/errors.ts';
 import type { Ledger, LedgerEntry, Reclaimer } from '../../core/ledger.ts';
 import { holdsLock, imageLockHolder, releaseHeldLock } from './lock.ts';
 import { TROUBLESHOOTING } from './file.ts';
 
-const sh = $({ quiet: true, nothrow: true });
+const sh = quiet$;
 
 export const LOOP_CONTROL = '/dev/loop-control';
 

@@ -5,10 +5,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { $ } from '../../core/shell.ts';
+import { $, quiet$ } from '../../core/shell.ts';
 import type { Ledger, Reclaimer, ResourceKind } from '../../core/ledger.ts';
 
-const q = $({ quiet: true, nothrow: true });
+const q = quiet$;
 
 /** Our containers are named cw-bench-<runId>; nothing else is ever touched. */
 export const NAME_PREFIX = 'cw-bench-';
