@@ -5,7 +5,7 @@
 // statuses), take names, points, hints and pages from the catalog, cap every
 // string, and recompute the scores ourselves.
 
-import { scoreOf } from '../check/score.ts';
+import { scoreOf, statusOf } from '../check/score.ts';
 import type { AssertionResult, AssertionStatus, CheckResult } from '../check/types.ts';
 import type { StepCatalog } from './catalog.ts';
 
@@ -70,13 +70,7 @@ export function trustedResult(parsed: unknown[] | undefined, cat: StepCatalog, s
     return out;
   });
   const { score, maxScore } = scoreOf(assertions);
-  const counted = assertions.filter((a) => a.status !== 'skipped');
-  const status: CheckResult['status'] = counted.every((a) => a.status === 'pass')
-    ? 'pass'
-    : counted.every((a) => a.status === 'not-attempted')
-      ? 'not-attempted'
-      : counted.some((a) => a.status === 'fail' || a.status === 'not-attempted')
-        ? 'fail'
-        : 'error';
+  // the child's own crash is not known here: only its assertions' statuses
+  const status = statusOf(assertions, true);
   return { step: cat.step, title: cat.title, stepsDir, status, assertions, score, maxScore, durationMs };
 }
