@@ -15,7 +15,12 @@ import { expectCheatRefused, expectMutantFails, failed, makeMutant, skeletonAt }
 
 const sh = $({ quiet: true, nothrow: true });
 
-/** Mounts under the state folder and loop devices on /tmp/cw-check2-* images: a check must leave none. */
+/**
+ * Mounts under the state folder and loop devices on /tmp/cw-check2-* images: a check must leave none.
+ * Devices already there when this file started are another run's (a killed
+ * earlier test run on this machine), not this file's: they are left out.
+ */
+let before = new Set<string>();
 async function leftovers(): Promise<string[]> {
   const mounts = fs
     .readFileSync('/proc/self/mountinfo', 'utf8')
@@ -23,12 +28,13 @@ async function leftovers(): Promise<string[]> {
     .map((l) => l.split(' ')[4])
     .filter((m) => m?.startsWith(path.dirname(rootfsDir())));
   const loops = (await sh`losetup --list --noheadings --output NAME,BACK-FILE`).stdout.split('\n').filter((l) => l.includes('/cw-check2-'));
-  return [...mounts, ...loops];
+  return [...mounts, ...loops].filter((l) => !before.has(l));
 }
 
 let rootfsEntries: string[];
-beforeAll(() => {
+beforeAll(async () => {
   rootfsEntries = fs.readdirSync(ensureRootfs()).sort();
+  before = new Set(await leftovers());
 });
 afterAll(async () => {
   expect(await leftovers()).toEqual([]);
@@ -64,8 +70,10 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
     "    spec.ops.push(umount2('.', ['MNT_DETACH']));",
     "    spec.ops.push(chdir('/'));",
   ].join('\n');
-  const importOps =
-    "import {\n  $, chdir, claimHomeImage, ensureRootfs, HOME_IMAGE_OPTIONS, mkdir, mknod, mount, need, pivot_root, symlink, todo, umount2,\n  type HomeFacts, type StepDefinition,\n} from '../kit/student.ts';";
+  // the solution's import of the student API, as it is written (whatever its format)
+  const importOps = /^import \{[^}]*\} from '\.\.\/kit\/student\.ts';$/m.exec(
+    fs.readFileSync(path.join(solutionsDir, '02-mount.ts'), 'utf8'),
+  )![0];
   const f = '02-mount.ts';
   const mkfs = "    if (type.stdout.trim() !== 'ext4') await $`mkfs.ext4 -q -L home ${device}`;\n";
   const record = "    const entry = ctx.ledger.record({ kind: 'loop', backingFile: image.file, runId: ctx.runId });\n";
@@ -85,7 +93,7 @@ describe('check 2 (mount namespace, pivot_root, /home image)', () => {
       'chroot instead of pivot_root',
       ['old-root'],
       [
-        { file: '02-mount.ts', find: importOps, replace: importOps.replace('$, chdir,', '$, chdir, chroot,') },
+        { file: '02-mount.ts', find: importOps, replace: importOps.replace(/\bchdir,/, 'chdir, chroot,') },
         { file: '02-mount.ts', find: pivot, replace: "    spec.ops.push(chroot(rootfs));\n    spec.ops.push(chdir('/'));" },
       ],
     ],

@@ -60,7 +60,7 @@ describe('check 3 (network namespace)', () => {
       [{ file: f, find: 'ip`-n ${netns} addr add ${containerAddress}/${prefix} dev ${containerIf}`,', replace: '' }],
     ],
     ['container end left down', ['setup', 'address'], [{ file: f, find: 'ip`-n ${netns} link set ${containerIf} up`,', replace: '' }]],
-    ['host end left down', ['host-end', 'tcp-in', 'tcp-out'], [{ file: f, find: 'ip`link set ${hostIf} up`,', replace: '' }]],
+    ['host end left down', ['host-end', 'tcp-in', 'tcp-out'], [{ file: f, find: ', ip`link set ${hostIf} up`);', replace: ');' }]],
     ['lo left down', ['lo'], [{ file: f, find: 'ip`-n ${netns} link set lo up`,', replace: '' }]],
     [
       'hard-coded addresses',

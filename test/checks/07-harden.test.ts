@@ -65,8 +65,8 @@ describe('check 7 (hardening)', () => {
       'the keyring and namespace syscalls not on the deny list',
       ['blocked'],
       [
-        { file: '07-harden.ts', find: "'keyctl', 'add_key', 'request_key',", replace: '' },
-        { file: '07-harden.ts', find: "'unshare', 'setns',", replace: '' },
+        { file: '07-harden.ts', find: "  'keyctl',\n  'add_key',\n  'request_key',\n", replace: '' },
+        { file: '07-harden.ts', find: "  'unshare',\n  'setns',\n", replace: '' },
       ],
     ],
     [

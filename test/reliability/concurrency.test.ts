@@ -41,8 +41,8 @@ describe('containers at once', () => {
               'step',
               String(step),
               '--solution',
-              '--home-image',
-              `c${i}.img`,
+              // each its own /home image from step 2 on (step 1 has no such option)
+              ...(step >= 2 ? ['--home-image', `c${i}.img`] : []),
               '--hostname',
               `c${i}-${n}`,
               '--',

@@ -235,7 +235,9 @@ export interface Timing {
 
 /** Everything but hook-throws: the kit as a child process. */
 export async function runCliFault(f: Fault, sandbox: Sandbox, timing: Timing, lane = 0): Promise<Outcome> {
-  const args = ['step', String(f.step), '--solution', '--home-image', laneImage(lane), '--', ...commandFor(f)];
+  // each lane its own /home image (step 2 on); step 1 has no such option and refuses it
+  const image = f.step >= 2 ? ['--home-image', laneImage(lane)] : [];
+  const args = ['step', String(f.step), '--solution', ...image, '--', ...commandFor(f)];
   if (f.kind === 'exit' || f.kind === 'command-fails') {
     const r = await runKit(args, sandbox.env);
     if (f.kind === 'exit') return expectCode(r, 0, 'exit 0');
