@@ -23,8 +23,8 @@ export { listStepFiles, loadStepsUpTo } from './core/steps.ts';
 export type { RunOptions } from './core/types.ts';
 export { need } from './core/types.ts';
 export { capMask, capNames, type CapName } from './core/caps.ts';
-/** zx's `$`, for the host commands a check runs itself (its values interpolated by zx, never a shell string) */
-export { $ } from 'zx';
+/** zx's `$` through the kit's one runner (kit/core/shell.ts), for the host commands a check runs itself: values interpolated by zx, never a shell string; zx loads on the first command */
+export { $ } from './core/shell.ts';
 
 // -- the ledger (t.ledger) and what its entries are removed with
 export type { Ledger } from './core/ledger.ts';

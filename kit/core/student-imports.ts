@@ -83,9 +83,9 @@ export async function importViolations(file: string, source = fs.readFileSync(fi
   return out;
 }
 
-/** Throw a clear error when `file` imports anything but the student API. */
-export async function enforceImportRule(file: string): Promise<void> {
-  const bad = await importViolations(file);
+/** Throw a clear error when `file` imports anything but the student API (`source`: its text, when the caller has read it). */
+export async function enforceImportRule(file: string, source?: string): Promise<void> {
+  const bad = await importViolations(file, source);
   if (bad.length === 0) return;
   const rel = path.relative(process.cwd(), file);
   const list = bad.map((b) => `"${b.specifier}"`).join(', ');

@@ -48,8 +48,7 @@ export const DEFAULT_KIT_CGROUP = (rel: string): boolean => rel.split('/').some(
 const NAMESPACES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'cgroup'] as const;
 
 export async function takeSnapshot(opts: SnapshotOptions = {}): Promise<HostSnapshot> {
-  const { $ } = await import('zx');
-  const q = $({ quiet: true, nothrow: true });
+  const { quiet$: q } = await import('../core/shell.ts');
   const [links, netnsList] = await Promise.all([q`ip -o link show`, q`ip netns list`]);
   return {
     mounts: hostMounts(),
