@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import koffi from 'koffi';
+import koffi from './koffi.ts';
 import { KitError } from './errors.ts';
 import { projectRoot } from './paths.ts';
 

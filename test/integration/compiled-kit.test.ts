@@ -131,4 +131,25 @@ describe('the compiled kit loads step files', () => {
     expect(Object.values(pkg.scripts).filter((s) => s.includes('tsx'))).toEqual([]);
     expect(fs.existsSync(path.join(solutionsDir, '01-pid.ts'))).toBe(true);
   });
+
+  it("a step's run loads koffi without its installer: no https, tls or zlib in the process", () => {
+    // koffi's index.js carries cnoke (its build and download tool) and with it https and zlib; kit/core/koffi.ts loads the native module itself
+    const probe = path.join(os.tmpdir(), `cw-modules-${process.pid}.cjs`);
+    fs.writeFileSync(
+      probe,
+      "process.on('exit', () => require('fs').writeSync(2, '\\nMODULES ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n'));\n",
+    );
+    try {
+      const r = spawnSync(process.execPath, ['-r', probe, kitLauncher, 'step', '1', '--solution', '--', 'true'], {
+        cwd: projectRoot,
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const loaded = JSON.parse(/^MODULES (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as string[];
+      expect(loaded).toContain('child_process'); // the list is real: the kit started a container
+      expect(loaded.filter((m) => ['https', 'tls', 'zlib', 'http'].includes(m))).toEqual([]);
+    } finally {
+      fs.rmSync(probe, { force: true });
+    }
+  });
 });

@@ -11,7 +11,7 @@
 // routes nothing), and /proc/net/if_inet6 is IPv6 only.
 
 import os from 'node:os';
-import koffi from 'koffi';
+import koffi from '../../core/koffi.ts';
 import { KitError } from '../../core/errors.ts';
 import { NET_PAGE } from './ip.ts';
 
