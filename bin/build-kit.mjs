@@ -7,7 +7,6 @@
 // each one when it loads it (kit/core/ts-import.ts).
 //
 //   node bin/build-kit.mjs [--force]      build when kit/ changed (or always)
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,7 @@ export const projectRoot = path.resolve(here, '..');
 export const BUILD_DIR = '.build';
 const STAMP = 'stamp.json';
 /** bump when the output's shape changes, so that an old build is redone */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** kit/**\/*.ts, relative to `root`, sorted (a walk of its own: readdirSync's `recursive` is several times slower) */
 function kitSources(root) {
@@ -38,15 +37,16 @@ function kitSources(root) {
 /**
  * What the build was made from: the sources' paths, sizes and modification
  * times (relative paths, so that a copy made with its times kept, like a
- * grading workspace, is still up to date). One stat per file, no reading.
+ * grading workspace, is still up to date). One stat per file, no reading; kept
+ * whole rather than hashed, so that every start need not load node:crypto.
  */
 export function sourcesKey(root = projectRoot, extra = readStamp(root)?.extra ?? []) {
-  const h = crypto.createHash('sha1').update(`${FORMAT}\n`);
+  let key = `${FORMAT}\n`;
   for (const rel of [...kitSources(root), ...extra]) {
     const st = fs.statSync(path.join(root, rel));
-    h.update(`${rel}\0${st.size}\0${st.mtimeMs}\n`);
+    key += `${rel} ${st.size} ${st.mtimeMs}\n`;
   }
-  return h.digest('hex');
+  return key;
 }
 
 function readStamp(root) {
