@@ -55,17 +55,19 @@ export function allowedImport(file: string, specifier: string): boolean {
  */
 export async function importViolations(file: string, source = fs.readFileSync(file, 'utf8')): Promise<ImportViolation[]> {
   // loaded here, not at the top: a step file already compiled (kit/core/ts-import.ts) needs neither
-  const [{ transformSync }, { init, parse }] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
+  const [{ transform }, { init, parse }] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
   await init;
   let js: string;
   try {
     // verbatimModuleSyntax: keep every import not marked `type`, used or not
-    js = transformSync(source, {
-      loader: 'ts',
-      format: 'esm',
-      sourcefile: file,
-      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
-    }).code;
+    js = (
+      await transform(source, {
+        loader: 'ts',
+        format: 'esm',
+        sourcefile: file,
+        tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+      })
+    ).code;
   } catch {
     return []; // a syntax error: the loader's own error says where
   }

@@ -49,6 +49,16 @@ export async function importTs(file: string, before?: (file: string, source: str
   return import(await compiled(path.resolve(file), before));
 }
 
+/**
+ * Load the compiler and start esbuild's service now, for a process started
+ * ahead of its work (watch mode's check child): a step file saved since its
+ * last compile then costs a few milliseconds instead of about 120.
+ */
+export async function preloadCompiler(): Promise<void> {
+  const [{ transform }, lexer] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
+  await Promise.all([lexer.init, transform('', { loader: 'ts' })]);
+}
+
 /** The file: URL of the compiled, cached copy of `file` (compiled now if needed). */
 async function compiled(file: string, before?: (file: string, source: string) => Promise<void>): Promise<string> {
   const source = fs.readFileSync(file, 'utf8');
@@ -59,10 +69,11 @@ async function compiled(file: string, before?: (file: string, source: string) =>
   if (fs.existsSync(out)) return pathToFileURL(out).href;
 
   if (before) await before(file, source);
-  const [{ transformSync }, lexer] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
+  const [{ transform }, lexer] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
   await lexer.init;
-  // a syntax error throws here, naming the file and line (kit/core/steps.ts reports it)
-  const js = transformSync(source, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: file, sourcemap: 'inline' }).code;
+  // a syntax error throws here, naming the file and line (kit/core/steps.ts reports it);
+  // the asynchronous transform: its first call starts esbuild's service in half the time the synchronous one takes
+  const js = (await transform(source, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: file, sourcemap: 'inline' })).code;
   const [imports] = lexer.parse(js);
   let text = '';
   let last = 0;
