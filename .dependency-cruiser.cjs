@@ -58,9 +58,10 @@ module.exports = {
     },
     {
       name: 'check-context-imports-core-host-tools',
-      comment: 'kit/check.ts, the check context, is built on kit/core, kit/host and kit/tools.',
+      comment:
+        "kit/check.ts, the check context, and kit/check-bench.ts, step 5's bench for check 5, are built on kit/core, kit/host and kit/tools.",
       severity: 'error',
-      from: { path: '^kit/check\\.ts$' },
+      from: { path: '^kit/check(-bench)?\\.ts$' },
       to: { dependencyTypesNot: ['core'], pathNot: [npm, '^kit/(core|host|tools)/'] },
     },
     {
@@ -72,10 +73,18 @@ module.exports = {
     },
     {
       name: 'checks-import-only-the-check-context',
-      comment: "checks/ import only kit/check.ts (and Node's own modules, and their own probes).",
+      comment: "checks/ import only kit/check.ts and kit/check-bench.ts (and Node's own modules, and their own probes).",
       severity: 'error',
       from: { path: '^checks/' },
-      to: { dependencyTypesNot: ['core'], pathNot: ['^kit/check\\.ts$', '^checks/'] },
+      to: { dependencyTypesNot: ['core'], pathNot: ['^kit/check(-bench)?\\.ts$', '^checks/'] },
+    },
+    {
+      name: 'koffi-through-core-koffi',
+      comment:
+        "koffi is loaded by kit/core/koffi.ts only: the package's own entry also loads its installer (https, zlib), about 15 ms of every start.",
+      severity: 'error',
+      from: { path: '^kit/', pathNot: '^kit/core/koffi\\.ts$' },
+      to: { path: '(^|/)node_modules/koffi/' },
     },
     {
       name: 'no-cycles-in-kit',

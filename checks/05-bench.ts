@@ -5,33 +5,28 @@
 // what it should, and do the student's readings match sysbench's report?
 
 import path from 'node:path';
+import { type AssertionSpec, defineCheck, listStepFiles, loadStepsUpTo, type RunOptions, stateDir } from '../kit/check.ts';
 import {
   asBenchStep,
-  type AssertionSpec,
   availableEnvs,
   type BenchEnvironment,
   type BenchResults,
   type BenchRun,
   containerEnvironment,
-  defineCheck,
   type FileSet,
   flagValue,
   formatRatio,
   hostEnvironment,
-  listStepFiles,
-  loadStepsUpTo,
   lxcEnvironmentIfAvailable,
   measuredRuns,
   NAMESPACES,
   PROFILES,
   runBench,
-  type RunOptions,
-  stateDir,
   tabulate,
   type UnavailableEnvironment,
   variants as allVariants,
   WORKLOADS,
-} from '../kit/check.ts';
+} from '../kit/check-bench.ts';
 
 const page = '/steps/05-bench';
 

@@ -3,9 +3,10 @@
 // inspects the kernel from the host, so this is what it is given: the check
 // framework (defineCheck, and through the context `t`: the probe, the
 // assertions, a ledger for what the check makes itself), and the host
-// inspectors (namespaces, /proc, mountinfo, cgroups, net, images), and for
-// step 5 the bench. Built on kit/core, kit/host and kit/tools; nothing in it
-// runs a step's reference sequence.
+// inspectors (namespaces, /proc, mountinfo, cgroups, net, images). Step 5's
+// bench is a module of its own, kit/check-bench.ts, which only check 5 loads.
+// Built on kit/core, kit/host and kit/tools; nothing in it runs a step's
+// reference sequence.
 
 // -- the framework
 export {
@@ -60,15 +61,3 @@ export { IpCommandError } from './host/net/ip.ts';
 export { formatCidr, formatIp, overlaps, parseCidr, type Cidr } from './host/net/ipv4.ts';
 export { HostNetnsError, type NetFacts } from './host/net/setup.ts';
 export { echoServerOnHost, tcpEcho } from './host/net/tcp.ts';
-
-// -- step 5: the bench, in the environments it compares
-export { containerEnvironment } from './tools/bench/container-env.ts';
-export type { BenchEnvironment, UnavailableEnvironment } from './tools/bench/environment.ts';
-export { hostEnvironment } from './tools/bench/host-env.ts';
-export { lxcEnvironmentIfAvailable } from './tools/bench/lxc-env.ts';
-export { NAMESPACES } from './tools/bench/probe.ts';
-export { availableEnvs, measuredRuns, tabulate, type BenchResults, type BenchRun } from './tools/bench/results.ts';
-export { PROFILES, runBench } from './tools/bench/runner.ts';
-export { asBenchStep } from './tools/bench/step.ts';
-export { formatRatio } from './tools/bench/stats.ts';
-export { flagValue, variants, WORKLOADS, type FileSet } from './tools/bench/workloads.ts';

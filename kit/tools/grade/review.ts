@@ -11,7 +11,10 @@ const SUSPICIOUS: { pattern: RegExp; why: string }[] = [
   // process.kill is not here: emptying a v1 cgroup (step 4) is sending SIGKILL to each pid of cgroup.procs
   { pattern: /process\s*\.\s*(exit|abort|reallyExit)\b/, why: "ends the checker's process itself" },
   { pattern: /process\s*\.\s*on\s*\(|process\s*\.\s*once\s*\(/, why: 'installs process-wide handlers' },
-  { pattern: /kit\/check\.ts|kit\/tools\/check\/|\bchecks\//, why: 'refers to the check context, the check framework or the checks' },
+  {
+    pattern: /kit\/check(-bench)?\.ts|kit\/tools\/check\/|\bchecks\//,
+    why: 'refers to the check context, the check framework or the checks',
+  },
   // a call, not the name: step 7's seccomp deny list names setns
   { pattern: /\bsetns\s*\(|\/proc\/1\/ns\b/, why: "enters other namespaces (the grader's sandbox?)" },
   { pattern: /globalThis|Object\.defineProperty\s*\(\s*(console|JSON|process)/, why: 'patches globals' },

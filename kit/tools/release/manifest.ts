@@ -16,10 +16,10 @@ export const EDITION_MANIFEST = {
   skip: ['native/build', 'site/.vitepress/dist', 'site/.vitepress/cache', 'site/.vitepress/.temp', 'node_modules'],
   /**
    * where the student's commands start; their import closure is the edition's kit/.
-   * The two façades: kit/student.ts (steps/) and kit/check.ts (checks/, whose
+   * The façades: kit/student.ts (steps/), kit/check.ts and kit/check-bench.ts (checks/, whose
    * files are entries too: kit/tools/release/command.ts adds them).
    */
-  kitEntries: ['kit/tools/cli/main.ts', 'kit/student.ts', 'kit/check.ts', 'kit/tools/grade/classroom-report.ts'],
+  kitEntries: ['kit/tools/cli/main.ts', 'kit/student.ts', 'kit/check.ts', 'kit/check-bench.ts', 'kit/tools/grade/classroom-report.ts'],
   /** modules (or folders, ending in /) the closure never enters: the instructor's and maintainers' tools */
   never: [
     'kit/tools/cli/full-kit.ts',
