@@ -54,6 +54,11 @@ function zx$(): Dollar {
   return loaded;
 }
 
+/** Load zx now rather than at the first command (a process started ahead of its work: watch mode's check child). */
+export function preloadShell(): void {
+  zx$();
+}
+
 /**
  * zx's ProcessOutput class if zx is loaded, else undefined: a failed command
  * can only be a ProcessOutput once some `$` has run, so whoever tells one

@@ -8,6 +8,8 @@ import { formatResult } from '../check/print.ts';
 import { checkFiles, loadCheck } from '../check/registry.ts';
 import type { CheckResult } from '../check/types.ts';
 import { KitError } from '../../core/errors.ts';
+import { preloadShell } from '../../core/shell.ts';
+import { preloadCompiler } from '../../core/ts-import.ts';
 import { stateDir, stepsDir, stepsDirFrom } from '../../core/paths.ts';
 import { listStepFiles, requireStepsDir, stepFile } from '../../core/steps.ts';
 import { parseArgs } from './args.ts';
@@ -28,11 +30,24 @@ Exit status 0 only when every assertion passes.
                     $GITHUB_OUTPUT, or stdout) and feedback to $GITHUB_STEP_SUMMARY
   --grading         what the grader runs: step 5 proves your commands and your
                     reading of sysbench in seconds, without the CPU-ratio benchmark
-  --timeout S       give each check at most S seconds (default: the check's own, 120 for most)`,
+  --timeout S       give each check at most S seconds (default: the check's own, 120 for most)
+  --warm            (watch mode's child) load the kit and check N first, then
+                    read the step to check from stdin; an empty line: exit 0`,
   async run(argv) {
-    const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom', 'grading']);
+    const args = parseArgs(argv, ['solution', 'json', 'yes', 'classroom', 'grading', 'warm']);
     const dir = stepsDirFrom(args.flags);
     requireStepsDir(dir);
+    if (args.flags.warm) {
+      // started ahead by watch mode: load what the likely check needs (N, when given), zx and the
+      // compiler of step files (the file just saved is new to the cache) before the step is known
+      preloadShell();
+      const likely = Number(args.positional[0]);
+      const check = checkFiles().some((c) => c.step === likely) ? loadCheck(likely) : undefined;
+      await Promise.allSettled([check, preloadCompiler()]); // a failure shows when it runs
+      const line = (await firstLine(process.stdin)).trim();
+      if (!line) return 0;
+      args.positional = [line];
+    }
     let ids: number[];
     if (args.positional.length) {
       const id = Number(args.positional[0]);
@@ -61,6 +76,25 @@ Exit status 0 only when every assertion passes.
     return results.every((r) => r.status === 'pass') ? 0 : 1;
   },
 };
+
+/** The first line of `input` (without its newline), or all of it if it ends before one. */
+function firstLine(input: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const done = (): void => {
+      input.off('data', onData);
+      input.off('end', done);
+      input.pause();
+      resolve(text.split('\n')[0]);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      text += String(chunk);
+      if (text.includes('\n')) done();
+    };
+    input.on('data', onData);
+    input.on('end', done);
+  });
+}
 
 /** The last result of each step, for the menu, `npm run report` and `npm run submit`. */
 export function rememberResults(results: CheckResult[]): void {

@@ -1,5 +1,6 @@
 // Watch mode: every save of a step file re-runs that step's check (in a fresh
-// child process) and shows only what changed since the previous run. Keys:
+// child process, started ahead and waiting: check-child.ts) and shows only what
+// changed since the previous run. Keys:
 // h next hint, r check again, f full result, q quit.
 
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import { checkFiles } from '../check/registry.ts';
 import type { CheckResult } from '../check/types.ts';
 import { projectRoot } from '../../core/paths.ts';
 import { stepCatalogue, type StepEntry } from './catalogue.ts';
-import { runCheckChild, type CheckChild } from './check-child.ts';
+import { runCheckChild, warmCheckChild, type CheckChild, type WarmCheckChild } from './check-child.ts';
 import { formatBlocker, formatDiff, teach } from './check-view.ts';
 import { diffResults } from './diff.ts';
 import { formatHint } from './hint-view.ts';
@@ -44,6 +45,8 @@ export class Watcher {
   private current: StepEntry;
   private readonly last = new Map<number, CheckResult>();
   private running: { child: CheckChild; step: number } | undefined;
+  /** the next check's child, started after the last verdict: it has loaded the kit and waits for its step */
+  private warm: WarmCheckChild | undefined;
   /** a save arrived while a check was running: check again afterwards */
   private again: { step: StepEntry; reason: string } | undefined;
   private debounce: NodeJS.Timeout | undefined;
@@ -146,14 +149,18 @@ export class Watcher {
     }
     const sp = spinner(`checking step ${step.id}`, { stream: this.out });
     this.active = sp;
-    const child = runCheckChild(step.id, this.opts.stepsDir, {
-      onLine: (l) => sp.text(`checking step ${step.id} · ${stripAnsi(l).replace(/^cw\s+/, '')}`),
-    });
+    const onLine = (l: string): void => sp.text(`checking step ${step.id} · ${stripAnsi(l).replace(/^cw\s+/, '')}`);
+    const warm = this.warm;
+    this.warm = undefined;
+    const child = warm ? warm.go(step.id, { onLine }) : runCheckChild(step.id, this.opts.stepsDir, { onLine });
     this.running = { child, step: step.id };
     void child.done.then((res) => {
       sp.stop();
       this.active = undefined;
       this.running = undefined;
+      // the next save's child starts now, while the student reads this verdict (not while this
+      // check ran: on two cores the two would slow each other)
+      if (!this.quitting) this.warm = warmCheckChild(this.opts.stepsDir, step.id);
       const r = res.results?.find((x) => x.step === step.id);
       if (r) this.show(step, r);
       else {
@@ -230,6 +237,8 @@ export class Watcher {
   }
 
   private close(): void {
+    void this.warm?.dispose();
+    this.warm = undefined;
     this.fsWatcher?.close();
     this.lines?.close();
     if (this.input.isTTY) {
