@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { noSolutionsError } from './edition.ts';
 import { KitError } from './errors.ts';
+import { stopEsbuild } from './esbuild.ts';
 import { enforceImportRule } from './student-imports.ts';
 import { importTs } from './ts-import.ts';
 import { solutionsDir } from './paths.ts';
@@ -76,7 +77,12 @@ export async function loadStepsUpTo(dir: string, id: number): Promise<StepDefini
   stepFile(dir, id);
   const files = listStepFiles(dir).filter((s) => s.id <= id);
   const steps: StepDefinition[] = [];
-  for (const f of files) steps.push(await loadStep(f));
+  try {
+    for (const f of files) steps.push(await loadStep(f));
+  } finally {
+    // a container starts next: no compiler process of the kit's beside it
+    await stopEsbuild();
+  }
   return steps;
 }
 

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { KitError } from './errors.ts';
+import { esbuild } from './esbuild.ts';
 import { projectRoot } from './paths.ts';
 
 /** The one kit module steps may import, as a path relative to the kit folder. */
@@ -55,7 +56,7 @@ export function allowedImport(file: string, specifier: string): boolean {
  */
 export async function importViolations(file: string, source = fs.readFileSync(file, 'utf8')): Promise<ImportViolation[]> {
   // loaded here, not at the top: a step file already compiled (kit/core/ts-import.ts) needs neither
-  const [{ transform }, { init, parse }] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
+  const [{ transform }, { init, parse }] = await Promise.all([esbuild(), import('es-module-lexer')]);
   await init;
   let js: string;
   try {

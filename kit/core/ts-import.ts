@@ -27,6 +27,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { esbuild } from './esbuild.ts';
 import { giveBack } from './owner.ts';
 import { BUILD_DIR, kitCompiled, projectRoot } from './paths.ts';
 
@@ -55,7 +56,7 @@ export async function importTs(file: string, before?: (file: string, source: str
  * last compile then costs a few milliseconds instead of about 120.
  */
 export async function preloadCompiler(): Promise<void> {
-  const [{ transform }, lexer] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
+  const [{ transform }, lexer] = await Promise.all([esbuild(), import('es-module-lexer')]);
   await Promise.all([lexer.init, transform('', { loader: 'ts' })]);
 }
 
@@ -69,7 +70,7 @@ async function compiled(file: string, before?: (file: string, source: string) =>
   if (fs.existsSync(out)) return pathToFileURL(out).href;
 
   if (before) await before(file, source);
-  const [{ transform }, lexer] = await Promise.all([import('esbuild'), import('es-module-lexer')]);
+  const [{ transform }, lexer] = await Promise.all([esbuild(), import('es-module-lexer')]);
   await lexer.init;
   // a syntax error throws here, naming the file and line (kit/core/steps.ts reports it);
   // the asynchronous transform: its first call starts esbuild's service in half the time the synchronous one takes

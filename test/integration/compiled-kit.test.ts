@@ -114,6 +114,26 @@ describe('the compiled kit loads step files', () => {
     expect(r.cached.filter((f) => f.includes('-01-pid-'))).toHaveLength(1);
   });
 
+  it('once the step files are loaded, no esbuild process of the kit runs (a container starts next)', () => {
+    // a new version of the step: a cache miss, so esbuild's service starts to compile it
+    fs.appendFileSync(path.join(dir, '01-pid.ts'), `// ${process.pid}-${Date.now()}\n`);
+    const r = compiled(`
+      const fs = await import('node:fs');
+      const { loadStepsUpTo } = await import(${JSON.stringify(build('kit/core/steps.js'))});
+      const children = () => fs.readdirSync('/proc/self/task').flatMap((t) => fs.readFileSync('/proc/self/task/' + t + '/children', 'utf8').split(' ').filter(Boolean))
+        .map((pid) => { try { return fs.readFileSync('/proc/' + pid + '/cmdline', 'utf8').split('\\0').join(' '); } catch { return ''; } }).filter(Boolean);
+      await import(${JSON.stringify(build('kit/core/esbuild.js'))}).then((m) => m.esbuild()).then((e) => e.transform('', { loader: 'ts' }));
+      const during = children();
+      await loadStepsUpTo(${JSON.stringify(dir)}, 1);
+      await new Promise((r) => setTimeout(r, 50)); // the killed service is reaped
+      console.log(JSON.stringify({ during, after: children() }));
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { during: string[]; after: string[] };
+    expect(out.during.some((c) => c.includes('esbuild'))).toBe(true); // the witness sees the service when it runs
+    expect(out.after.filter((c) => c.includes('esbuild'))).toEqual([]);
+  });
+
   it('a refused import is refused before anything runs, and nothing is cached', () => {
     fs.writeFileSync(path.join(dir, '02-mount.ts'), "import '../kit/host/proc.ts';\nexport default { id: 2, name: 'mount' };\n");
     const r = compiled(`
