@@ -66,10 +66,12 @@ export const assertions: AssertionSpec[] = [
 ];
 
 // The probe prints what it sees, then waits to be inspected and stopped.
-// Shell builtins only, bar one subshell: each command started in the container costs a fork and an exec.
+// Shell builtins where a file answers as well as a command (each command started in the container
+// costs a fork and an exec); the hostname comes from uname(2) through `hostname`, not from
+// /proc/sys/kernel/hostname, a file a step could bind-mount over with the name it was given.
 const PROBE = [
   'echo "pid=$$"',
-  'read -r h < /proc/sys/kernel/hostname; echo "hostname=$h"',
+  'echo "hostname=$(hostname)"',
   'echo "self=$(cd -P /proc/self && p=$(pwd) && echo ${p#/proc/})"',
   'set -- /proc/[0-9]*; [ -e "$1" ] || set --; echo "procs=$#"',
   'echo ready',

@@ -45,6 +45,21 @@ describe('check 1 (PID namespace)', () => {
       ['hostname'],
       [{ file: '01-pid.ts', find: 'spec.ops.push(sethostname(hostname));', replace: "spec.ops.push(sethostname('container'));" }],
     ],
+    // cheat: no sethostname(), the name the check asked for bind-mounted over /proc/sys/kernel/hostname
+    // (on a tmpfs of the container's own); the probe must ask the kernel (uname), not read that file
+    [
+      'cheat: a file with the hostname mounted over /proc/sys/kernel/hostname',
+      ['hostname'],
+      [
+        { file: '01-pid.ts', find: 'import { mount, sethostname,', replace: 'import { mount, sethostname, write_file,' },
+        {
+          file: '01-pid.ts',
+          find: 'spec.ops.push(sethostname(hostname));',
+          replace:
+            "void sethostname;\n    spec.ops.push(mount('tmpfs', '/mnt', 'tmpfs', []), write_file('/mnt/hostname', `${hostname}\\n`), mount('/mnt/hostname', '/proc/sys/kernel/hostname', null, ['MS_BIND']));",
+        },
+      ],
+    ],
   ];
 
   it("refuses a mutant without CLONE_NEWNS before it touches the host's mounts", async () => {
