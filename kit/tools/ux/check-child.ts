@@ -4,8 +4,8 @@
 // the first check, and a file that does not compile must not take the watcher
 // down with it.
 //
-// A child can also be started ahead (`check --warm`): it loads the kit and the
-// checks, then waits for a step number on its stdin. The watcher keeps one
+// A child can also be started ahead (`check N --warm`): it loads the kit and
+// check N, then waits for a step number on its stdin. The watcher keeps one
 // ready, so that a save pays for the check itself, not for Node's and the
 // kit's start (issue 17: a verdict within 0.5 s of a save).
 
